@@ -1,0 +1,1 @@
+"""The guideline's text and its versions: models, stages, the git workspace, rendering, OOXML."""

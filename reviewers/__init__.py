@@ -1,0 +1,1 @@
+"""People and their files: rounds, packets, returns, remarks, merging, the matrix."""
