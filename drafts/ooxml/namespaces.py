@@ -1,0 +1,49 @@
+"""Namespace URIs of WordprocessingML, and the Strict Open XML equivalents.
+
+Transitional is what Word writes by default; "Strict Open XML Document" uses other URIs for the
+same elements. Readers normalise Strict to Transitional (``STRICT_TO_TRANSITIONAL``) so the rest
+of penholder knows one vocabulary.
+"""
+
+from __future__ import annotations
+
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
+W15 = "http://schemas.microsoft.com/office/word/2012/wordml"
+MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
+PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+CONTENT_TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
+CUSTOM_PROPS = "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties"
+VT = "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes"
+CORE_PROPS = "http://schemas.openxmlformats.org/package/2006/metadata/core-properties"
+DC = "http://purl.org/dc/elements/1.1/"
+DCTERMS = "http://purl.org/dc/terms/"
+EXT_PROPS = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
+
+W_STRICT = "http://purl.oclc.org/ooxml/wordprocessingml/main"
+R_STRICT = "http://purl.oclc.org/ooxml/officeDocument/relationships"
+CUSTOM_PROPS_STRICT = "http://purl.oclc.org/ooxml/officeDocument/customProperties"
+VT_STRICT = "http://purl.oclc.org/ooxml/officeDocument/docPropsVTypes"
+EXT_PROPS_STRICT = "http://purl.oclc.org/ooxml/officeDocument/extendedProperties"
+
+STRICT_TO_TRANSITIONAL = {
+    W_STRICT: W,
+    R_STRICT: R,
+    CUSTOM_PROPS_STRICT: CUSTOM_PROPS,
+    VT_STRICT: VT,
+    EXT_PROPS_STRICT: EXT_PROPS,
+}
+
+NSMAP = {"w": W, "r": R, "w14": W14, "w15": W15, "mc": MC, "vt": VT}
+
+# Relationship types, Transitional; Strict uses purl.oclc.org/ooxml/officeDocument/relationships/...
+REL_OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+REL_CUSTOM_PROPS = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
+)
+
+
+def w(tag: str) -> str:
+    """Return the Clark name ``{W}tag`` of a WordprocessingML element or attribute."""
+    return f"{{{W}}}{tag}"
