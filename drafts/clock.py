@@ -20,7 +20,9 @@ def zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as e:
-        raise ConfigError(f"unknown timezone {name!r}; use an IANA name such as 'Africa/Nairobi'") from e
+        raise ConfigError(
+            f"unknown timezone {name!r}; use an IANA name such as 'Africa/Nairobi'"
+        ) from e
 
 
 def pinned() -> date | None:

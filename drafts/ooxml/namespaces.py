@@ -38,7 +38,9 @@ STRICT_TO_TRANSITIONAL = {
 NSMAP = {"w": W, "r": R, "w14": W14, "w15": W15, "mc": MC, "vt": VT}
 
 # Relationship types, Transitional; Strict uses purl.oclc.org/ooxml/officeDocument/relationships/...
-REL_OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+REL_OFFICE_DOCUMENT = (
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+)
 REL_CUSTOM_PROPS = (
     "http://schemas.openxmlformats.org/officeDocument/2006/relationships/custom-properties"
 )

@@ -1,0 +1,175 @@
+"""The guideline's domain records (pydantic, no I/O).
+
+A workspace holds one ``Guideline`` (guideline.yaml), its ``Person`` roster (people.yaml), its
+``EGM`` calendar (egms.yaml) and chapters (``chapters/<id>.md``, front matter ``ChapterFront``).
+``CommitRecord`` is one git commit as penholder reads it back; ``ChapterState`` is what replaying
+those commits yields for one chapter.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
+
+CHAPTER_ID = r"^[0-9A-Za-z][0-9A-Za-z_-]{0,15}$"
+PERSON_ID = r"^[a-z][a-z0-9-]{0,39}$"
+
+ChapterId = Annotated[str, StringConstraints(pattern=CHAPTER_ID)]
+PersonId = Annotated[str, StringConstraints(pattern=PERSON_ID)]
+
+
+class Stage(StrEnum):
+    """Where a chapter is in its life (see ``drafts.stages`` for the rules)."""
+
+    DRAFTING = "drafting"
+    IN_REVIEW = "in_review"
+    CONSOLIDATING = "consolidating"
+    REVISING = "revising"
+    READY_FOR_EGM = "ready_for_egm"
+    SIGNED_OFF = "signed_off"
+    FINAL = "final"
+
+
+class Event(StrEnum):
+    """What a commit records; written as the ``Event:`` trailer."""
+
+    INIT = "init"
+    CHAPTER_NEW = "chapter-new"
+    NEW_REVISION = "new-revision"
+    IMPORT = "import"
+    STAGE = "stage"
+    NEXT_CYCLE = "next-cycle"
+    ROUND_OPEN = "round-open"
+    ROUND_CHANGE = "round-change"
+    ROUND_CLOSE = "round-close"
+    SENT = "sent"
+    REMINDER = "reminder"
+    RETURN = "return"
+    CONSOLIDATE = "consolidate"
+    PACKET = "packet"
+
+
+class Role(StrEnum):
+    DRAFTER = "drafter"
+    EXPERT = "expert"
+    SIGNOFF = "signoff"
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SmtpSettings(_Strict):
+    """SMTP server; the password is read from the environment variable ``password_env`` only."""
+
+    host: str
+    port: int = 587
+    starttls: bool = True
+    user: str | None = None
+    password_env: str = "PENHOLDER_SMTP_PASSWORD"
+    timeout: float = 30.0
+
+
+class MailSettings(_Strict):
+    from_name: str = "penholder"
+    from_address: str = "penholder@localhost"
+    smtp: SmtpSettings | None = None
+
+
+class Guideline(_Strict):
+    title: str
+    short_title: str = ""
+    organisation: str
+    timezone: str = "UTC"
+    mail: MailSettings = MailSettings()
+
+    @property
+    def label(self) -> str:
+        """The short title, or the title when there is none."""
+        return self.short_title or self.title
+
+
+class Person(_Strict):
+    id: PersonId
+    name: str
+    email: str
+    organisation: str = ""
+    country: str = ""
+    roles: list[Role] = Field(default_factory=list)
+    groups: list[str] = Field(default_factory=list)
+
+    @field_validator("email")
+    @classmethod
+    def _looks_like_email(cls, value: str) -> str:
+        if not re.fullmatch(r"[^@\s]+@[^@\s]+", value):
+            raise ValueError(f"{value!r} is not an e-mail address")
+        return value
+
+
+class EGM(_Strict):
+    id: str
+    name: str
+    start: date
+    end: date | None = None
+    location: str = ""
+    agenda: list[ChapterId] = Field(default_factory=list)
+
+
+class ChapterFront(BaseModel):
+    """A chapter's YAML front matter: ``id`` (a quoted string) and ``title``; more is kept."""
+
+    model_config = ConfigDict(extra="allow", frozen=True)
+
+    id: ChapterId
+    title: str
+
+
+class CommitRecord(_Strict):
+    """One commit of the workspace, with its trailers in order (a key may repeat)."""
+
+    sha: str
+    author: str
+    email: str
+    date: datetime
+    subject: str
+    trailers: tuple[tuple[str, str], ...] = ()
+
+    def values(self, key: str) -> list[str]:
+        """Return every value of trailer ``key`` (case-insensitive), in order."""
+        return [v for k, v in self.trailers if k.lower() == key.lower()]
+
+    def value(self, key: str) -> str | None:
+        """Return the first value of trailer ``key``, or None."""
+        found = self.values(key)
+        return found[0] if found else None
+
+
+class Revision(_Strict):
+    """A numbered text of a chapter and the commit that made it."""
+
+    chapter: ChapterId
+    number: int
+    commit: str
+    date: datetime
+    author: str
+    email: str
+    subject: str
+    event: str
+
+
+class ChapterState(_Strict):
+    """What the history says of one chapter."""
+
+    id: ChapterId
+    stage: Stage = Stage.DRAFTING
+    revision: int = 0
+    cycle: int = 1
+    round: str | None = None
+    signed_revision: int | None = None
+    last_change: datetime | None = None
+    last_author: str | None = None
+    last_event: str | None = None

@@ -1,0 +1,287 @@
+"""The guideline workspace: a git repository holding one guideline; the only module that runs git.
+
+Every state change is one commit made by ``Workspace.commit``: it refuses a dirty tree (other than
+the paths it was asked to record), writes the files, commits them authored by the person acting,
+with trailers (see ``drafts.history``), and restores the files if anything fails before the
+commit exists. Reads (``history``, ``states``, ``text``) come from git alone.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Mapping, Sequence
+from datetime import datetime
+from functools import cached_property
+from pathlib import Path
+
+import git
+
+from drafts import clock, config, history
+from drafts.errors import DirtyWorkspace, IdentityError, NotAWorkspace, NotFound
+from drafts.models import (
+    EGM,
+    ChapterFront,
+    ChapterState,
+    CommitRecord,
+    Guideline,
+    Person,
+    Revision,
+)
+
+GUIDELINE_FILE = "guideline.yaml"
+IGNORED = ("inbox/", "outbox/")
+FOLDERS = ("chapters", "blocks", "rounds", "packets", "returns", "remarks", "quarantine")
+GITIGNORE = "# Files that arrive or are generated for sending; penholder records what it keeps.\n"
+GITIGNORE += "".join(f"/{p}\n" for p in IGNORED) + ".~lock.*#\n"
+
+Trailers = Sequence[tuple[str, str]]
+_US, _RS = "\x1f", "\x1e"
+
+
+class Actor:
+    """Who a commit is authored by."""
+
+    def __init__(self, name: str, email: str) -> None:
+        self.name, self.email = name, email
+
+    def __repr__(self) -> str:
+        return f"{self.name} <{self.email}>"
+
+
+def find_root(start: Path | None = None) -> Path:
+    """Return the workspace folder holding ``start`` (default: cwd), or raise NotAWorkspace."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / GUIDELINE_FILE).is_file() and (folder / ".git").exists():
+            return folder
+    raise NotAWorkspace(
+        f"{here} is not a penholder workspace (no {GUIDELINE_FILE} in a git repository here or "
+        "above); create one with `penholder init DIR` or name one with --workspace"
+    )
+
+
+class Workspace:
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.repo = git.Repo(root)
+
+    @classmethod
+    def open(cls, path: Path | None = None) -> Workspace:
+        """Open the workspace at or above ``path``."""
+        return cls(find_root(path))
+
+    @classmethod
+    def create(
+        cls, root: Path, files: Mapping[str, bytes], actor: Actor, subject: str
+    ) -> Workspace:
+        """Create a workspace in the empty (or new) folder ``root`` with ``files`` as first commit."""
+        if root.exists() and any(root.iterdir()):
+            raise DirtyWorkspace(f"{root} is not empty; penholder init needs a new or empty folder")
+        root.mkdir(parents=True, exist_ok=True)
+        try:
+            git.Repo.init(root, initial_branch="main")
+            for folder in FOLDERS:
+                (root / folder).mkdir(exist_ok=True)
+            ws = cls(root)
+            all_files = {".gitignore": GITIGNORE.encode(), **files}
+            ws.commit(all_files, subject, [("Event", "init")], actor)
+        except Exception:
+            shutil.rmtree(root, ignore_errors=True)
+            raise
+        return ws
+
+    # -- configuration ---------------------------------------------------------------------
+    @cached_property
+    def guideline(self) -> Guideline:
+        return config.load_guideline(self.root / GUIDELINE_FILE)
+
+    @cached_property
+    def people(self) -> list[Person]:
+        return config.load_people(self.root / "people.yaml")
+
+    @cached_property
+    def egms(self) -> list[EGM]:
+        return config.load_egms(self.root / "egms.yaml")
+
+    def person(self, person_id: str) -> Person:
+        for p in self.people:
+            if p.id == person_id:
+                return p
+        raise NotFound(f"nobody with the id {person_id!r} in people.yaml")
+
+    def now(self) -> datetime:
+        return clock.now(self.guideline.timezone)
+
+    # -- chapters --------------------------------------------------------------------------
+    def chapter_path(self, chapter: str) -> Path:
+        return self.root / "chapters" / f"{chapter}.md"
+
+    def chapter_ids(self) -> list[str]:
+        return sorted(p.stem for p in (self.root / "chapters").glob("*.md"))
+
+    def require_chapter(self, chapter: str) -> None:
+        if chapter not in self.states() and not self.chapter_path(chapter).exists():
+            known = ", ".join(self.chapter_ids()) or "none yet"
+            raise NotFound(f"no chapter {chapter!r} in this workspace (chapters: {known})")
+
+    def front(self, chapter: str, text: str | None = None) -> ChapterFront:
+        """Return the front matter of the chapter (working tree, or ``text`` when given)."""
+        self.require_chapter(chapter)
+        name = f"chapters/{chapter}.md"
+        body = text if text is not None else self.chapter_path(chapter).read_text(encoding="utf-8")
+        return config.parse_front(body, name, expected_id=chapter)
+
+    # -- history ---------------------------------------------------------------------------
+    def history(self) -> list[CommitRecord]:
+        """Return every commit on HEAD, oldest first, with its trailers (one git call)."""
+        if not self.repo.head.is_valid():
+            return []
+        fmt = _US.join(["%H", "%an", "%ae", "%aI", "%s", "%(trailers:only,unfold)"]) + _RS
+        out = self.repo.git.log("--topo-order", "--reverse", f"--format={fmt}")
+        return [_record(chunk) for chunk in out.split(_RS) if chunk.strip()]
+
+    def states(self) -> dict[str, ChapterState]:
+        return history.replay(self.history())
+
+    def state(self, chapter: str) -> ChapterState:
+        self.require_chapter(chapter)
+        return self.states().get(chapter) or ChapterState(id=chapter)
+
+    def revisions(self, chapter: str) -> list[Revision]:
+        self.require_chapter(chapter)
+        return history.revisions(self.history(), chapter)
+
+    def revision(self, chapter: str, number: int | None = None) -> Revision:
+        """Return revision ``number`` of the chapter (the latest when None), or raise NotFound."""
+        revs = self.revisions(chapter)
+        if not revs:
+            raise NotFound(f"chapter {chapter} has no revision yet")
+        if number is None:
+            return revs[-1]
+        for rev in revs:
+            if rev.number == number:
+                return rev
+        raise NotFound(
+            f"chapter {chapter} has no revision {number} (revisions 1 to {revs[-1].number})"
+        )
+
+    def read_at(self, commit: str, path: str) -> bytes:
+        """Return the bytes of ``path`` as committed in ``commit``, or raise NotFound."""
+        try:
+            blob = self.repo.commit(commit).tree / path
+        except KeyError as e:
+            raise NotFound(f"{path} does not exist in commit {commit[:10]}") from e
+        data: bytes = blob.data_stream.read()
+        return data
+
+    def text(self, chapter: str, number: int | None = None) -> str:
+        rev = self.revision(chapter, number)
+        return self.read_at(rev.commit, f"chapters/{chapter}.md").decode("utf-8")
+
+    # -- writing ---------------------------------------------------------------------------
+    def identity(self, person_id: str | None = None) -> Actor:
+        """Return who acts: the person ``person_id`` of people.yaml, else git's user, else raise."""
+        if person_id:
+            p = self.person(person_id)
+            return Actor(p.name, p.email)
+        reader = self.repo.config_reader()
+        name = reader.get_value("user", "name", default="")
+        email = reader.get_value("user", "email", default="")
+        if name and email:
+            return Actor(str(name), str(email))
+        raise IdentityError(
+            "no identity to commit as: pass --as PERSON-ID (from people.yaml) or set git's "
+            "user.name and user.email"
+        )
+
+    def dirty_paths(self) -> list[str]:
+        """Return the paths that differ from HEAD or are untracked (ignored files excluded)."""
+        out = self.repo.git.status("--porcelain", "--untracked-files=all", "-z")
+        paths = []
+        for entry in out.split("\0"):
+            if len(entry) > 3:
+                paths.append(entry[3:])
+        return sorted(set(paths))
+
+    def ensure_clean(self, allowed: Sequence[str] = ()) -> None:
+        """Raise DirtyWorkspace when files other than ``allowed`` have uncommitted changes."""
+        stray = [p for p in self.dirty_paths() if p not in set(allowed)]
+        if stray:
+            shown = ", ".join(stray[:5]) + (" ..." if len(stray) > 5 else "")
+            raise DirtyWorkspace(
+                f"the workspace has uncommitted changes penholder did not make ({shown}); "
+                "commit or discard them first"
+            )
+
+    def commit(
+        self,
+        files: Mapping[str, bytes | None],
+        subject: str,
+        trailers: Trailers,
+        actor: Actor,
+        *,
+        body: str = "",
+        allow_dirty: Sequence[str] = (),
+    ) -> str:
+        """Write ``files`` (None deletes) and commit them as one change; return the commit sha."""
+        self.ensure_clean(allowed=[*files, *allow_dirty])
+        saved = {
+            p: (self.root / p).read_bytes() if (self.root / p).exists() else None for p in files
+        }
+        try:
+            for rel, data in files.items():
+                target = self.root / rel
+                if data is None:
+                    target.unlink(missing_ok=True)
+                else:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    target.write_bytes(data)
+            return self._commit_paths([*files, *allow_dirty], subject, trailers, actor, body)
+        except BaseException:
+            _restore(self.root, saved)
+            self.repo.git.reset("-q")
+            raise
+
+    def _commit_paths(
+        self, paths: Sequence[str], subject: str, trailers: Trailers, actor: Actor, body: str
+    ) -> str:
+        present = [p for p in paths if (self.root / p).exists()]
+        gone = [p for p in paths if not (self.root / p).exists()]
+        if present:
+            self.repo.git.add("--", *present)
+        if gone:
+            self.repo.git.rm("-q", "--cached", "--ignore-unmatch", "--", *gone)
+        message = subject.strip() + "\n\n" + (body.strip() + "\n\n" if body.strip() else "")
+        message += "".join(f"{k}: {v}\n" for k, v in trailers)
+        when = self.now().isoformat()
+        author = git.Actor(actor.name, actor.email)
+        commit = self.repo.index.commit(
+            message, author=author, committer=author, author_date=when, commit_date=when
+        )
+        return str(commit.hexsha)
+
+
+def _restore(root: Path, saved: Mapping[str, bytes | None]) -> None:
+    for rel, data in saved.items():
+        target = root / rel
+        if data is None:
+            target.unlink(missing_ok=True)
+        else:
+            target.write_bytes(data)
+
+
+def _record(chunk: str) -> CommitRecord:
+    sha, author, email, date, subject, trailer_text = chunk.strip("\n").split(_US, 5)
+    trailers = []
+    for line in trailer_text.splitlines():
+        key, sep, value = line.partition(":")
+        if sep:
+            trailers.append((key.strip(), value.strip()))
+    return CommitRecord(
+        sha=sha,
+        author=author,
+        email=email,
+        date=datetime.fromisoformat(date),
+        subject=subject,
+        trailers=tuple(trailers),
+    )
