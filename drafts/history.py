@@ -1,7 +1,7 @@
 """Replaying the workspace's commits into each chapter's state (pure: no git, no files).
 
 Trailers a commit may carry: ``Event`` (one), ``Chapter`` (one per chapter concerned),
-``Revision`` (with one chapter: its new revision number), ``Stage`` (the stage every named chapter
+``Revision`` (with one chapter: its new revision number), ``Signed-Revision`` (the revision a sign-off froze), ``Stage`` (the stage every named chapter
 is in after the commit), ``Round``, ``Resolves`` (remark ids), ``Prefect-Run``.
 """
 
@@ -36,7 +36,8 @@ def _apply(state: ChapterState, commit: CommitRecord, event: str | None) -> Chap
     if stage is not None and stage in Stage._value2member_map_:
         changes["stage"] = Stage(stage)
         if stage == Stage.SIGNED_OFF:
-            changes["signed_revision"] = int(revision) if revision else state.revision
+            signed = commit.value("Signed-Revision")
+            changes["signed_revision"] = int(signed) if signed else state.revision
     if event == Event.ROUND_OPEN:
         changes["round"] = commit.value("Round")
     if event == Event.NEXT_CYCLE:

@@ -30,7 +30,6 @@ from drafts.models import (
 
 GUIDELINE_FILE = "guideline.yaml"
 IGNORED = ("inbox/", "outbox/")
-FOLDERS = ("chapters", "blocks", "rounds", "packets", "returns", "remarks", "quarantine")
 GITIGNORE = "# Files that arrive or are generated for sending; penholder records what it keeps.\n"
 GITIGNORE += "".join(f"/{p}\n" for p in IGNORED) + ".~lock.*#\n"
 
@@ -46,6 +45,31 @@ class Actor:
 
     def __repr__(self) -> str:
         return f"{self.name} <{self.email}>"
+
+
+def git_identity(cwd: Path | None = None) -> Actor:
+    """Return git's configured user (as seen from ``cwd``), or raise IdentityError."""
+    runner = git.Git(cwd)
+
+    def get(key: str) -> str:
+        try:
+            return str(runner.config("--get", key)).strip()
+        except git.GitCommandError:
+            return ""
+
+    name, email = get("user.name"), get("user.email")
+    if name and email:
+        return Actor(name, email)
+    raise IdentityError(
+        "no identity to commit as: pass --as PERSON-ID (from people.yaml) or set git's "
+        "user.name and user.email"
+    )
+
+
+def check_new_root(root: Path) -> None:
+    """Raise DirtyWorkspace unless ``root`` is a new or empty folder."""
+    if root.exists() and (not root.is_dir() or any(root.iterdir())):
+        raise DirtyWorkspace(f"{root} is not empty; penholder init needs a new or empty folder")
 
 
 def find_root(start: Path | None = None) -> Path:
@@ -75,13 +99,10 @@ class Workspace:
         cls, root: Path, files: Mapping[str, bytes], actor: Actor, subject: str
     ) -> Workspace:
         """Create a workspace in the empty (or new) folder ``root`` with ``files`` as first commit."""
-        if root.exists() and any(root.iterdir()):
-            raise DirtyWorkspace(f"{root} is not empty; penholder init needs a new or empty folder")
+        check_new_root(root)
         root.mkdir(parents=True, exist_ok=True)
         try:
             git.Repo.init(root, initial_branch="main")
-            for folder in FOLDERS:
-                (root / folder).mkdir(exist_ok=True)
             ws = cls(root)
             all_files = {".gitignore": GITIGNORE.encode(), **files}
             ws.commit(all_files, subject, [("Event", "init")], actor)
@@ -184,15 +205,7 @@ class Workspace:
         if person_id:
             p = self.person(person_id)
             return Actor(p.name, p.email)
-        reader = self.repo.config_reader()
-        name = reader.get_value("user", "name", default="")
-        email = reader.get_value("user", "email", default="")
-        if name and email:
-            return Actor(str(name), str(email))
-        raise IdentityError(
-            "no identity to commit as: pass --as PERSON-ID (from people.yaml) or set git's "
-            "user.name and user.email"
-        )
+        return git_identity(self.root)
 
     def dirty_paths(self) -> list[str]:
         """Return the paths that differ from HEAD or are untracked (ignored files excluded)."""
@@ -253,7 +266,9 @@ class Workspace:
             self.repo.git.rm("-q", "--cached", "--ignore-unmatch", "--", *gone)
         message = subject.strip() + "\n\n" + (body.strip() + "\n\n" if body.strip() else "")
         message += "".join(f"{k}: {v}\n" for k, v in trailers)
-        when = self.now().isoformat()
+        now = self.now()
+        offset = now.strftime("%z")  # git's own date format: "<unix seconds> +HHMM"
+        when = f"{int(now.timestamp())} {offset}"
         author = git.Actor(actor.name, actor.email)
         commit = self.repo.index.commit(
             message, author=author, committer=author, author_date=when, commit_date=when

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Install the system tools the slow tests use (LibreOffice, poppler, fonts, python3-uno) when
+# missing: with apt-get as root, otherwise say what to install (those tests then skip).
+set -euo pipefail
+pkgs=()
+command -v soffice >/dev/null 2>&1 || pkgs+=(libreoffice-writer-nogui)
+command -v pdftotext >/dev/null 2>&1 || pkgs+=(poppler-utils)
+[ -e /usr/lib/python3/dist-packages/uno.py ] || pkgs+=(python3-uno)
+fc-list 2>/dev/null | grep -qi carlito || pkgs+=(fonts-crosextra-carlito)
+fc-list 2>/dev/null | grep -qi "liberation sans" || pkgs+=(fonts-liberation2)
+[ ${#pkgs[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  echo "installing ${pkgs[*]} (apt-get)"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq >/dev/null
+  apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null
+else
+  echo "note: ${pkgs[*]} missing and not root with apt-get: the LibreOffice and PDF tests will" \
+       "be skipped. Install them with: sudo apt-get install ${pkgs[*]}" >&2
+fi

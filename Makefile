@@ -1,0 +1,44 @@
+# The README's two commands: `make demo` and `make test`. Needs Python 3.11+ as $(PYTHON).
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: demo test lint unit slow bench system-deps template clean
+
+$(STAMP): pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "penholder needs Python 3.11 or newer; set PYTHON=python3.11")'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+## demo: the whole story so far on the example guideline, in a fresh workspace (prints its path)
+demo: $(STAMP)
+	$(BIN)/python -m flows.demo
+
+## test: lint, types, layer contracts, then every test (LibreOffice ones included when installed)
+test: $(STAMP) system-deps lint
+	$(BIN)/python -m pytest -n 2 --dist loadfile
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+## unit: the fast tests only
+unit: $(STAMP)
+	$(BIN)/python -m pytest -n 2 -m "not slow"
+
+system-deps:
+	@bash .ci/system-deps.sh
+
+bench: $(STAMP)
+	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+
+template: $(STAMP)
+	$(BIN)/python templates/build_reference.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,71 @@
+"""The ``penholder`` command line: a thin shell over flows (to change) and the domain (to read).
+
+Every ``PenholderError`` becomes one line ``penholder: <message>`` on stderr and exit code 1.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+import typer
+
+from flows.cli import chapter, workspace_cmds
+
+app = typer.Typer(
+    name="penholder",
+    help="Draft intergovernmental guidelines: chapters in git, Word out, every remark back in.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+app.command("init")(workspace_cmds.init)
+app.command("status")(workspace_cmds.status)
+app.add_typer(chapter.app, name="chapter")
+
+
+def _register_optional() -> None:
+    """Register commands whose modules exist (each capability adds its own module)."""
+    import importlib
+
+    for module, names in (
+        ("read", ("read",)),
+        ("word", ("render", "redline", "import")),
+    ):
+        try:
+            mod = importlib.import_module(f"flows.cli.{module}")
+        except ModuleNotFoundError as e:
+            if e.name != f"flows.cli.{module}":
+                raise
+            continue
+        for name in names:
+            func = getattr(mod, name.replace("import", "import_docx"), None)
+            if func is not None:
+                app.command(name)(func)
+
+
+_register_optional()
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; return the exit code (the console script calls ``sys.exit`` on it)."""
+    from drafts.errors import PenholderError
+
+    try:
+        result = app(args=argv, prog_name="penholder", standalone_mode=False)
+    except PenholderError as e:
+        sys.stderr.write(f"penholder: {e}\n")
+        return 1
+    except click.exceptions.Abort:
+        sys.stderr.write("penholder: aborted\n")
+        return 1
+    except click.ClickException as e:
+        e.show()
+        return e.exit_code
+    except click.exceptions.Exit as e:
+        return e.exit_code
+    return result if isinstance(result, int) else 0
+
+
+def entry() -> None:
+    sys.exit(main())

@@ -1,0 +1,121 @@
+"""The command line: help everywhere, JSON on read commands, one-sentence errors."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import click
+import pytest
+import typer.main
+
+from drafts.workspace import Workspace
+from flows.cli import app
+from tests.conftest import DRAFTER, ROOT
+
+
+def all_commands() -> list[list[str]]:
+    found = []
+
+    def walk(cmd: click.Command, path: list[str]) -> None:
+        found.append(path)
+        if isinstance(cmd, click.Group):
+            for name, sub in cmd.commands.items():
+                walk(sub, [*path, name])
+
+    walk(typer.main.get_command(app), [])
+    return found
+
+
+@pytest.mark.parametrize("path", all_commands(), ids=lambda p: " ".join(p) or "penholder")
+def test_every_command_has_help(path: list[str], cli) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = cli(*path, "--help")
+    assert code == 0
+    assert "Usage:" in out
+    cmd = typer.main.get_command(app)
+    for name in path:
+        cmd = cmd.commands[name]  # type: ignore[attr-defined]
+    assert (cmd.help or "").strip(), f"{' '.join(path)} has no help text"
+
+
+def test_status_json(example_ws: Workspace, cli) -> None:  # type: ignore[no-untyped-def]
+    code, out, _ = cli("status", "--json", "--workspace", example_ws.root)
+    assert code == 0
+    data = json.loads(out)
+    assert [c["id"] for c in data["chapters"]] == example_ws.chapter_ids()
+    first = data["chapters"][0]
+    assert {"id", "title", "stage", "revision"} <= set(first)
+    assert first["stage"] == "drafting" and first["revision"] == 1
+    assert data["next_egm"]["id"] == "EGM1"
+
+
+def test_chapter_commands(example_ws: Workspace, cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(example_ws.root / "chapters")  # any folder inside the workspace
+    path = example_ws.chapter_path("04")
+    path.write_text(path.read_text() + "\nA paragraph added by hand.\n")
+    assert (
+        cli("chapter", "commit", "04", "-m", "Tighten the equity section", "--as", DRAFTER)[0] == 0
+    )
+    code, out, _ = cli("chapter", "log", "04", "--json")
+    commits = json.loads(out)["commits"]
+    assert [c["subject"] for c in commits][-1] == "Tighten the equity section"
+    code, out, _ = cli("chapter", "show", "04", "--rev", "1")
+    assert "A paragraph added by hand." not in out
+    code, out, _ = cli("chapter", "show", "04", "--json")
+    assert json.loads(out)["revision"]["number"] == 2
+    assert cli("chapter", "stage", "04", "--to", "ready_for_egm", "--as", DRAFTER)[0] == 0
+    code, out, err = cli("chapter", "stage", "04", "--to", "in_review", "--as", DRAFTER)
+    assert code == 1 and out == ""
+    assert err.startswith("penholder: chapter 04 cannot move from ready_for_egm to in_review")
+    assert err.count("\n") == 1
+
+
+def test_new_chapter(example_ws: Workspace, cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    body = tmp_path / "body.md"
+    body.write_text("# Annex\n\nText of the annex.\n")
+    ws = str(example_ws.root)
+    code, _, err = cli(
+        "chapter", "new", "A1", "--title", "Annex", "--from", body, "-w", ws, "--as", DRAFTER
+    )
+    assert code == 0, err
+    assert Workspace.open(example_ws.root).front("A1").title == "Annex"
+    code, _, err = cli("chapter", "new", "A1", "--title", "Again", "-w", ws, "--as", DRAFTER)
+    assert (code, err) == (1, "penholder: chapter A1 already exists\n")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["status"], "is not a penholder workspace"),
+        (["chapter", "show", "99", "-w", "{ws}"], "no chapter '99' in this workspace"),
+        (["chapter", "show", "03", "--rev", "9", "-w", "{ws}"], "chapter 03 has no revision 9"),
+        (["chapter", "commit", "03", "-w", "{ws}"], "no identity to commit as"),
+        (["chapter", "stage", "03", "--to", "done", "-w", "{ws}"], "unknown stage 'done'"),
+    ],
+)
+def test_bad_input_is_one_sentence(args, message, example_ws, cli, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.chdir(tmp_path)
+    head = example_ws.repo.head.commit.hexsha
+    code, _out, err = cli(*[a.replace("{ws}", str(example_ws.root)) for a in args])
+    assert code == 1
+    assert message in err and err.startswith("penholder: ") and err.count("\n") == 1
+    assert example_ws.repo.head.commit.hexsha == head
+
+
+def test_read_commands_do_not_import_prefect(example_ws: Workspace) -> None:
+    code = (
+        "import sys; from flows.cli import main; "
+        f"rc = main(['status', '--json', '-w', {str(example_ws.root)!r}]); "
+        "main(['chapter', 'log', '03', '-w', " + repr(str(example_ws.root)) + "]); "
+        "assert 'prefect' not in sys.modules, 'prefect imported'; sys.exit(rc)"
+    )
+    done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+
+
+def test_console_script_installed() -> None:
+    exe = Path(sys.executable).parent / "penholder"
+    done = subprocess.run([str(exe), "--help"], capture_output=True, text=True)
+    assert done.returncode == 0 and "chapter" in done.stdout

@@ -1,0 +1,144 @@
+"""The spine on real git repositories: creation, revisions, trailers, bad input."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from drafts import chapters
+from drafts.errors import ConfigError, DirtyWorkspace, IdentityError, NotAWorkspace, NotFound
+from drafts.workspace import Workspace
+from tests.conftest import DRAFTER
+
+
+def git_trailers(root: Path, rev: str = "HEAD") -> list[tuple[str, str]]:
+    """Parse a commit's trailers with git itself (`git interpret-trailers --parse`)."""
+    message = subprocess.run(
+        ["git", "log", "-1", "--format=%B", rev],
+        cwd=root,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    parsed = subprocess.run(
+        ["git", "interpret-trailers", "--parse"],
+        input=message,
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout
+    return [tuple(line.split(": ", 1)) for line in parsed.splitlines()]  # type: ignore[misc]
+
+
+def test_example_workspace_has_one_commit_per_chapter(example_ws: Workspace) -> None:
+    history = example_ws.history()
+    ids = example_ws.chapter_ids()
+    assert len(ids) >= 5
+    assert len(history) == 1 + len(ids)
+    assert history[0].value("Event") == "init"
+    for commit, ch in zip(history[1:], ids, strict=True):
+        assert commit.values("Chapter") == [ch]
+        assert commit.value("Revision") == "1"
+        assert commit.author == "Amina Odhiambo"
+    assert all(state.revision == 1 for state in example_ws.states().values())
+
+
+def test_trailers_read_back_by_git(example_ws: Workspace) -> None:
+    text = example_ws.chapter_path("03").read_text() + "\nA new closing paragraph.\n"
+    chapters.commit_revision(
+        example_ws, "03", text, example_ws.identity(DRAFTER), resolves=["R1-03-001", "R1-03-004"]
+    )
+    trailers = git_trailers(example_ws.root)
+    assert ("Event", "new-revision") in trailers
+    assert ("Chapter", "03") in trailers
+    assert ("Revision", "2") in trailers
+    assert ("Stage", "drafting") in trailers
+    assert [v for k, v in trailers if k == "Resolves"] == ["R1-03-001", "R1-03-004"]
+    assert example_ws.text("03", 2) == text
+    assert example_ws.text("03", 1) != text
+    assert [r.number for r in example_ws.revisions("03")] == [1, 2]
+
+
+def test_hand_edit_recorded_as_revision(example_ws: Workspace) -> None:
+    path = example_ws.chapter_path("02")
+    path.write_text(path.read_text() + "\nAn added paragraph.\n")
+    chapters.commit_revision(example_ws, "02", None, example_ws.identity(DRAFTER))
+    assert example_ws.state("02").revision == 2
+    assert example_ws.dirty_paths() == []
+
+
+def test_unchanged_chapter_is_not_a_revision(example_ws: Workspace) -> None:
+    with pytest.raises(Exception, match="unchanged since revision 1"):
+        chapters.commit_revision(example_ws, "02", None, example_ws.identity(DRAFTER))
+
+
+def test_refuses_dirty_tree_and_changes_nothing(example_ws: Workspace) -> None:
+    (example_ws.root / "notes.txt").write_text("stray")
+    head = example_ws.repo.head.commit.hexsha
+    path = example_ws.chapter_path("02")
+    path.write_text(path.read_text() + "\nMore.\n")
+    with pytest.raises(DirtyWorkspace, match="notes.txt"):
+        chapters.commit_revision(example_ws, "02", None, example_ws.identity(DRAFTER))
+    assert example_ws.repo.head.commit.hexsha == head
+
+
+def test_inbox_and_outbox_are_ignored(example_ws: Workspace) -> None:
+    for folder in ("inbox", "outbox"):
+        (example_ws.root / folder).mkdir()
+        (example_ws.root / folder / "x.docx").write_bytes(b"x")
+    assert example_ws.dirty_paths() == []
+
+
+def test_not_a_workspace(tmp_path: Path) -> None:
+    with pytest.raises(NotAWorkspace, match="not a penholder workspace"):
+        Workspace.open(tmp_path)
+
+
+def test_unknown_chapter_and_revision(example_ws: Workspace) -> None:
+    with pytest.raises(NotFound, match="no chapter '99'"):
+        example_ws.state("99")
+    with pytest.raises(NotFound, match="has no revision 7"):
+        example_ws.revision("03", 7)
+
+
+def test_unquoted_numeric_chapter_id(example_ws: Workspace) -> None:
+    path = example_ws.chapter_path("03")
+    path.write_text(path.read_text().replace('id: "03"', "id: 03", 1))
+    with pytest.raises(ConfigError, match='must be a quoted string: id: "03"'):
+        chapters.commit_revision(example_ws, "03", None, example_ws.identity(DRAFTER))
+    assert example_ws.state("03").revision == 1
+
+
+def test_malformed_front_matter_and_yaml(example_ws: Workspace) -> None:
+    path = example_ws.chapter_path("03")
+    path.write_text('---\nid: "03"\ntitle: [unclosed\n---\nText\n')
+    with pytest.raises(ConfigError, match="chapters/03.md: the front matter is not valid YAML"):
+        chapters.commit_revision(example_ws, "03", None, example_ws.identity(DRAFTER))
+    (example_ws.root / "people.yaml").write_text("people: [ {id: x\n")
+    fresh = Workspace.open(example_ws.root)
+    with pytest.raises(ConfigError, match="people.yaml is not valid YAML at line"):
+        fresh.identity(DRAFTER)
+
+
+def test_no_identity(example_ws: Workspace) -> None:
+    with pytest.raises(IdentityError, match="pass --as"):
+        example_ws.identity(None)
+    with pytest.raises(NotFound, match="nobody with the id 'nobody'"):
+        example_ws.identity("nobody")
+
+
+def test_init_refuses_non_empty_folder(tmp_path: Path) -> None:
+    (tmp_path / "x").write_text("x")
+    with pytest.raises(DirtyWorkspace, match="not empty"):
+        chapters.create_workspace(tmp_path, chapters.empty_files("T", "O", "UTC"), {}, None)
+
+
+def test_state_rebuilt_from_repository_alone(example_ws: Workspace, tmp_path: Path) -> None:
+    chapters.move_stage(
+        example_ws, "01", chapters.Stage.READY_FOR_EGM, example_ws.identity(DRAFTER)
+    )
+    clone = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(example_ws.root), str(clone)], check=True)
+    assert Workspace.open(clone).states() == example_ws.states()
