@@ -1,0 +1,61 @@
+"""The flows end to end on Prefect's engine (one temporary server for the module)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from drafts.workspace import Workspace
+from tests.conftest import DRAFTER
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def engine() -> Iterator[None]:
+    from prefect.testing.utilities import prefect_test_harness
+
+    saved = os.environ.pop("PENHOLDER_ENGINE", None)
+    with prefect_test_harness(server_startup_timeout=60):
+        yield
+    if saved is not None:
+        os.environ["PENHOLDER_ENGINE"] = saved
+
+
+def test_flows_run_on_the_engine_and_stamp_their_run(engine: None, tmp_path: Path) -> None:
+    from prefect.client.orchestration import get_client
+
+    from flows import chapters as chapter_flows
+
+    root = tmp_path / "ws"
+    chapter_flows.init_workspace(root=str(root), example=True, who=DRAFTER)
+    ws = Workspace.open(root)
+    path = ws.chapter_path("05")
+    path.write_text(path.read_text() + "\nA paragraph added on the engine.\n")
+    chapter_flows.commit_revision(workspace=str(root), chapter="05", who=DRAFTER, message="Edit")
+    chapter_flows.move_stage(workspace=str(root), chapter="01", target="ready_for_egm", who=DRAFTER)
+
+    history = ws.history()
+    run_ids = [c.value("Prefect-Run") for c in history[-2:]]
+    assert all(run_ids)
+    with get_client(sync_client=True) as client:
+        runs = [client.read_flow_run(rid) for rid in run_ids]  # type: ignore[arg-type]
+    assert [r.state.type.value for r in runs] == ["COMPLETED", "COMPLETED"]  # type: ignore[union-attr]
+    assert ws.state("05").revision == 2
+    assert ws.state("01").stage.value == "ready_for_egm"
+
+
+def test_a_refusal_fails_the_flow_run_and_commits_nothing(engine: None, tmp_path: Path) -> None:
+    from drafts.errors import StageRefused
+    from flows import chapters as chapter_flows
+
+    root = tmp_path / "ws"
+    chapter_flows.init_workspace(root=str(root), example=True, who=DRAFTER)
+    ws = Workspace.open(root)
+    head = ws.repo.head.commit.hexsha
+    with pytest.raises(StageRefused, match="cannot move from drafting to signed_off"):
+        chapter_flows.move_stage(workspace=str(root), chapter="02", target="signed_off", who=DRAFTER)
+    assert ws.repo.head.commit.hexsha == head
