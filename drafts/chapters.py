@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 
 import examples
-from drafts import config, stages
+from drafts import blockstore, config, stages
 from drafts.errors import ConfigError, NotFound, StageRefused
 from drafts.models import CHAPTER_ID, Event, Stage
 from drafts.workspace import Actor, Trailers, Workspace, check_new_root, git_identity
@@ -20,11 +20,6 @@ from drafts.workspace import Actor, Trailers, Workspace, check_new_root, git_ide
 # Hooks later capabilities register: each returns what blocks a chapter from entering a stage.
 Guard = Callable[[Workspace, str, Stage], list[str]]
 GUARDS: list[Guard] = []
-
-# Files written with every new revision besides the chapter (e.g. its block map); registered by
-# the rendering layer so this module stays ignorant of it.
-RevisionArtifacts = Callable[[Workspace, str, int, str], dict[str, bytes]]
-ARTIFACTS: list[RevisionArtifacts] = []
 
 
 def empty_files(title: str, organisation: str, timezone: str) -> dict[str, bytes]:
@@ -92,7 +87,9 @@ def new_chapter(ws: Workspace, chapter: str, title: str, body: str, actor: Actor
     import re
 
     if not re.fullmatch(CHAPTER_ID, chapter):
-        raise ConfigError(f"{chapter!r} is not a chapter id (letters, digits, '-', '_'; e.g. 03)")
+        raise ConfigError(
+            f"{chapter!r} is not a chapter id (1-16 letters or digits, e.g. 03 or A1)"
+        )
     if ws.chapter_path(chapter).exists() or chapter in ws.states():
         raise StageRefused(f"chapter {chapter} already exists", rule="exists")
     front = yaml.safe_dump({"id": chapter, "title": title}, sort_keys=False, allow_unicode=True)
@@ -150,8 +147,7 @@ def _record(
     extra: Trailers = (),
 ) -> str:
     files: dict[str, bytes | None] = {f"chapters/{chapter}.md": text.encode("utf-8")}
-    for make in ARTIFACTS:
-        files.update(make(ws, chapter, number, text))
+    files.update(blockstore.artifact(ws, chapter, number, text))
     trailers = [("Event", event.value), ("Chapter", chapter), ("Revision", str(number))]
     trailers += [("Stage", stage.value), *[("Resolves", r) for r in resolves], *extra]
     return ws.commit(files, subject, trailers, actor)

@@ -15,7 +15,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
-CHAPTER_ID = r"^[0-9A-Za-z][0-9A-Za-z_-]{0,15}$"
+CHAPTER_ID = r"^[0-9A-Za-z]{1,16}$"  # also part of bookmark names: no "-" or "_"
 PERSON_ID = r"^[a-z][a-z0-9-]{0,39}$"
 
 ChapterId = Annotated[str, StringConstraints(pattern=CHAPTER_ID)]

@@ -142,3 +142,20 @@ def test_state_rebuilt_from_repository_alone(example_ws: Workspace, tmp_path: Pa
     clone = tmp_path / "clone"
     subprocess.run(["git", "clone", "-q", str(example_ws.root), str(clone)], check=True)
     assert Workspace.open(clone).states() == example_ws.states()
+
+
+def test_each_revision_commits_its_block_map(example_ws: Workspace) -> None:
+    from drafts import blockstore
+
+    first = blockstore.load(example_ws, "03", 1)
+    assert example_ws.read_at(example_ws.revision("03", 1).commit, "blocks/03/r0001.json")
+    text = example_ws.text("03", 1)
+    paragraphs = [b for b in first.blocks if b.kind == "paragraph"]
+    edited = text.replace(paragraphs[1].text[:40], paragraphs[1].text[:40] + " (revised)", 1)
+    edited += "\nA closing paragraph.\n"
+    chapters.commit_revision(example_ws, "03", edited, example_ws.identity(DRAFTER))
+    second = blockstore.load(example_ws, "03", 2)
+    assert second.revision == 2
+    old_ids = [b.id for b in first.blocks]
+    assert [b.id for b in second.blocks][: len(old_ids)] == old_ids
+    assert second.blocks[-1].id not in old_ids
