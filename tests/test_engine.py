@@ -57,5 +57,7 @@ def test_a_refusal_fails_the_flow_run_and_commits_nothing(engine: None, tmp_path
     ws = Workspace.open(root)
     head = ws.repo.head.commit.hexsha
     with pytest.raises(StageRefused, match="cannot move from drafting to signed_off"):
-        chapter_flows.move_stage(workspace=str(root), chapter="02", target="signed_off", who=DRAFTER)
+        chapter_flows.move_stage(
+            workspace=str(root), chapter="02", target="signed_off", who=DRAFTER
+        )
     assert ws.repo.head.commit.hexsha == head
