@@ -49,3 +49,31 @@ REL_CUSTOM_PROPS = (
 def w(tag: str) -> str:
     """Return the Clark name ``{W}tag`` of a WordprocessingML element or attribute."""
     return f"{{{W}}}{tag}"
+
+
+# Added for the package reader (drafts/ooxml/package.py).
+M = "http://schemas.openxmlformats.org/officeDocument/2006/math"
+A = "http://schemas.openxmlformats.org/drawingml/2006/main"
+WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"
+PIC = "http://schemas.openxmlformats.org/drawingml/2006/picture"
+M_STRICT = "http://purl.oclc.org/ooxml/officeDocument/math"
+A_STRICT = "http://purl.oclc.org/ooxml/drawingml/main"
+WP_STRICT = "http://purl.oclc.org/ooxml/drawingml/wordprocessingDrawing"
+PIC_STRICT = "http://purl.oclc.org/ooxml/drawingml/picture"
+STRICT_TO_TRANSITIONAL.update({M_STRICT: M, A_STRICT: A, WP_STRICT: WP, PIC_STRICT: PIC})
+
+# Relationship-type prefixes: a type is matched by its last path segment under either prefix.
+REL_PREFIX = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/"
+REL_PREFIX_STRICT = "http://purl.oclc.org/ooxml/officeDocument/relationships/"
+REL_OFFICE_DOCUMENT_STRICT = REL_PREFIX_STRICT + "officeDocument"
+
+# Content types of a main document part.
+CT_DOCUMENT_MAIN = (
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"
+)
+CT_TEMPLATE_MAIN = (
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml"
+)
+CT_DOCM_MAIN = "application/vnd.ms-word.document.macroEnabled.main+xml"
+CT_DOTM_MAIN = "application/vnd.ms-word.template.macroEnabledTemplate.main+xml"
+CT_VBA_PROJECT = "application/vnd.ms-office.vbaProject"

@@ -1,0 +1,238 @@
+"""The package layer refuses hostile and non-Word files with one clear sentence, fast."""
+
+from __future__ import annotations
+
+import io
+import struct
+import time
+import zipfile
+import zlib
+
+import pytest
+from reader_helpers import CT, make_docx, p, r
+
+from drafts.errors import DocumentError, NotAWordDocument, UnsafeDocument
+from drafts.ooxml.package import open_package
+
+
+def _deflated_zeros(megabytes: int) -> bytes:
+    """A raw deflate stream of ``megabytes`` MiB of zeros, built in milliseconds."""
+    c = zlib.compressobj(9, zlib.DEFLATED, -15)
+    mib = bytes(1 << 20)
+    first = c.compress(mib) + c.flush(zlib.Z_FULL_FLUSH)
+    again = c.compress(mib) + c.flush(zlib.Z_FULL_FLUSH)  # identical for every further MiB
+    return first + again * (megabytes - 2) + c.compress(mib) + c.flush()
+
+
+def _zip_with_raw_member(name: str, raw: bytes, size: int, others: dict[str, bytes]) -> bytes:
+    """A zip holding ``others`` (deflated normally) and one member with a given raw stream."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        for n, data in others.items():
+            zf.writestr(n, data)
+    existing = zipfile.ZipFile(io.BytesIO(buf.getvalue()))
+    body = bytearray()
+    central = bytearray()
+    entries = [(i.filename, existing.read(i.filename)) for i in existing.infolist()]
+    for n, data in [*entries, (name, None)]:
+        if data is None:
+            payload, crc, usize = raw, 0, size
+        else:
+            payload = zlib.compressobj(6, zlib.DEFLATED, -15).compress(data)
+            c = zlib.compressobj(6, zlib.DEFLATED, -15)
+            payload = c.compress(data) + c.flush()
+            crc, usize = zlib.crc32(data), len(data)
+        fn = n.encode()
+        offset = len(body)
+        body += struct.pack(
+            "<IHHHHHIIIHH", 0x04034B50, 20, 0, 8, 0, 0x21, crc, len(payload), usize, len(fn), 0
+        )
+        body += fn + payload
+        central += struct.pack(
+            "<IHHHHHHIIIHHHHHII",
+            0x02014B50,
+            20,
+            20,
+            0,
+            8,
+            0,
+            0x21,
+            crc,
+            len(payload),
+            usize,
+            len(fn),
+            0,
+            0,
+            0,
+            0,
+            0,
+            offset,
+        )
+        central += fn
+    count = len(entries) + 1
+    end = struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, count, count, len(central), len(body), 0)
+    return bytes(body + central + end)
+
+
+def test_opens_a_minimal_docx_and_finds_its_parts():
+    pkg = open_package(make_docx(p(r("Hello"))), name="mini.docx")
+    assert pkg.main_part == "word/document.xml"
+    assert "word/document.xml" in pkg.names
+    assert pkg.xml("word/document.xml") is not None
+    assert pkg.xml("word/nothing.xml") is None
+    assert pkg.application == "Test Writer"
+    assert pkg.custom_properties() == {}
+
+
+def test_refuses_a_zip_bomb_before_decompressing_it():
+    """1 GiB of zeros in about 1 MB: refused from the central directory in well under 1 s."""
+    bomb = _zip_with_raw_member(
+        "word/media/zeros.bin",
+        _deflated_zeros(1024),
+        1 << 30,
+        {n: make_docx_member(n) for n in ("[Content_Types].xml", "_rels/.rels")},
+    )
+    assert len(bomb) < 2_000_000
+    start = time.perf_counter()
+    with pytest.raises(UnsafeDocument, match="zip bomb"):
+        open_package(bomb, name="bomb.docx")
+    assert time.perf_counter() - start < 0.5
+
+
+def test_refuses_a_member_that_unpacks_to_more_than_it_declares():
+    """A lying central directory (declares 2 KB, holds 20 MiB) is caught while reading."""
+    lying = _zip_with_raw_member(
+        "word/document.xml",
+        _deflated_zeros(20),
+        2048,
+        {n: make_docx_member(n) for n in ("[Content_Types].xml", "_rels/.rels")},
+    )
+    start = time.perf_counter()
+    with pytest.raises(DocumentError):
+        pkg = open_package(lying, name="liar.docx")
+        pkg.read("word/document.xml")
+    assert time.perf_counter() - start < 0.5
+
+
+def make_docx_member(name: str) -> bytes:
+    with zipfile.ZipFile(io.BytesIO(make_docx(p(r("x"))))) as zf:
+        return zf.read(name)
+
+
+def _replace_member(docx: bytes, name: str, data: bytes) -> bytes:
+    src = zipfile.ZipFile(io.BytesIO(docx))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info in src.infolist():
+            zf.writestr(info.filename, data if info.filename == name else src.read(info))
+    return out.getvalue()
+
+
+BILLION_LAUGHS = b"""<?xml version="1.0"?>
+<!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">
+<!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]>
+<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">
+<w:body><w:p><w:r><w:t>&lol3;</w:t></w:r></w:p></w:body></w:document>"""
+
+XXE = b"""<?xml version="1.0"?>
+<!DOCTYPE d [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>
+<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">
+<w:body><w:p><w:r><w:t>&xxe;</w:t></w:r></w:p></w:body></w:document>"""
+
+
+@pytest.mark.parametrize("payload", [BILLION_LAUGHS, XXE], ids=["billion-laughs", "xxe"])
+def test_refuses_doctype_and_entities_in_a_part(payload):
+    docx = _replace_member(make_docx(p(r("x"))), "word/document.xml", payload)
+    pkg = open_package(docx, name="evil.docx")
+    with pytest.raises(UnsafeDocument, match="evil.docx.*DOCTYPE"):
+        pkg.xml("word/document.xml")
+
+
+def test_refuses_a_doctype_in_content_types_when_opening():
+    docx = _replace_member(make_docx(p(r("x"))), "[Content_Types].xml", XXE)
+    with pytest.raises(UnsafeDocument):
+        open_package(docx, name="evil.docx")
+
+
+def test_refuses_a_macro_enabled_document():
+    docm = make_docx(
+        p(r("x")),
+        main_ct="application/vnd.ms-word.document.macroEnabled.main+xml",
+        extra_files={"word/vbaProject.bin": b"\x00" * 64},
+    )
+    with pytest.raises(NotAWordDocument, match=r"macros\.docx.*macro-enabled"):
+        open_package(docm, name="macros.docx")
+
+
+def test_refuses_a_vba_project_even_under_a_docx_content_type():
+    docx = make_docx(p(r("x")), extra_files={"word/vbaProject.bin": b"\x00" * 64})
+    with pytest.raises(NotAWordDocument, match="macro"):
+        open_package(docx, name="sneaky.docx")
+
+
+def _odt() -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        zf.writestr("mimetype", "application/vnd.oasis.opendocument.text")
+        zf.writestr("content.xml", "<office:document-content/>")
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(
+    ("data", "needle"),
+    [
+        (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n", "PDF"),
+        (b"{\\rtf1\\ansi\\deff0 {\\fonttbl}}", "RTF"),
+        (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504), "OLE2"),
+        (_odt(), "OpenDocument"),
+        (bytes(range(256)) * 8, "not a zip"),
+        (b"", "not a zip"),
+    ],
+    ids=["pdf", "rtf", "doc", "odt", "random", "empty"],
+)
+def test_refuses_other_formats_renamed_docx(data, needle):
+    with pytest.raises(NotAWordDocument, match=f"renamed.docx.*{needle}"):
+        open_package(data, name="renamed.docx")
+
+
+def test_refuses_a_truncated_zip():
+    docx = make_docx(p(r("Hello")))
+    with pytest.raises(NotAWordDocument, match="trunc.docx.*damaged"):
+        open_package(docx[: len(docx) // 2], name="trunc.docx")
+
+
+def test_refuses_a_zip_that_is_not_an_office_package():
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        zf.writestr("readme.txt", "hello")
+    with pytest.raises(NotAWordDocument, match="Content_Types"):
+        open_package(out.getvalue(), name="plain.zip")
+
+
+def test_refuses_a_spreadsheet_named_docx():
+    docx = make_docx(
+        p(r("x")),
+        main_ct="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+    )
+    with pytest.raises(NotAWordDocument, match="content type"):
+        open_package(docx, name="book.docx")
+
+
+def test_accepts_a_template_main_part():
+    pkg = open_package(make_docx(p(r("x")), main_ct=CT + "template.main+xml"))
+    assert pkg.main_part == "word/document.xml"
+
+
+def test_refuses_too_many_parts():
+    files = {f"word/media/{i}.bin": b"" for i in range(3001)}
+    with pytest.raises(UnsafeDocument, match="parts"):
+        open_package(make_docx(p(r("x")), extra_files=files), name="many.docx")
+
+
+def test_names_the_path_in_messages(tmp_path):
+    path = tmp_path / "report.docx"
+    path.write_bytes(b"%PDF-1.4")
+    with pytest.raises(NotAWordDocument, match="report.docx"):
+        open_package(path)
+    with pytest.raises(NotAWordDocument, match="cannot be read"):
+        open_package(tmp_path / "missing.docx")
