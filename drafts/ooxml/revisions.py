@@ -72,8 +72,10 @@ def _local(tag: str) -> str:
 
 
 def _value(el: Element) -> str:
-    attrs = [f"{_local(k)}={v}" for k, v in el.attrib.items() if not _local(k).startswith("rsid")]
-    return ",".join(attrs) if attrs else "on"
+    items = [(_local(k), v) for k, v in el.attrib.items() if not _local(k).startswith("rsid")]
+    if len(items) == 1 and items[0][0] == "val":
+        return items[0][1]
+    return ",".join(f"{k}={v}" for k, v in items) if items else "on"
 
 
 def _flatten(props: Element | None, prefix: str = "") -> dict[str, str]:
