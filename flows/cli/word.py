@@ -1,0 +1,52 @@
+"""``penholder render``: a chapter revision as a house-style .docx (anchors and stamp)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from flows.cli.common import WorkspaceOpt, open_workspace
+
+
+def render(
+    chapter: Annotated[str, typer.Argument(help="Chapter id, e.g. 03.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="The .docx to write.")],
+    rev: Annotated[int | None, typer.Option("--rev", help="Revision (default: latest).")] = None,
+    reviewer: Annotated[
+        str | None, typer.Option("--for", help="Stamp for this reviewer (a person id).")
+    ] = None,
+    round_id: Annotated[str | None, typer.Option("--round", help="Stamp for this round.")] = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Render a chapter revision to .docx through pandoc and the reference template."""
+    from drafts.word_out import render_revision
+
+    ws = open_workspace(workspace)
+    person = ws.person(reviewer) if reviewer else None
+    packet = None
+    if person is not None and round_id:
+        packet, rev = _packet(ws, round_id, chapter, person.id, rev)
+    render_revision(ws, chapter, rev, output, round_id=round_id, reviewer=person, packet=packet)
+    typer.echo(str(output))
+
+
+def _packet(ws, round_id: str, chapter: str, reviewer: str, rev: int | None) -> tuple[str, int]:  # type: ignore[no-untyped-def]
+    """Return the packet id and base revision recorded for ``reviewer`` in the round."""
+    from drafts.errors import NotFound
+    from reviewers.records import load_round
+
+    rnd = load_round(ws, round_id)
+    for item in rnd.items:
+        if item.reviewer == reviewer and item.chapter == chapter:
+            if rev is not None and rev != item.revision:
+                raise NotFound(
+                    f"round {round_id} sent revision {item.revision} of chapter {chapter}, "
+                    f"not revision {rev}"
+                )
+            return item.packet, item.revision
+    raise NotFound(
+        f"{reviewer} is not a reviewer of chapter {chapter} in round {round_id}; add them with "
+        "`penholder round add-reviewer`"
+    )
