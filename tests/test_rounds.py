@@ -1,0 +1,224 @@
+"""Review rounds on real example workspaces: open, change, track, close, and every refusal."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import pytest
+
+from drafts import chapters
+from drafts.errors import NotFound, StageRefused
+from drafts.models import Stage
+from drafts.workspace import Workspace
+from reviewers import records, rounds, tracking
+from reviewers.models import PACKET_ALPHABET, PACKET_ID, ItemState, is_packet_id
+from tests.conftest import DRAFTER
+
+DUE = date(2024, 3, 22)
+EXPERTS = ["lucia-hernandez", "chen-meiling"]
+
+
+def actor(ws: Workspace):  # type: ignore[no-untyped-def]
+    return ws.identity(DRAFTER)
+
+
+def open_r1(ws: Workspace, reviewers: list[str] | None = None) -> rounds.Round:
+    return rounds.open_round(ws, ["03", "04"], reviewers or EXPERTS, DUE, actor(ws))
+
+
+def record_return(ws: Workspace, packet: str, received: str | None = None) -> str:
+    """Write what intake writes to mark an item returned: one commit with Event: return."""
+    trailers = [("Event", "return"), ("Packet", packet)]
+    trailers += [("Return-File", f"returns/{packet}.docx")]
+    if received:
+        trailers.append(("Received", received))
+    return ws.commit({f"returns/{packet}.docx": b"docx"}, f"Return {packet}", trailers, actor(ws))
+
+
+def test_open_records_round_moves_chapters_in_one_commit(example_ws: Workspace) -> None:
+    before = len(example_ws.history())
+    rnd = open_r1(example_ws)
+    history = example_ws.history()
+    assert len(history) == before + 1
+    last = history[-1]
+    assert last.value("Event") == "round-open" and last.value("Round") == "R1"
+    assert last.values("Chapter") == ["03", "04"] and last.value("Stage") == "in_review"
+    for ch in ("03", "04"):
+        state = example_ws.state(ch)
+        assert state.stage == Stage.IN_REVIEW and state.round == "R1"
+    stored = records.load_round(example_ws, "R1")
+    assert stored == rnd
+    assert [(c.chapter, c.revision) for c in stored.chapters] == [("03", 1), ("04", 1)]
+    assert len(stored.items) == 4
+    assert not example_ws.dirty_paths()
+
+
+def test_packet_ids_are_short_unique_and_name_round_and_chapter(example_ws: Workspace) -> None:
+    rnd = open_r1(example_ws, ["ewg"])
+    ids = [i.packet for i in rnd.items]
+    assert len(set(ids)) == len(ids) == 2 * 26
+    for item in rnd.items:
+        assert re.fullmatch(PACKET_ID, item.packet) and is_packet_id(item.packet)
+        assert item.packet.startswith(f"R1-{item.chapter}-")
+        assert set(item.packet[-4:]) <= set(PACKET_ALPHABET)
+        assert not set(item.packet[-4:]) & set("0O1I")
+    assert records.find_packet(example_ws, ids[5].lower())[1] == rnd.items[5]
+    with pytest.raises(NotFound, match="not a packet id"):
+        records.find_packet(example_ws, "hello")
+
+
+def test_mint_avoids_taken_ids() -> None:
+    taken = {"R1-03-2222"}
+    codes = iter("2222" + "3333")
+    packet = records.mint_packet_id("R1", "03", taken, choose=lambda _: next(codes))
+    assert packet == "R1-03-3333" and packet in taken
+
+
+def test_groups_and_ids_resolve_once_each(example_ws: Workspace) -> None:
+    people = rounds.resolve_reviewers(example_ws, ["chen-meiling", "ewg", "africa"])
+    ids = [p.id for p in people]
+    assert ids[0] == "chen-meiling" and len(ids) == len(set(ids)) == 26
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"reviewers": ["nobody"]}, NotFound, "no person or group 'nobody' in people.yaml"),
+        ({"chapters": ["99"]}, NotFound, "no chapter '99'"),
+        ({"due": date(2024, 3, 1)}, StageRefused, "due date 2024-03-01 is in the past"),
+    ],
+)
+def test_bad_input_refuses_and_commits_nothing(
+    example_ws: Workspace, kwargs: dict, error: type, message: str
+) -> None:
+    args: dict = {"chapters": ["03"], "reviewers": EXPERTS, "due": DUE} | kwargs
+    head = example_ws.repo.head.commit.hexsha
+    with pytest.raises(error, match=message):
+        rounds.open_round(
+            example_ws, args["chapters"], args["reviewers"], args["due"], actor(example_ws)
+        )
+    assert example_ws.repo.head.commit.hexsha == head
+    assert not (example_ws.root / "rounds").exists() and not example_ws.dirty_paths()
+
+
+def test_signed_off_chapter_refuses_a_round(example_ws: Workspace) -> None:
+    a = actor(example_ws)
+    chapters.move_stage(example_ws, "03", Stage.READY_FOR_EGM, a)
+    chapters.move_stage(example_ws, "03", Stage.SIGNED_OFF, a)
+    head = example_ws.repo.head.commit.hexsha
+    with pytest.raises(StageRefused, match="cannot move from signed_off to in_review"):
+        rounds.open_round(example_ws, ["04", "03"], EXPERTS, DUE, a)
+    assert example_ws.repo.head.commit.hexsha == head
+    assert example_ws.state("04").stage == Stage.DRAFTING
+
+
+def test_a_chapter_already_in_review_refuses_a_second_round(example_ws: Workspace) -> None:
+    open_r1(example_ws)
+    with pytest.raises(StageRefused, match="chapter 03 is already in_review"):
+        rounds.open_round(example_ws, ["03"], EXPERTS, DUE, actor(example_ws))
+
+
+def test_status_tracks_returns_late_and_excused(example_ws: Workspace, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    rnd = open_r1(example_ws)
+    lucia_03 = rnd.item("lucia-hernandez", "03")
+    chen_04 = rnd.item("chen-meiling", "04")
+    assert lucia_03 and chen_04
+    record_return(example_ws, lucia_03.packet)
+    rounds.excuse(example_ws, "R1", "chen-meiling", actor(example_ws), chapter="04")
+    status = tracking.round_status(example_ws, "R1")
+    states = {(i.reviewer, i.chapter): i for i in status.items}
+    assert states[("lucia-hernandez", "03")].state == ItemState.RETURNED
+    assert states[("lucia-hernandez", "03")].return_file == f"returns/{lucia_03.packet}.docx"
+    assert states[("chen-meiling", "04")].state == ItemState.EXCUSED
+    assert states[("chen-meiling", "03")].state == ItemState.UNSENT
+    assert status.days_left == 18
+    monkeypatch.setenv("PENHOLDER_TODAY", "2024-03-25")
+    status = tracking.round_status(example_ws, "R1")
+    late = {(i.reviewer, i.chapter) for i in status.items if i.late}
+    assert late == set()  # nothing was sent yet: unsent items are not late
+    rnd2 = records.load_round(example_ws, "R1")
+    item = rnd2.item("lucia-hernandez", "04")
+    assert item
+    record_return(example_ws, item.packet)
+    status = tracking.round_status(example_ws, "R1")
+    states = {(i.reviewer, i.chapter): i for i in status.items}
+    assert states[("lucia-hernandez", "04")].state == ItemState.RETURNED_LATE
+
+
+def test_return_received_trailer_and_timezone(example_ws: Workspace) -> None:
+    rnd = open_r1(example_ws)
+    item = rnd.items[0]
+    # 22:30 UTC on the due date is already the 23rd in Nairobi (UTC+3): late.
+    record_return(example_ws, item.packet, received="2024-03-22T22:30:00+00:00")
+    status = tracking.round_status(example_ws, "R1")
+    assert status.items[0].state == ItemState.RETURNED_LATE
+
+
+def test_add_reviewer_move_due_and_excuse_each_one_commit(example_ws: Workspace) -> None:
+    open_r1(example_ws)
+    a = actor(example_ws)
+    n = len(example_ws.history())
+    rnd = rounds.add_reviewer(example_ws, "R1", "kenji-watanabe", a)
+    assert len(rnd.items_of("kenji-watanabe")) == 2
+    rnd = rounds.move_due(example_ws, "R1", date(2024, 3, 29), a)
+    rnd = rounds.excuse(example_ws, "R1", "chen-meiling", a)
+    assert all(i.excused == date(2024, 3, 4) for i in rnd.items_of("chen-meiling"))
+    history = example_ws.history()
+    assert len(history) == n + 3
+    assert {c.value("Event") for c in history[-3:]} == {"round-change"}
+    assert history[-3].value("Reviewer") == "kenji-watanabe"
+    assert records.load_round(example_ws, "R1").due == date(2024, 3, 29)
+    for call, message in [
+        (lambda: rounds.add_reviewer(example_ws, "R1", "kenji-watanabe", a), "already"),
+        (lambda: rounds.add_reviewer(example_ws, "R1", "nobody", a), "nobody with the id"),
+        (lambda: rounds.move_due(example_ws, "R1", date(2024, 3, 1), a), "in the past"),
+        (lambda: rounds.excuse(example_ws, "R1", "chen-meiling", a), "already excused"),
+        (lambda: rounds.excuse(example_ws, "R1", "ana-nobody", a), "not a reviewer"),
+        (lambda: rounds.excuse(example_ws, "R9", "chen-meiling", a), "no round 'R9'"),
+    ]:
+        with pytest.raises((NotFound, StageRefused), match=message):
+            call()
+    assert len(example_ws.history()) == n + 3
+
+
+def test_close_refuses_before_due_unless_forced(example_ws: Workspace, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    rnd = open_r1(example_ws)
+    a = actor(example_ws)
+    record_return(example_ws, rnd.items[0].packet)
+    with pytest.raises(StageRefused, match="due on 2024-03-22 and 3 items are not returned"):
+        rounds.close_round(example_ws, "R1", a)
+    _closed, missing = rounds.close_round(example_ws, "R1", a, force=True)
+    assert len(missing) == 3 and "chen-meiling: 03" in missing
+    last = example_ws.history()[-1]
+    assert last.value("Event") == "round-close" and last.value("Stage") == "consolidating"
+    assert example_ws.state("03").stage == Stage.CONSOLIDATING
+    status = tracking.round_status(example_ws, "R1")
+    assert not status.open and status.count(ItemState.MISSING) == 3
+    record_return(example_ws, rnd.items[1].packet)  # after closing: accepted, marked late
+    status = tracking.round_status(example_ws, "R1")
+    assert status.items[1].state == ItemState.RETURNED_LATE
+    with pytest.raises(StageRefused, match="round R1 was closed"):
+        rounds.close_round(example_ws, "R1", a)
+
+
+def test_close_after_due_needs_no_force(example_ws: Workspace, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    open_r1(example_ws)
+    monkeypatch.setenv("PENHOLDER_TODAY", "2024-03-23")
+    rnd, missing = rounds.close_round(example_ws, "R1", actor(example_ws))
+    assert rnd.closed is not None and len(missing) == 4
+
+
+def test_second_round_remembers_what_each_reviewer_saw(example_ws: Workspace) -> None:
+    a = actor(example_ws)
+    open_r1(example_ws)
+    rounds.close_round(example_ws, "R1", a, force=True)
+    path = example_ws.chapter_path("03")
+    path.write_text(path.read_text() + "\nA new paragraph.\n")
+    chapters.commit_revision(example_ws, "03", None, a)
+    rnd = rounds.open_round(example_ws, ["03"], ["lucia-hernandez", "kenji-watanabe"], DUE, a)
+    assert rnd.id == "R2"
+    lucia, kenji = rnd.items
+    assert (lucia.revision, lucia.previous_revision) == (2, 1)
+    assert (kenji.revision, kenji.previous_revision) == (2, None)
+    assert records.round_ids(example_ws) == ["R1", "R2"]
