@@ -57,7 +57,7 @@ def chapter(words: int = 20_000, changes: int = 300, comments: int = 100) -> byt
     for i in range(400):
         text = " ".join(f"word{i}x{j}" for j in range(per - 6))
         inner = f'<w:r><w:t xml:space="preserve">{text} </w:t></w:r>'
-        if (i < changes * 400 // 400 and i % (400 // min(400, changes // 1)) == 0) or i < changes:
+        if i < changes:
             rid += 1
             inner += (
                 (
