@@ -1,0 +1,311 @@
+"""Write a reviewer's edits into an existing .docx as Microsoft Word writes them.
+
+Used by the demo (simulated expert returns) and by tests; not an intake path. Edits are typed
+records (keyword arguments only); ``apply(docx_in, edits, out)`` applies them in order and
+writes ``out``. Every part it does not need to change keeps its bytes.
+
+Targets: ``paragraph`` is the name of a bookmark inside (or starting) the paragraph
+(``ph_03_0042``), else a substring of the paragraph's current text (the first body paragraph
+containing it). ``quote`` is a substring of that paragraph's current text (first occurrence);
+the *current text* is the text with every earlier edit accepted (``annotate_runs``). An insertion
+point is the end of ``after_quote`` (``""`` means the start of the paragraph) or, with
+``at_end=True``, the end of the paragraph. A missing paragraph or quote is a ``ValueError``
+naming it and the file.
+
+Guarantees: ``w:id`` values are unique across comments, bookmarks and revisions (new ones are
+above every id in the package); ``w:trackRevisions`` is set in settings.xml when any tracked
+edit was applied (and ``w:doNotTrackMoves`` removed when a move was). Dates are written as
+Word writes them, UTC to the second (``2024-03-04T10:00:00Z``).
+``word_like_resave=True`` also does what a Word save does (``annotate_resave``), none of which
+is a reviewer's edit.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from drafts.ooxml import annotate_edits as ops
+from drafts.ooxml.annotate_comments import Context, add_comment
+from drafts.ooxml.annotate_resave import resave
+from drafts.ooxml.annotate_runs import IdSource, owning_paragraph, paragraph_text, w
+from drafts.ooxml.docx_write import DocxParts
+from drafts.ooxml.namespaces import PKG_REL, REL_OFFICE_DOCUMENT
+
+Element = Any
+
+
+class _Edit(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class _Tracked(_Edit):
+    author: str = Field(min_length=1)
+    date: datetime
+
+
+class _Point(_Tracked):
+    after_quote: str | None = None
+    at_end: bool = False
+
+    @model_validator(mode="after")
+    def _one_point(self) -> _Point:
+        if (self.after_quote is None) == (not self.at_end):
+            raise ValueError("give exactly one of after_quote or at_end=True")
+        return self
+
+
+class Reply(_Edit):
+    """A reply in a comment thread."""
+
+    author: str
+    initials: str = ""
+    date: datetime
+    text: str
+
+
+class Comment(_Edit):
+    """A comment on ``quote``, with replies (``Reply`` or ``(author, initials, date, text)``)."""
+
+    kind: Literal["comment"] = "comment"
+    paragraph: str
+    quote: str = Field(min_length=1)
+    text: str
+    author: str
+    initials: str = ""
+    date: datetime
+    replies: list[Reply] = []
+    resolved: bool = False
+
+    @field_validator("replies", mode="before")
+    @classmethod
+    def _tuples(cls, value: Any) -> Any:
+        keys = ("author", "initials", "date", "text")
+        return [
+            dict(zip(keys, r, strict=True)) if isinstance(r, tuple | list) else r for r in value
+        ]
+
+
+class Insert(_Point):
+    """Tracked insertion of ``text`` after ``after_quote`` (or ``at_end``)."""
+
+    kind: Literal["insert"] = "insert"
+    paragraph: str
+    text: str = Field(min_length=1)
+
+
+class Delete(_Tracked):
+    """Tracked deletion of ``quote``."""
+
+    kind: Literal["delete"] = "delete"
+    paragraph: str
+    quote: str = Field(min_length=1)
+
+
+class Replace(_Tracked):
+    """Tracked replacement: ``quote`` deleted, ``new_text`` inserted right after it."""
+
+    kind: Literal["replace"] = "replace"
+    paragraph: str
+    quote: str = Field(min_length=1)
+    new_text: str = Field(min_length=1)
+
+
+class Move(_Point):
+    """Tracked move of ``quote`` to ``to_paragraph`` after ``after_quote`` (or ``at_end``)."""
+
+    kind: Literal["move"] = "move"
+    from_paragraph: str
+    quote: str = Field(min_length=1)
+    to_paragraph: str
+
+
+class Format(_Tracked):
+    """Tracked formatting change of ``quote`` (None leaves a property as it is)."""
+
+    kind: Literal["format"] = "format"
+    paragraph: str
+    quote: str = Field(min_length=1)
+    bold: bool | None = None
+    italic: bool | None = None
+
+
+class InsertParagraph(_Tracked):
+    """A new paragraph after ``after_paragraph`` (its style unless ``style`` is given)."""
+
+    kind: Literal["insert_paragraph"] = "insert_paragraph"
+    after_paragraph: str
+    text: str
+    style: str | None = None
+
+
+class DeleteParagraph(_Tracked):
+    """Tracked deletion of a whole paragraph, its mark included."""
+
+    kind: Literal["delete_paragraph"] = "delete_paragraph"
+    paragraph: str
+
+
+class SilentEdit(_Edit):
+    """An untracked change: ``quote`` becomes ``new_text`` with no revision."""
+
+    kind: Literal["silent"] = "silent"
+    paragraph: str
+    quote: str = Field(min_length=1)
+    new_text: str
+
+
+Edit = (
+    Comment
+    | Insert
+    | Delete
+    | Replace
+    | Move
+    | Format
+    | InsertParagraph
+    | DeleteParagraph
+    | SilentEdit
+)
+
+
+def word_date(value: datetime) -> str:
+    """Return ``value`` as Word writes dates: UTC, to the second, with a ``Z``."""
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC)
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def find_paragraph(ctx: Context, target: str) -> Element:
+    """Return the body paragraph holding bookmark ``target``, else the first containing it."""
+    body = ctx.doc.find(w("body"))
+    for mark in body.iter(w("bookmarkStart")):
+        if mark.get(w("name")) == target:
+            p = owning_paragraph(mark)
+            if p is None:  # a bookmark between paragraphs starts the next one
+                p = next(mark.itersiblings(w("p")), None)
+            if p is not None:
+                return p
+    for p in body.iter(w("p")):
+        if target in paragraph_text(p):
+            return p
+    raise ValueError(f"{ctx.label}: no paragraph has the bookmark or the text {target!r}")
+
+
+def find_quote(ctx: Context, p: Element, target: str, quote: str) -> tuple[int, int]:
+    """Return the span of the first ``quote`` in paragraph ``p``'s current text."""
+    start = paragraph_text(p).find(quote)
+    if start < 0:
+        raise ValueError(f"{ctx.label}: paragraph {target!r} has no text {quote!r}")
+    return start, start + len(quote)
+
+
+def _point(ctx: Context, p: Element, target: str, edit: _Point) -> int:
+    if edit.at_end or edit.after_quote is None:
+        return len(paragraph_text(p))
+    return find_quote(ctx, p, target, edit.after_quote)[1]
+
+
+def _apply_one(ctx: Context, edit: Edit) -> None:
+    if isinstance(edit, Comment):
+        p = find_paragraph(ctx, edit.paragraph)
+        start, end = find_quote(ctx, p, edit.paragraph, edit.quote)
+        thread = [(edit.author, edit.initials, word_date(edit.date), edit.text)]
+        thread += [(r.author, r.initials, word_date(r.date), r.text) for r in edit.replies]
+        add_comment(ctx, ops.isolate(p, start, end, ctx.ids), thread, edit.resolved)
+    elif isinstance(edit, SilentEdit):
+        p = find_paragraph(ctx, edit.paragraph)
+        ops.silent_replace(ctx, p, *find_quote(ctx, p, edit.paragraph, edit.quote), edit.new_text)
+    else:
+        _apply_tracked(ctx, edit, edit.author, word_date(edit.date))
+
+
+def _apply_tracked(ctx: Context, edit: Edit, who: str, when: str) -> None:
+    if isinstance(edit, Insert):
+        p = find_paragraph(ctx, edit.paragraph)
+        ops.track_insert(ctx, p, _point(ctx, p, edit.paragraph, edit), edit.text, who, when)
+    elif isinstance(edit, Delete | Replace):
+        p = find_paragraph(ctx, edit.paragraph)
+        start, end = find_quote(ctx, p, edit.paragraph, edit.quote)
+        if isinstance(edit, Replace):  # insert first: it takes the quote's own formatting
+            ops.track_insert(ctx, p, end, edit.new_text, who, when)
+        ops.track_delete(ctx, p, start, end, who, when)
+    elif isinstance(edit, Move):
+        src = find_paragraph(ctx, edit.from_paragraph)
+        start, end = find_quote(ctx, src, edit.from_paragraph, edit.quote)
+        dst = find_paragraph(ctx, edit.to_paragraph)
+        if src is dst:
+            raise ValueError(f"{ctx.label}: a move within one paragraph is not supported")
+        offset = _point(ctx, dst, edit.to_paragraph, edit)
+        ops.track_move(ctx, (src, start, end), (dst, offset), who, when)
+    elif isinstance(edit, Format):
+        p = find_paragraph(ctx, edit.paragraph)
+        props = {k: v for k, v in (("b", edit.bold), ("i", edit.italic)) if v is not None}
+        ops.track_format(ctx, p, *find_quote(ctx, p, edit.paragraph, edit.quote), props, who, when)
+    elif isinstance(edit, InsertParagraph):
+        after = find_paragraph(ctx, edit.after_paragraph)
+        ops.track_new_paragraph(ctx, after, edit.text, edit.style, who, when)
+    elif isinstance(edit, DeleteParagraph):
+        ops.track_delete_paragraph(ctx, find_paragraph(ctx, edit.paragraph), who, when)
+
+
+def _main_part(parts: DocxParts) -> str:
+    for rel in parts.xml("_rels/.rels").iter(f"{{{PKG_REL}}}Relationship"):
+        if rel.get("Type") == REL_OFFICE_DOCUMENT:
+            return rel.get("Target", "word/document.xml").lstrip("/")
+    return "word/document.xml"
+
+
+def _track_revisions(ctx: Context, moves: bool) -> None:
+    settings = ctx.parts.xml(ctx.part_name("settings.xml"))
+    if moves:
+        for el in settings.findall(w("doNotTrackMoves")):
+            settings.remove(el)
+    if settings.find(w("trackRevisions")) is not None:
+        return
+    later = {"doNotTrackMoves", "doNotTrackFormatting", "documentProtection", "autoFormatOverride"}
+    later |= {"styleLockTheme", "styleLockQFSet", "defaultTabStop", "autoHyphenation"}
+    flag = ops.make("trackRevisions")
+    for child in settings:
+        if isinstance(child.tag, str) and child.tag.rpartition("}")[2] in later:
+            child.addprevious(flag)
+            return
+    settings.append(flag)
+
+
+def apply(
+    docx_in: Path | bytes, edits: list[Edit], out: Path, *, word_like_resave: bool = False
+) -> Path:
+    """Apply ``edits`` in order to ``docx_in`` (a path or the bytes of a .docx); write ``out``."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(docx_in, bytes):
+        fd, tmp = tempfile.mkstemp(suffix=".docx", dir=out.parent)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(docx_in)
+        try:
+            return _apply(Path(tmp), "<bytes>", edits, out, word_like_resave)
+        finally:
+            os.unlink(tmp)
+    return _apply(Path(docx_in), str(docx_in), edits, out, word_like_resave)
+
+
+def _apply(path: Path, label: str, edits: list[Edit], out: Path, resave_too: bool) -> Path:
+    parts = DocxParts(path)
+    doc_name = _main_part(parts)
+    scanned = [parts.xml(n) for n in parts.names() if n.startswith("word/") and n.endswith(".xml")]
+    ctx = Context(parts, doc_name, parts.xml(doc_name), IdSource.scan(scanned), label)
+    for edit in edits:
+        _apply_one(ctx, edit)
+    tracked = [e for e in edits if not isinstance(e, Comment | SilentEdit)]
+    if tracked:
+        _track_revisions(ctx, any(isinstance(e, Move) for e in edits))
+    if resave_too:
+        last = next((e for e in reversed(edits) if hasattr(e, "author")), None)
+        resave(ctx, getattr(last, "author", None))
+    parts.save(out)
+    return out
