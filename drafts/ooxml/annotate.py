@@ -24,160 +24,49 @@ from __future__ import annotations
 
 import os
 import tempfile
-from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from typing import Any
 
 from drafts.ooxml import annotate_edits as ops
 from drafts.ooxml.annotate_comments import Context, add_comment
+from drafts.ooxml.annotate_records import (
+    Comment,
+    Delete,
+    DeleteParagraph,
+    Edit,
+    Format,
+    Insert,
+    InsertParagraph,
+    Move,
+    PointEdit,
+    Replace,
+    Reply,
+    SilentEdit,
+    word_date,
+)
 from drafts.ooxml.annotate_resave import resave
 from drafts.ooxml.annotate_runs import IdSource, owning_paragraph, paragraph_text, w
-from drafts.ooxml.docx_write import DocxParts
+from drafts.ooxml.docx_write import DocxParts, parse_xml
 from drafts.ooxml.namespaces import PKG_REL, REL_OFFICE_DOCUMENT
 
 Element = Any
-
-
-class _Edit(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-
-class _Tracked(_Edit):
-    author: str = Field(min_length=1)
-    date: datetime
-
-
-class _Point(_Tracked):
-    after_quote: str | None = None
-    at_end: bool = False
-
-    @model_validator(mode="after")
-    def _one_point(self) -> _Point:
-        if (self.after_quote is None) == (not self.at_end):
-            raise ValueError("give exactly one of after_quote or at_end=True")
-        return self
-
-
-class Reply(_Edit):
-    """A reply in a comment thread."""
-
-    author: str
-    initials: str = ""
-    date: datetime
-    text: str
-
-
-class Comment(_Edit):
-    """A comment on ``quote``, with replies (``Reply`` or ``(author, initials, date, text)``)."""
-
-    kind: Literal["comment"] = "comment"
-    paragraph: str
-    quote: str = Field(min_length=1)
-    text: str
-    author: str
-    initials: str = ""
-    date: datetime
-    replies: list[Reply] = []
-    resolved: bool = False
-
-    @field_validator("replies", mode="before")
-    @classmethod
-    def _tuples(cls, value: Any) -> Any:
-        keys = ("author", "initials", "date", "text")
-        return [
-            dict(zip(keys, r, strict=True)) if isinstance(r, tuple | list) else r for r in value
-        ]
-
-
-class Insert(_Point):
-    """Tracked insertion of ``text`` after ``after_quote`` (or ``at_end``)."""
-
-    kind: Literal["insert"] = "insert"
-    paragraph: str
-    text: str = Field(min_length=1)
-
-
-class Delete(_Tracked):
-    """Tracked deletion of ``quote``."""
-
-    kind: Literal["delete"] = "delete"
-    paragraph: str
-    quote: str = Field(min_length=1)
-
-
-class Replace(_Tracked):
-    """Tracked replacement: ``quote`` deleted, ``new_text`` inserted right after it."""
-
-    kind: Literal["replace"] = "replace"
-    paragraph: str
-    quote: str = Field(min_length=1)
-    new_text: str = Field(min_length=1)
-
-
-class Move(_Point):
-    """Tracked move of ``quote`` to ``to_paragraph`` after ``after_quote`` (or ``at_end``)."""
-
-    kind: Literal["move"] = "move"
-    from_paragraph: str
-    quote: str = Field(min_length=1)
-    to_paragraph: str
-
-
-class Format(_Tracked):
-    """Tracked formatting change of ``quote`` (None leaves a property as it is)."""
-
-    kind: Literal["format"] = "format"
-    paragraph: str
-    quote: str = Field(min_length=1)
-    bold: bool | None = None
-    italic: bool | None = None
-
-
-class InsertParagraph(_Tracked):
-    """A new paragraph after ``after_paragraph`` (its style unless ``style`` is given)."""
-
-    kind: Literal["insert_paragraph"] = "insert_paragraph"
-    after_paragraph: str
-    text: str
-    style: str | None = None
-
-
-class DeleteParagraph(_Tracked):
-    """Tracked deletion of a whole paragraph, its mark included."""
-
-    kind: Literal["delete_paragraph"] = "delete_paragraph"
-    paragraph: str
-
-
-class SilentEdit(_Edit):
-    """An untracked change: ``quote`` becomes ``new_text`` with no revision."""
-
-    kind: Literal["silent"] = "silent"
-    paragraph: str
-    quote: str = Field(min_length=1)
-    new_text: str
-
-
-Edit = (
-    Comment
-    | Insert
-    | Delete
-    | Replace
-    | Move
-    | Format
-    | InsertParagraph
-    | DeleteParagraph
-    | SilentEdit
-)
-
-
-def word_date(value: datetime) -> str:
-    """Return ``value`` as Word writes dates: UTC, to the second, with a ``Z``."""
-    if value.tzinfo is not None:
-        value = value.astimezone(UTC)
-    return value.strftime("%Y-%m-%dT%H:%M:%SZ")
+__all__ = [
+    "Comment",
+    "Delete",
+    "DeleteParagraph",
+    "Edit",
+    "Format",
+    "Insert",
+    "InsertParagraph",
+    "Move",
+    "Replace",
+    "Reply",
+    "SilentEdit",
+    "apply",
+    "find_paragraph",
+    "find_quote",
+    "word_date",
+]
 
 
 def find_paragraph(ctx: Context, target: str) -> Element:
@@ -204,7 +93,7 @@ def find_quote(ctx: Context, p: Element, target: str, quote: str) -> tuple[int, 
     return start, start + len(quote)
 
 
-def _point(ctx: Context, p: Element, target: str, edit: _Point) -> int:
+def _point(ctx: Context, p: Element, target: str, edit: PointEdit) -> int:
     if edit.at_end or edit.after_quote is None:
         return len(paragraph_text(p))
     return find_quote(ctx, p, target, edit.after_quote)[1]
@@ -297,7 +186,11 @@ def apply(
 def _apply(path: Path, label: str, edits: list[Edit], out: Path, resave_too: bool) -> Path:
     parts = DocxParts(path)
     doc_name = _main_part(parts)
-    scanned = [parts.xml(n) for n in parts.names() if n.startswith("word/") and n.endswith(".xml")]
+    scanned = [  # parsed apart from the cache, so parts left alone keep their bytes
+        parse_xml(parts.data(n), f"{label}:{n}")
+        for n in parts.names()
+        if n.startswith("word/") and n.endswith(".xml")
+    ]
     ctx = Context(parts, doc_name, parts.xml(doc_name), IdSource.scan(scanned), label)
     for edit in edits:
         _apply_one(ctx, edit)
