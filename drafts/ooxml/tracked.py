@@ -1,0 +1,252 @@
+"""Write tracked changes and comments into a .docx by block anchor and code-point range.
+
+``apply_tracked(docx_in, edits, out)`` takes records from ``drafts.ooxml.tracked_records``
+(``TrackedChange``, ``ParagraphInsert``, ``ParagraphDelete``, ``TrackedComment``) and writes
+``out``; parts it does not change keep their bytes. It is the writer behind redlines and the
+consolidated document, and reuses the annotation writer's run splitting, id source and
+comment code (``annotate_runs``, ``annotate_edits``, ``annotate_comments``).
+
+Contract:
+
+- a block is found by its bookmark name in the main document, footnotes or endnotes (a
+  LibreOffice ``<name>_Copy_N`` counts as ``<name>`` when the original is absent); its text is
+  the paragraph's text with every tracked change already in it accepted, offsets counting from
+  the first non-blank character (pandoc starts footnote paragraphs with a space), so offsets are
+  those of ``Block.text``;
+- every target is checked before anything is changed: an unknown block, a range outside the
+  block's text, overlapping ranges in one block, or changes to a block whose paragraph is also
+  deleted raise ``ValueError`` naming the block (and the range) and the file;
+- several changes in one paragraph are applied right to left, so every range refers to the
+  original text; insertions at one point keep their given order; comments are anchored first,
+  so their ranges also refer to the original text;
+- ``w:id`` values are new and unique across the package; ``w:trackRevisions`` is set when any
+  tracked change (not only comments) was written.
+"""
+
+from __future__ import annotations
+
+import copy
+import os
+import re
+import tempfile
+from collections import defaultdict
+from dataclasses import dataclass
+from itertools import pairwise
+from pathlib import Path
+from typing import Any
+
+from drafts.ooxml import annotate_edits as ops
+from drafts.ooxml.annotate import _main_part, _track_revisions
+from drafts.ooxml.annotate_comments import Context, add_comment
+from drafts.ooxml.annotate_records import word_date
+from drafts.ooxml.annotate_runs import (
+    PPR,
+    IdSource,
+    insert_at,
+    isolate,
+    make,
+    owning_paragraph,
+    paragraph_text,
+    sub,
+    text_run,
+    w,
+)
+from drafts.ooxml.docx_write import DocxParts, parse_xml
+from drafts.ooxml.tracked_records import (
+    ParagraphDelete,
+    ParagraphInsert,
+    TrackedChange,
+    TrackedComment,
+    TrackedEdit,
+)
+
+Element = Any
+_COPY = re.compile(r"^(?P<name>.+)_Copy_\d+$")
+_PPR_DROP = {"rPr", "sectPr", "pPrChange"}
+_PPR_ORDER = ["pStyle", "keepNext", "rPr", "sectPr", "pPrChange"]
+__all__ = [
+    "ParagraphDelete",
+    "ParagraphInsert",
+    "TrackedChange",
+    "TrackedComment",
+    "TrackedEdit",
+    "apply_tracked",
+]
+
+
+@dataclass
+class _Target:
+    """The paragraph of one block and where its block text starts in the paragraph text."""
+
+    p: Element
+    lead: int
+    length: int
+
+
+def apply_tracked(docx_in: Path | bytes, edits: list[TrackedEdit], out: Path) -> Path:
+    """Apply ``edits`` to ``docx_in`` (a path or the bytes of a .docx); write and return ``out``."""
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(docx_in, bytes):
+        fd, tmp = tempfile.mkstemp(suffix=".docx", dir=out.parent)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(docx_in)
+        try:
+            return _apply(Path(tmp), "<bytes>", edits, out)
+        finally:
+            os.unlink(tmp)
+    return _apply(Path(docx_in), str(docx_in), edits, out)
+
+
+def _stories(ctx: Context) -> list[Element]:
+    roots = [ctx.doc]
+    for name in ("footnotes.xml", "endnotes.xml"):
+        part = ctx.part_name(name)
+        if ctx.parts.has(part):
+            roots.append(ctx.parts.xml(part))
+    return roots
+
+
+def anchored_paragraphs(ctx: Context) -> dict[str, Element]:
+    """Return ``{bookmark name: paragraph}`` over the stories; the first of a name wins."""
+    found: dict[str, Element] = {}
+    for root in _stories(ctx):
+        for mark in root.iter(w("bookmarkStart")):
+            name = mark.get(w("name"), "")
+            if not name or name.startswith("_") or name in found:
+                continue
+            p = owning_paragraph(mark)
+            if p is None:  # a bookmark between paragraphs starts the next one
+                p = next(mark.itersiblings(w("p")), None)
+            if p is not None:
+                found[name] = p
+    for name in list(found):
+        original = _COPY.match(name)
+        if original and original.group("name") not in found:
+            found[original.group("name")] = found.pop(name)
+    return found
+
+
+def _targets(ctx: Context, edits: list[TrackedEdit]) -> dict[str, _Target]:
+    """Resolve every block the edits name; ``ValueError`` for unknown blocks or bad ranges."""
+    paragraphs = anchored_paragraphs(ctx)
+    targets: dict[str, _Target] = {}
+    for edit in edits:
+        names = [edit.anchor] if isinstance(edit, ParagraphInsert) else [edit.block]
+        if isinstance(edit, ParagraphInsert) and edit.style_of:
+            names.append(edit.style_of)
+        for name in names:
+            if name not in paragraphs:
+                raise ValueError(f"{ctx.label}: no block {name!r} (no bookmark of that name)")
+            if name not in targets:
+                text = paragraph_text(paragraphs[name])
+                lead = len(text) - len(text.lstrip())
+                targets[name] = _Target(paragraphs[name], lead, len(text.strip()))
+        if isinstance(edit, TrackedChange | TrackedComment):
+            length = targets[edit.block].length
+            if edit.end > length:
+                raise ValueError(
+                    f"{ctx.label}: range [{edit.start}, {edit.end}) is outside block "
+                    f"{edit.block}, whose text has {length} characters"
+                )
+    return targets
+
+
+def _check_conflicts(ctx: Context, edits: list[TrackedEdit]) -> None:
+    deleted = {e.block for e in edits if isinstance(e, ParagraphDelete)}
+    by_block: dict[str, list[TrackedChange]] = defaultdict(list)
+    for e in edits:
+        if isinstance(e, TrackedChange):
+            by_block[e.block].append(e)
+    for block, changes in by_block.items():
+        if block in deleted:
+            raise ValueError(f"{ctx.label}: block {block} is deleted and also changed")
+        ranges = sorted((c.start, c.end) for c in changes)
+        for (s1, e1), (s2, e2) in pairwise(ranges):
+            if s2 < e1:
+                raise ValueError(
+                    f"{ctx.label}: block {block}: ranges [{s1}, {e1}) and [{s2}, {e2}) overlap"
+                )
+
+
+def _comment(ctx: Context, t: _Target, c: TrackedComment) -> None:
+    start, end = t.lead + c.start, t.lead + c.end
+    runs = isolate(t.p, start, end, ctx.ids) if end > start else []
+    if not runs:  # an empty range (or one holding no run): anchor on an empty run
+        anchor = make("r")
+        insert_at(t.p, start, anchor, ctx.ids)
+        runs = [anchor]
+    thread = [(c.author, c.initials, word_date(c.date), c.text)]
+    thread += [(r.author, r.initials, word_date(r.date), r.text) for r in c.replies]
+    add_comment(ctx, runs, thread, c.resolved)
+
+
+def _change(ctx: Context, t: _Target, c: TrackedChange) -> None:
+    start, end, when = t.lead + c.start, t.lead + c.end, word_date(c.date)
+    if c.new_text:  # insert first, at the end: it takes the replaced text's formatting
+        ops.track_insert(ctx, t.p, end, c.new_text, c.author, when)
+    if end > start:
+        ops.track_delete(ctx, t.p, start, end, c.author, when)
+
+
+def _new_paragraph(ctx: Context, style_source: Element, e: ParagraphInsert) -> Element:
+    """Return a new paragraph (mark and content inserted) styled like ``style_source``."""
+    new = make("p")
+    ppr = style_source.find(PPR)
+    if ppr is not None:
+        keep = copy.deepcopy(ppr)
+        for child in list(keep):
+            if child.tag.rpartition("}")[2] in _PPR_DROP:
+                keep.remove(child)
+        new.append(keep)
+    if e.style is not None:
+        ppr_new = new.find(PPR)
+        if ppr_new is None:
+            ppr_new = make("pPr")
+            new.insert(0, ppr_new)
+        ops.place(ppr_new, make("pStyle", val=e.style), _PPR_ORDER)
+    when = word_date(e.date)
+    ops.mark_paragraph(ctx, new, "ins", e.author, when)
+    if e.text:
+        ins = sub(new, "ins", id=ctx.ids.next(), author=e.author, date=when)
+        ins.append(text_run(e.text))
+    return new
+
+
+def _apply(path: Path, label: str, edits: list[TrackedEdit], out: Path) -> Path:
+    parts = DocxParts(path)
+    doc_name = _main_part(parts)
+    scanned = [  # parsed apart from the cache, so parts left alone keep their bytes
+        parse_xml(parts.data(n), f"{label}:{n}")
+        for n in parts.names()
+        if n.startswith("word/") and n.endswith(".xml")
+    ]
+    ctx = Context(parts, doc_name, parts.xml(doc_name), IdSource.scan(scanned), label)
+    targets = _targets(ctx, edits)
+    _check_conflicts(ctx, edits)
+    for e in edits:
+        if isinstance(e, TrackedComment):
+            _comment(ctx, targets[e.block], e)
+    changes = [(i, e) for i, e in enumerate(edits) if isinstance(e, TrackedChange)]
+    changes.sort(key=lambda item: (item[1].block, item[1].start, item[1].end, item[0]))
+    for _, change in reversed(changes):  # right to left: earlier ranges stay valid
+        _change(ctx, targets[change.block], change)
+    for e in edits:
+        if isinstance(e, ParagraphDelete):
+            ops.track_delete_paragraph(ctx, targets[e.block].p, e.author, word_date(e.date))
+    last_after: dict[str, Element] = {}
+    for e in edits:
+        if isinstance(e, ParagraphInsert):
+            anchor = targets[e.anchor].p
+            source = targets[e.style_of].p if e.style_of else anchor
+            new = _new_paragraph(ctx, source, e)
+            if e.after is not None:
+                previous: Element = last_after.setdefault(e.after, anchor)
+                previous.addnext(new)
+                last_after[e.after] = new
+            else:
+                anchor.addprevious(new)
+    if any(not isinstance(e, TrackedComment) for e in edits):
+        _track_revisions(ctx, False)
+    parts.save(out)
+    return out

@@ -1,0 +1,110 @@
+"""Records for the range-based tracked-change writer (``drafts.ooxml.tracked``).
+
+Every record targets a block by its anchor (the bookmark named by the block id) and, where it
+needs one, a code-point range ``[start, end)`` of the block's text as the block map records it
+(``Block.text``: the anchored paragraph's text without surrounding white space). Records are
+frozen pydantic models built with keyword arguments; dates are datetimes (naive ones are taken
+as UTC) written as Word writes them.
+
+- ``TrackedChange``: ``[start, end)`` becomes ``new_text``: an insertion when ``start == end``,
+  a deletion when ``new_text == ""``, else a replacement (``w:del`` then ``w:ins``);
+- ``ParagraphInsert``: a new paragraph ``after`` (or ``before``) a block, styled like the block
+  ``style_of`` (default: the block it is placed by) or with the named paragraph ``style`` id;
+  several inserts by the same block keep their order;
+- ``ParagraphDelete``: the whole paragraph of a block, its mark included (accepting removes it);
+- ``TrackedComment``: a comment thread on ``[start, end)`` (replies, resolved state).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from drafts.ooxml.annotate_records import Reply
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class TrackedChange(_Record):
+    """``[start, end)`` of block ``block``'s text becomes ``new_text``, as a tracked change."""
+
+    block: str = Field(min_length=1)
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    new_text: str = ""
+    author: str = Field(min_length=1)
+    date: datetime
+
+    @model_validator(mode="after")
+    def _ordered(self) -> TrackedChange:
+        if self.end < self.start:
+            raise ValueError(f"block {self.block}: range end {self.end} before start {self.start}")
+        if self.start == self.end and not self.new_text:
+            raise ValueError(f"block {self.block}: an empty range needs new_text")
+        return self
+
+
+class ParagraphInsert(_Record):
+    """A new paragraph holding ``text``, placed ``after`` or ``before`` a block (exactly one)."""
+
+    after: str | None = None
+    before: str | None = None
+    text: str
+    style_of: str | None = None
+    style: str | None = None
+    author: str = Field(min_length=1)
+    date: datetime
+
+    @model_validator(mode="after")
+    def _one_place(self) -> ParagraphInsert:
+        if (self.after is None) == (self.before is None):
+            raise ValueError("give exactly one of after= or before= (a block id)")
+        return self
+
+    @property
+    def anchor(self) -> str:
+        """Return the block the paragraph is placed by."""
+        return self.after if self.after is not None else str(self.before)
+
+
+class ParagraphDelete(_Record):
+    """Tracked deletion of the whole paragraph of ``block``, its mark included."""
+
+    block: str = Field(min_length=1)
+    author: str = Field(min_length=1)
+    date: datetime
+
+
+class TrackedComment(_Record):
+    """A comment (with replies) on ``[start, end)`` of block ``block``'s text."""
+
+    block: str = Field(min_length=1)
+    start: int = Field(ge=0)
+    end: int = Field(ge=0)
+    text: str
+    author: str = Field(min_length=1)
+    initials: str = ""
+    date: datetime
+    replies: list[Reply] = []
+    resolved: bool = False
+
+    @model_validator(mode="after")
+    def _ordered(self) -> TrackedComment:
+        if self.end < self.start:
+            raise ValueError(f"block {self.block}: range end {self.end} before start {self.start}")
+        return self
+
+    @field_validator("replies", mode="before")
+    @classmethod
+    def _tuples(cls, value: Any) -> Any:
+        keys = ("author", "initials", "date", "text")
+        return [
+            dict(zip(keys, r, strict=True)) if isinstance(r, tuple | list) else r for r in value
+        ]
+
+
+TrackedEdit = TrackedChange | ParagraphInsert | ParagraphDelete | TrackedComment
