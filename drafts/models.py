@@ -48,7 +48,9 @@ class Event(StrEnum):
     ROUND_CLOSE = "round-close"
     SENT = "sent"
     REMINDER = "reminder"
+    RECEIVED = "received"
     RETURN = "return"
+    QUARANTINE = "quarantine"
     CONSOLIDATE = "consolidate"
     PACKET = "packet"
 

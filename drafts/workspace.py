@@ -16,7 +16,7 @@ from pathlib import Path
 
 import git
 
-from drafts import clock, config, history
+from drafts import clock, config, faults, history
 from drafts.errors import DirtyWorkspace, IdentityError, NotAWorkspace, NotFound
 from drafts.models import (
     EGM,
@@ -195,6 +195,22 @@ class Workspace:
         data: bytes = blob.data_stream.read()
         return data
 
+    def committed_files(self, folder: str, commit: str = "HEAD") -> list[str]:
+        """Return the paths of every file committed under ``folder`` (none before any commit)."""
+        if not self.repo.head.is_valid():
+            return []
+        out = self.repo.git.ls_tree("-r", "--name-only", commit, "--", folder.rstrip("/") + "/")
+        return [line for line in out.splitlines() if line]
+
+    def committed(self, path: str, commit: str = "HEAD") -> bytes | None:
+        """Return the bytes of ``path`` as committed in ``commit``, or None when it is not."""
+        if not self.repo.head.is_valid():
+            return None
+        try:
+            return self.read_at(self.repo.commit(commit).hexsha, path)
+        except NotFound:
+            return None
+
     def text(self, chapter: str, number: int | None = None) -> str:
         rev = self.revision(chapter, number)
         return self.read_at(rev.commit, f"chapters/{chapter}.md").decode("utf-8")
@@ -249,6 +265,8 @@ class Workspace:
                 else:
                     target.parent.mkdir(parents=True, exist_ok=True)
                     target.write_bytes(data)
+            faults.point("commit:before-git")
+            faults.point(f"commit:before-git:{dict(trailers).get('Event', '')}")
             return self._commit_paths([*files, *allow_dirty], subject, trailers, actor, body)
         except BaseException:
             _restore(self.root, saved)

@@ -14,11 +14,22 @@ from drafts.blocks import Block, BlockMap
 from drafts.ooxml.reader import Annotations, Change, Comment
 from reviewers import silent_edits
 from reviewers.mapping import Alignment, Pair, align
+from reviewers.remarks import RemarkKind
+
+#: the reader's change kinds as remark kinds (a tracked table change is a format change)
+CHANGE_KINDS: dict[str, RemarkKind] = {
+    "insert": "insert",
+    "delete": "delete",
+    "replace": "replace",
+    "move": "move",
+    "format": "format",
+    "table": "format",
+}
 
 
 @dataclass
 class Draft:
-    kind: str
+    kind: RemarkKind
     author: str | None
     date: str | None
     block: Block | None
@@ -79,7 +90,7 @@ def _change(ch: Change, returned: Annotations, al: Alignment) -> Draft:
     starts = [r.start_before for r in here if r.start_before is not None]
     ends = [r.end_before for r in here if r.end_before is not None]
     start, end = _range(pair, min(starts) if starts else None, max(ends) if ends else None)
-    kind = {"table": "format"}.get(ch.kind, ch.kind)
+    kind = CHANGE_KINDS[ch.kind]
     proposed = None if kind == "format" else ch.text_after
     text = "; ".join(r.text for r in revs) if kind == "format" else ""
     draft = Draft(

@@ -83,16 +83,21 @@ def mint_ids(prefix: str, taken: Iterable[str], count: int) -> list[str]:
 def load_all(
     ws: Workspace, chapter: str | None = None, round_id: str | None = None
 ) -> list[ReturnRemarks]:
-    """Return every committed set of remarks (working tree), optionally of one chapter/round."""
-    base = ws.root / "remarks"
-    if not base.is_dir():
-        return []
+    """Return every committed set of remarks, optionally of one chapter or round.
+
+    Read from HEAD, never the working tree: a set written by a run that died before its commit
+    is not visible.
+    """
     found = []
-    for path in sorted(base.glob("*/*/*.json")):
-        rnd, ch = path.parent.parent.name, path.parent.name
+    for path in ws.committed_files("remarks"):
+        parts = path.split("/")
+        if len(parts) != 4 or not path.endswith(".json"):
+            continue
+        _, rnd, ch, _ = parts
         if (chapter and ch != chapter) or (round_id and rnd != round_id):
             continue
-        found.append(ReturnRemarks.model_validate(json.loads(path.read_text(encoding="utf-8"))))
+        data = ws.committed(path) or b"{}"
+        found.append(ReturnRemarks.model_validate(json.loads(data)))
     return found
 
 

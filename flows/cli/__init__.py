@@ -10,7 +10,7 @@ import sys
 import click
 import typer
 
-from flows.cli import chapter, workspace_cmds
+from flows.cli import chapter, read, returns, word, workspace_cmds
 
 app = typer.Typer(
     name="penholder",
@@ -22,29 +22,11 @@ app = typer.Typer(
 app.command("init")(workspace_cmds.init)
 app.command("status")(workspace_cmds.status)
 app.add_typer(chapter.app, name="chapter")
-
-
-def _register_optional() -> None:
-    """Register commands whose modules exist (each capability adds its own module)."""
-    import importlib
-
-    for module, names in (
-        ("read", ("read",)),
-        ("word", ("render", "redline", "import")),
-    ):
-        try:
-            mod = importlib.import_module(f"flows.cli.{module}")
-        except ModuleNotFoundError as e:
-            if e.name != f"flows.cli.{module}":
-                raise
-            continue
-        for name in names:
-            func = getattr(mod, name.replace("import", "import_docx"), None)
-            if func is not None:
-                app.command(name)(func)
-
-
-_register_optional()
+app.command("render")(word.render)
+app.command("read")(read.read)
+app.add_typer(returns.returns_app, name="return")
+app.add_typer(returns.inbox_app, name="inbox")
+app.command("remarks")(returns.remarks)
 
 
 def main(argv: list[str] | None = None) -> int:

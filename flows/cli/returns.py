@@ -1,0 +1,77 @@
+"""``penholder return add``, ``penholder inbox scan`` and ``penholder remarks``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from flows.cli.common import AsOpt, JsonOpt, WorkspaceOpt, open_workspace, print_json, run_flow
+
+returns_app = typer.Typer(help="Returned files: store, identify, read.", no_args_is_help=True)
+inbox_app = typer.Typer(help="The inbox/ folder of the workspace.", no_args_is_help=True)
+
+
+def _report(outcomes: list[dict[str, Any]], as_json: bool) -> None:
+    if as_json:
+        print_json({"returns": outcomes})
+    else:
+        for o in outcomes:
+            typer.echo(f"{o['status']:<11} {o['message']}")
+    if any(o["status"] == "quarantined" for o in outcomes):
+        raise typer.Exit(1)
+
+
+@returns_app.command("add")
+def add(
+    files: Annotated[
+        list[Path], typer.Argument(help="Returned .docx files.", exists=True, dir_okay=False)
+    ],
+    round_id: Annotated[str | None, typer.Option("--round", help="The round it answers.")] = None,
+    reviewer: Annotated[str | None, typer.Option("--reviewer", help="Who returned it.")] = None,
+    chapter: Annotated[str | None, typer.Option("--chapter", help="Its chapter.")] = None,
+    workspace: WorkspaceOpt = None,
+    who: AsOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Store returned files verbatim, identify them and read every remark."""
+    ws = open_workspace(workspace)
+    outcomes = run_flow(
+        "returns:add_returns",
+        workspace=str(ws.root),
+        files=[str(f.resolve()) for f in files],
+        who=who,
+        round_id=round_id,
+        reviewer=reviewer,
+        chapter=chapter,
+    )
+    _report(outcomes, as_json)
+
+
+@inbox_app.command("scan")
+def scan(workspace: WorkspaceOpt = None, who: AsOpt = None, as_json: JsonOpt = False) -> None:
+    """Take in every file waiting in inbox/."""
+    ws = open_workspace(workspace)
+    _report(run_flow("returns:scan_inbox", workspace=str(ws.root), who=who), as_json)
+
+
+def remarks(
+    chapter: Annotated[str, typer.Argument(help="Chapter id, e.g. 03.")],
+    round_id: Annotated[str | None, typer.Option("--round", help="Only this round.")] = None,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Every remark read from returns on a chapter: comments, tracked changes, silent edits."""
+    from reviewers.remarks import load_all, remark_dicts
+
+    ws = open_workspace(workspace)
+    ws.require_chapter(chapter)
+    rows = remark_dicts(load_all(ws, chapter, round_id))
+    if as_json:
+        print_json({"remarks": rows})
+        return
+    for r in rows:
+        where = f"¶{r['paragraph']}" if r["paragraph"] else (r["section"] or "")
+        what = r["text"] or f"{r['anchor_text']!r} -> {r['proposed']!r}"
+        typer.echo(f"{r['id']} {r['kind']:<8} {r['author']} {where}: {str(what)[:90]}")
