@@ -104,6 +104,12 @@ def _change(ch: Change, returned: Annotations, al: Alignment) -> Draft:
         text=text,
         proposed=proposed,
     )
+    if pair is not None and pair.sent is None and kind == "insert":
+        # a new paragraph (tracked): placed at the end of the block before it
+        block = al.preceding_block(pair)
+        at = len(block.text) if block else None
+        draft.block, draft.start, draft.end = block, at, at
+        draft.anchor_text, draft.proposed = "", "\n" + ch.text_after.strip("\n")
     if kind == "move":
         dest = [r for r in revs if r.kind == "moveTo"]
         if dest and dest[0].paragraph is not None:
