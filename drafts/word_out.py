@@ -57,3 +57,30 @@ def render_revision(
     text = ws.text(chapter, stamp.revision)
     block_map = blockstore.load(ws, chapter, stamp.revision)
     return render_chapter(text, block_map, stamp, out, bibliography=blockstore.bibliography(ws))
+
+
+def redline_revisions(
+    ws: Workspace, chapter: str, old: int, new: int, out: Path, author: str
+) -> Path:
+    """Write to ``out`` revision ``old`` with the changes up to ``new`` as tracked changes.
+
+    The changes are attributed to ``author`` (the pen-holder) and dated now; the stamp is the
+    newer revision's (accepting every change gives its text). ``NotFound`` for an unknown
+    chapter or revision.
+    """
+    from drafts.redline import redline
+
+    for number in (old, new):
+        ws.revision(chapter, number)
+    stamp = stamp_for(ws, chapter, new)
+    return redline(
+        ws.text(chapter, old),
+        blockstore.load(ws, chapter, old),
+        ws.text(chapter, new),
+        blockstore.load(ws, chapter, new),
+        stamp,
+        out,
+        author=author,
+        date=ws.now(),
+        bibliography=blockstore.bibliography(ws),
+    )
