@@ -1,4 +1,5 @@
-"""``penholder render``: a chapter revision as a house-style .docx (anchors and stamp)."""
+"""Word out and back in: ``render`` (a revision as .docx), ``redline`` (changes between two
+revisions as tracked changes) and ``import`` (a drafter's edited .docx as a new revision)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from flows.cli.common import WorkspaceOpt, open_workspace
+from flows.cli.common import AsOpt, WorkspaceOpt, open_workspace, run_flow
 
 
 def render(
@@ -50,3 +51,39 @@ def _packet(ws, round_id: str, chapter: str, reviewer: str, rev: int | None) -> 
         f"{reviewer} is not a reviewer of chapter {chapter} in round {round_id}; add them with "
         "`penholder round add-reviewer`"
     )
+
+
+def redline(
+    chapter: Annotated[str, typer.Argument(help="Chapter id, e.g. 03.")],
+    old: Annotated[int, typer.Option("--from", help="The older revision.")],
+    new: Annotated[int, typer.Option("--to", help="The newer revision.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="The .docx to write.")],
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Write the changes between two revisions as Word tracked changes (read-only)."""
+    from drafts.word_out import redline_revisions
+
+    ws = open_workspace(workspace)
+    author = ws.guideline.organisation or "pen-holder"
+    redline_revisions(ws, chapter, old, new, output, author)
+    typer.echo(str(output))
+
+
+def import_docx(
+    chapter: Annotated[str, typer.Argument(help="Chapter id, e.g. 03.")],
+    docx: Annotated[Path, typer.Argument(help="The edited .docx (tracked changes are accepted).")],
+    message: Annotated[str, typer.Option("-m", "--message", help="Commit subject.")] = "",
+    who: AsOpt = None,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Import a drafter's edited .docx as a new revision: only changed blocks are patched."""
+    ws = open_workspace(workspace)
+    commit = run_flow(
+        "word:import_docx",
+        workspace=str(ws.root),
+        chapter=chapter,
+        docx=str(docx.resolve()),
+        who=who,
+        message=message,
+    )
+    typer.echo(f"chapter {chapter}: revision {ws.state(chapter).revision} ({commit[:7]})")
