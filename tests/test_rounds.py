@@ -222,3 +222,51 @@ def test_second_round_remembers_what_each_reviewer_saw(example_ws: Workspace) ->
     assert (lucia.revision, lucia.previous_revision) == (2, 1)
     assert (kenji.revision, kenji.previous_revision) == (2, None)
     assert records.round_ids(example_ws) == ["R1", "R2"]
+
+
+def test_cli_round_commands(example_ws: Workspace, cli) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    ws = ["--workspace", str(example_ws.root), "--as", DRAFTER]
+    code, out, err = cli(
+        "round",
+        "open",
+        "--chapters",
+        "03",
+        "--reviewers",
+        "lucia-hernandez",
+        "--due",
+        "2024-03-22",
+        *ws,
+    )
+    assert code == 0, err
+    assert "round R1: open, 1 items, due 2024-03-22" in out and "written to outbox/" in out
+    code, out, _ = cli("round", "status", "R1", "--json", "--workspace", str(example_ws.root))
+    data = json.loads(out)
+    assert data["round"] == "R1" and data["due"] == "2024-03-22"
+    [item] = data["items"]
+    assert {"reviewer", "chapter", "packet", "state"} <= set(item)
+    assert (item["reviewer"], item["chapter"], item["state"]) == ("lucia-hernandez", "03", "sent")
+    code, out, _ = cli("round", "status", "R1", "--workspace", str(example_ws.root))
+    assert code == 0 and item["packet"] in out
+    assert cli("round", "due", "R1", "2024-03-29", *ws)[0] == 0
+    code, out, err = cli("round", "close", "R1", *ws)
+    assert code == 1 and err.startswith("penholder: round R1 is due on 2024-03-29")
+    code, out, _ = cli("round", "close", "R1", "--force", *ws)
+    assert code == 0 and "not returned (1): lucia-hernandez: 03" in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--reviewers", "nobody", "--due", "2024-03-22"], "no person or group 'nobody'"),
+        (["--reviewers", "ewg", "--due", "2024-03-01"], "the due date 2024-03-01 is in the past"),
+    ],
+)
+def test_cli_open_refusals_are_one_line(example_ws: Workspace, cli, args, message) -> None:  # type: ignore[no-untyped-def]
+    head = example_ws.repo.head.commit.hexsha
+    code, out, err = cli(
+        "round", "open", "--chapters", "03", *args, "-w", str(example_ws.root), "--as", DRAFTER
+    )
+    assert code == 1 and out == "" and err.count("\n") == 1 and message in err
+    assert example_ws.repo.head.commit.hexsha == head

@@ -1,0 +1,134 @@
+"""Packets on real workspaces: stamped chapter files, packet ids read back, redlines, letters."""
+
+from __future__ import annotations
+
+import zipfile
+from datetime import date
+
+import docx
+import pytest
+
+from drafts import chapters, word_out
+from drafts.ooxml.stamp import read_footer, read_stamp
+from drafts.workspace import Workspace
+from reviewers import records, rounds, sending
+from reviewers.packets import Renderer, build_packet, default_renderer
+from tests.conftest import DRAFTER
+
+DUE = date(2024, 3, 22)
+
+
+def revise(ws: Workspace, chapter: str) -> None:
+    path = ws.chapter_path(chapter)
+    path.write_text(path.read_text() + "\nCities should publish what they measure.\n")
+    chapters.commit_revision(ws, chapter, None, ws.identity(DRAFTER))
+
+
+def fake_renderer(calls: list[tuple]) -> Renderer:
+    """A renderer writing tiny files (the packet logic without pandoc)."""
+
+    def render(ws, chapter, revision, out, *, round_id, reviewer, packet):  # type: ignore[no-untyped-def]
+        calls.append(("render", chapter, revision, packet))
+        out.write_bytes(b"docx")
+        return out
+
+    def redline(ws, chapter, old, new, out, author):  # type: ignore[no-untyped-def]
+        calls.append(("redline", chapter, old, new))
+        out.write_bytes(b"redline")
+        return out
+
+    return Renderer(render, redline)
+
+
+def test_packet_holds_stamped_chapters_letters_and_a_zip(example_ws: Workspace) -> None:
+    a = example_ws.identity(DRAFTER)
+    rnd = rounds.open_round(example_ws, ["02", "03"], ["lucia-hernandez"], DUE, a)
+    lucia = example_ws.person("lucia-hernandez")
+    packet = build_packet(example_ws, rnd, lucia)
+    assert packet.folder == example_ws.root / "outbox/R1/packets/lucia-hernandez"
+    for item in rnd.items:
+        path = packet.folder / f"Chapter {item.chapter} ({item.packet}).docx"
+        stamp = read_stamp(path)
+        assert stamp["penholder.packet"] == item.packet
+        assert stamp["penholder.round"] == "R1" and stamp["penholder.chapter"] == item.chapter
+        assert stamp["penholder.revision"] == "1"
+        assert stamp["penholder.reviewer"].startswith("lucia-hernandez")
+        assert item.packet in read_footer(path)
+        assert records.find_packet(example_ws, stamp["penholder.packet"])[1] == item
+    letter = (packet.folder / "Cover letter.txt").read_text()
+    assert "Dear Lucía Hernández Vega" in letter
+    assert "Friday 22 March 2024 (2024-03-22)" in letter
+    assert "comments in the margin, tracked changes, or plain" in letter
+    assert "changes since" not in letter and "Chapter 02 (" in letter
+    body = "\n".join(
+        p.text for p in docx.Document(str(packet.folder / "Cover letter.docx")).paragraphs
+    )
+    assert "Dear Lucía Hernández Vega" in body and "2024-03-22" in body
+    with zipfile.ZipFile(packet.zip) as zf:
+        assert sorted(zf.namelist()) == sorted(packet.files)
+    assert packet.zip.name == "R1-lucia-hernandez.zip"
+    assert not example_ws.dirty_paths()  # outbox/ is git-ignored
+
+
+def test_redline_only_for_reviewers_who_saw_an_older_revision(example_ws: Workspace) -> None:
+    a = example_ws.identity(DRAFTER)
+    rounds.open_round(example_ws, ["03", "04"], ["lucia-hernandez"], DUE, a)
+    rounds.close_round(example_ws, "R1", a, force=True)
+    revise(example_ws, "03")
+    rnd = rounds.open_round(example_ws, ["03", "04"], ["lucia-hernandez", "chen-meiling"], DUE, a)
+    calls: list[tuple] = []
+    lucia = build_packet(
+        example_ws, rnd, example_ws.person("lucia-hernandez"), fake_renderer(calls)
+    )
+    chen = build_packet(example_ws, rnd, example_ws.person("chen-meiling"), fake_renderer(calls))
+    assert [c for c in calls if c[0] == "redline"] == [("redline", "03", 1, 2)]
+    assert "Chapter 03 changes since revision 1.docx" in lucia.files
+    assert [i.chapter for i in lucia.redlines] == ["03"] and not chen.redlines
+    letter = (lucia.folder / "Cover letter.txt").read_text()
+    assert "chapter 03 since revision 1" in letter
+    assert "since revision" not in (chen.folder / "Cover letter.txt").read_text()
+
+
+@pytest.mark.skipif(
+    not hasattr(word_out, "redline_revisions"), reason="drafts.word_out has no redlines yet"
+)
+def test_real_redline_carries_tracked_changes(example_ws: Workspace) -> None:
+    a = example_ws.identity(DRAFTER)
+    rounds.open_round(example_ws, ["03"], ["lucia-hernandez"], DUE, a)
+    rounds.close_round(example_ws, "R1", a, force=True)
+    revise(example_ws, "03")
+    rnd = rounds.open_round(example_ws, ["03"], ["lucia-hernandez"], DUE, a)
+    packet = build_packet(example_ws, rnd, example_ws.person("lucia-hernandez"), default_renderer())
+    red = packet.folder / "Chapter 03 changes since revision 1.docx"
+    with zipfile.ZipFile(red) as zf:
+        xml = zf.read("word/document.xml").decode()
+    assert "<w:ins " in xml and "Cities should publish what they measure." in xml
+
+
+def test_excused_items_leave_the_packet(example_ws: Workspace) -> None:
+    a = example_ws.identity(DRAFTER)
+    rounds.open_round(example_ws, ["02", "03"], ["lucia-hernandez"], DUE, a)
+    rnd = rounds.excuse(example_ws, "R1", "lucia-hernandez", a, chapter="02")
+    calls: list[tuple] = []
+    packet = build_packet(
+        example_ws, rnd, example_ws.person("lucia-hernandez"), fake_renderer(calls)
+    )
+    assert [i.chapter for i in packet.items] == ["03"] and len(calls) == 1
+
+
+def test_send_packets_without_smtp_writes_eml_and_records(example_ws: Workspace) -> None:
+    a = example_ws.identity(DRAFTER)
+    rounds.open_round(example_ws, ["03"], ["lucia-hernandez", "chen-meiling"], DUE, a)
+    calls: list[tuple] = []
+    delivery = sending.send_packets(example_ws, "R1", a, renderer=fake_renderer(calls))
+    assert sorted(m.key for m in delivery.sent) == ["packet-chen-meiling", "packet-lucia-hernandez"]
+    assert {m.via for m in delivery.sent} == {"outbox"}
+    for m in delivery.sent:
+        assert (example_ws.root / m.file).is_file() and m.file.startswith("outbox/R1/mail/")
+    last = example_ws.history()[-1]
+    assert last.value("Event") == "sent" and last.value("Round") == "R1"
+    log = records.load_sent(example_ws, "R1")
+    assert len(log.messages) == 2
+    again = sending.send_packets(example_ws, "R1", a, renderer=fake_renderer(calls))
+    assert not again.sent and len(calls) == 2  # nothing rebuilt, nothing sent twice
+    assert example_ws.history()[-1].sha == last.sha
