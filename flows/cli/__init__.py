@@ -10,7 +10,7 @@ import sys
 import click
 import typer
 
-from flows.cli import chapter, read, returns, word, workspace_cmds
+from flows.cli import chapter, read, returns, rounds, word, workspace_cmds
 
 app = typer.Typer(
     name="penholder",
@@ -22,6 +22,7 @@ app = typer.Typer(
 app.command("init")(workspace_cmds.init)
 app.command("status")(workspace_cmds.status)
 app.add_typer(chapter.app, name="chapter")
+app.add_typer(rounds.app, name="round")
 app.command("render")(word.render)
 app.command("redline")(word.redline)
 app.command("import")(word.import_docx)
