@@ -206,6 +206,7 @@ def _record(
         packet=item.packet,
         sha256=digest,
         file=name,
+        received=received,
         remarks=remarks,
     )
     files: dict[str, bytes | None] = {

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable
+from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -62,6 +63,7 @@ class ReturnRemarks(BaseModel):
     packet: str | None
     sha256: str
     file: str
+    received: datetime | None = None
     remarks: list[Remark]
 
 
