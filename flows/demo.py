@@ -59,6 +59,12 @@ def story(root: Path) -> None:
     )
     step("History of chapter 03 (trailers)", "chapter", "log", "03")
     step("Where each chapter stands", "status")
+    step(
+        "Open review round R1 on chapters 02 and 03 for the EWG (packets go to outbox/)",
+        *("round", "open", "--chapters", "02,03", "--reviewers", "ewg"),
+        *("--due", "2024-03-22", "--as", DRAFTER),
+    )
+    step("Who has been sent what in round R1", "round", "status", "R1")
 
 
 def main() -> None:
