@@ -1,0 +1,98 @@
+"""Small WordprocessingML edits python-docx has no API for, on its element objects.
+
+Used by ``reviewers.matrix_docx`` (which may not touch XML itself) to lay out the
+comment-resolution matrix as a Word table. Each function takes the element behind a python-docx
+proxy (``document.element.body``, ``row._tr``, ``cell._tc``, ``section._sectPr``,
+``paragraph._p``), changes it in place and returns nothing:
+
+- ``clear_body``: remove every paragraph and table of a document body, keeping its last
+  ``w:sectPr`` (page setup, header and footer references);
+- ``drop_line_numbering``: remove ``w:lnNumType`` from a section (the house template numbers
+  lines; a matrix should not be);
+- ``repeat_header``: mark a table row as a header row repeated on each page (``w:tblHeader``);
+- ``cell_padding``: set a table's default left and right cell margins (``w:tblCellMar``);
+- ``shade``: fill a table cell with a colour (``w:shd``);
+- ``page_x_of_y``: append "Page {PAGE} of {NUMPAGES}" (Word fields) to a paragraph.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from lxml import etree
+
+from drafts.ooxml.namespaces import w
+
+XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
+#: children of ``w:tcPr`` that must come after ``w:shd`` (schema order)
+_AFTER_SHD = ("noWrap", "tcMar", "textDirection", "tcFitText", "vAlign", "hideMark")
+#: children of ``w:trPr`` that must come after ``w:tblHeader`` (schema order)
+_AFTER_TBLHEADER = ("tblCellSpacing", "jc", "hidden", "ins", "del", "trPrChange")
+
+
+def clear_body(body: Any) -> None:
+    """Remove every child of ``w:body`` but the last ``w:sectPr``."""
+    for child in list(body):
+        if child.tag != w("sectPr"):
+            body.remove(child)
+
+
+def drop_line_numbering(sect_pr: Any) -> None:
+    """Remove line numbering (``w:lnNumType``) from a ``w:sectPr``."""
+    for old in sect_pr.findall(w("lnNumType")):
+        sect_pr.remove(old)
+
+
+def _child_before(parent: Any, tag: str, after: tuple[str, ...]) -> Any:
+    """Return ``parent``'s child ``tag``, created before the first of ``after`` if absent."""
+    found = parent.find(w(tag))
+    if found is not None:
+        return found
+    el = etree.Element(w(tag))
+    follower = next((c for c in parent if c.tag in {w(a) for a in after}), None)
+    if follower is None:
+        parent.append(el)
+    else:
+        follower.addprevious(el)
+    return el
+
+
+def repeat_header(tr: Any) -> None:
+    """Make ``w:tr`` a header row, repeated at the top of each page the table runs onto."""
+    _child_before(tr.get_or_add_trPr(), "tblHeader", _AFTER_TBLHEADER)
+
+
+def cell_padding(tbl: Any, twips: int) -> None:
+    """Set the left and right margins of every cell of ``w:tbl`` to ``twips``."""
+    tbl_pr = tbl.tblPr
+    for old in tbl_pr.findall(w("tblCellMar")):
+        tbl_pr.remove(old)
+    mar = _child_before(tbl_pr, "tblCellMar", ("tblLook", "tblCaption", "tblDescription"))
+    for side in ("left", "right"):
+        el = etree.SubElement(mar, w(side))
+        el.attrib.update({w("w"): str(twips), w("type"): "dxa"})
+
+
+def shade(tc: Any, fill: str) -> None:
+    """Fill the table cell ``w:tc`` with the colour ``fill`` (hex RGB, ``"FCE4D6"``)."""
+    shd = _child_before(tc.get_or_add_tcPr(), "shd", _AFTER_SHD)
+    shd.attrib.update({w("val"): "clear", w("color"): "auto", w("fill"): fill})
+
+
+def _run(p: Any, text: str) -> Any:
+    r = etree.SubElement(p, w("r"))
+    t = etree.SubElement(r, w("t"))
+    t.text = text
+    t.set(XML_SPACE, "preserve")
+    return r
+
+
+def page_x_of_y(p: Any) -> None:
+    """Append "Page {PAGE} of {NUMPAGES}" to the paragraph ``w:p`` as Word fields."""
+    _run(p, "Page ")
+    for i, instruction in enumerate(("PAGE", "NUMPAGES")):
+        if i:
+            _run(p, " of ")
+        fld = etree.SubElement(p, w("fldSimple"))
+        fld.set(w("instr"), f" {instruction} ")
+        _run(fld, "1")
