@@ -270,3 +270,32 @@ def test_cli_open_refusals_are_one_line(example_ws: Workspace, cli, args, messag
     )
     assert code == 1 and out == "" and err.count("\n") == 1 and message in err
     assert example_ws.repo.head.commit.hexsha == head
+
+
+def test_every_round_command_has_help(cli) -> None:  # type: ignore[no-untyped-def]
+    import typer.main
+
+    from flows.cli.rounds import app
+
+    group = typer.main.get_command(app)
+    names = sorted(group.commands)  # type: ignore[attr-defined]
+    assert names == ["add-reviewer", "close", "due", "excuse", "open", "remind", "send", "status"]
+    for name in names:
+        code, out, _ = cli("round", name, "--help")
+        assert code == 0 and "Usage:" in out
+        assert (group.commands[name].help or "").strip()  # type: ignore[attr-defined]
+
+
+def test_round_status_does_not_import_prefect(example_ws: Workspace) -> None:
+    import subprocess
+    import sys
+
+    open_r1(example_ws)
+    code = (
+        "import sys; from flows.cli import main; "
+        f"rc = main(['round', 'status', 'R1', '--json', '-w', {str(example_ws.root)!r}]); "
+        "sys.exit(rc or (3 if 'prefect' in sys.modules else 0))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert '"round": "R1"' in done.stdout
