@@ -21,9 +21,8 @@ def all_commands() -> list[list[str]]:
 
     def walk(cmd: click.Command, path: list[str]) -> None:
         found.append(path)
-        if isinstance(cmd, click.Group):
-            for name, sub in cmd.commands.items():
-                walk(sub, [*path, name])
+        for name, sub in getattr(cmd, "commands", {}).items():
+            walk(sub, [*path, name])
 
     walk(typer.main.get_command(app), [])
     return found
