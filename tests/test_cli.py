@@ -118,3 +118,24 @@ def test_console_script_installed() -> None:
     exe = Path(sys.executable).parent / "penholder"
     done = subprocess.run([str(exe), "--help"], capture_output=True, text=True)
     assert done.returncode == 0 and "chapter" in done.stdout
+
+
+@pytest.mark.slow
+def test_an_installed_wheel_ships_templates_and_examples(tmp_path: Path) -> None:
+    import zipfile
+
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(ROOT)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    names = set(zipfile.ZipFile(next(tmp_path.glob("penholder-*.whl"))).namelist())
+    for needed in (
+        "templates/reference.docx",
+        "templates/letters/cover.txt",
+        "examples/smart-cities/guideline.yaml",
+        "examples/smart-cities/references.bib",
+        "examples/smart-cities/chapters/03.md",
+    ):
+        assert needed in names
