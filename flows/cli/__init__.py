@@ -30,6 +30,7 @@ app.command("read")(read.read)
 app.add_typer(returns.returns_app, name="return")
 app.add_typer(returns.inbox_app, name="inbox")
 app.command("remarks")(returns.remarks)
+app.command("consolidate")(returns.consolidate)
 
 
 def main(argv: list[str] | None = None) -> int:

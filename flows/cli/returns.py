@@ -75,3 +75,31 @@ def remarks(
         where = f"¶{r['paragraph']}" if r["paragraph"] else (r["section"] or "")
         what = r["text"] or f"{r['anchor_text']!r} -> {r['proposed']!r}"
         typer.echo(f"{r['id']} {r['kind']:<8} {r['author']} {where}: {str(what)[:90]}")
+
+
+def consolidate(
+    chapter: Annotated[str, typer.Argument(help="Chapter id, e.g. 03.")],
+    round_id: Annotated[str, typer.Option("--round", help="The review round, e.g. R1.")],
+    workspace: WorkspaceOpt = None,
+    who: AsOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Merge a round's remarks on a chapter: consolidated .docx and comment-resolution matrix."""
+    ws = open_workspace(workspace)
+    ws.require_chapter(chapter)
+    done = run_flow(
+        "consolidate:consolidate_chapter",
+        workspace=str(ws.root),
+        chapter=chapter,
+        round_id=round_id,
+        who=who,
+    )
+    if as_json:
+        print_json(done)
+        return
+    typer.echo(
+        f"{done['remarks']} remarks in {done['rows']} rows "
+        f"({done['conflicts']} in conflict, {done['stale']} no longer apply)"
+    )
+    for key in ("docx", "xlsx", "matrix_docx"):
+        typer.echo(str(ws.root / done[key]))

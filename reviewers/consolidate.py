@@ -1,0 +1,123 @@
+"""``penholder consolidate CH --round Rk``: one chapter's round merged into the files drafters
+live in before an EGM, committed to the workspace.
+
+    consolidated/<round>/<chapter>/consolidated.docx   base revision + every suggestion tracked
+    consolidated/<round>/<chapter>/matrix.xlsx         the comment-resolution matrix
+    consolidated/<round>/<chapter>/matrix.docx         the same matrix as a Word table
+    consolidated/<round>/<chapter>/matrix.json         its rows (ids, remark ids, flags)
+
+Late returns on the chapter from earlier rounds, received after this round opened, are merged
+too: made on an older revision, they are rebased onto this round's base (``reviewers.rebase``).
+
+Page and line come from LibreOffice's layout of the packet as sent (``reviewers.pagelines``);
+without LibreOffice the matrix gives the paragraph number only.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from drafts import blockstore
+from drafts.blocks import BlockMap
+from drafts.errors import NotFound
+from drafts.models import Event
+from drafts.word_out import render_revision
+from drafts.workspace import Actor, Workspace
+from reviewers import records
+from reviewers.consolidated import write_consolidated
+from reviewers.matrix import write_docx, write_xlsx
+from reviewers.merge import Consolidation, merge
+from reviewers.merge_models import Matrix
+from reviewers.pagelines import page_lines
+from reviewers.remarks import load_all
+
+
+@dataclass(frozen=True)
+class Consolidated:
+    folder: str
+    docx: str
+    xlsx: str
+    matrix_docx: str
+    rows: int
+    remarks: int
+    conflicts: int
+    stale: int
+    commit: str
+
+
+def folder_of(round_id: str, chapter: str) -> str:
+    return f"consolidated/{round_id}/{chapter}"
+
+
+def _merge(ws: Workspace, chapter: str, round_id: str) -> tuple[Consolidation, BlockMap, int, int]:
+    rnd = records.load_round(ws, round_id)
+    base_rev = next((c.revision for c in rnd.chapters if c.chapter == chapter), None)
+    if base_rev is None:
+        raise NotFound(
+            f"chapter {chapter} is not in round {round_id} (chapters: "
+            f"{', '.join(rnd.chapter_ids())})"
+        )
+    remarks = [r for s in load_all(ws, chapter, round_id) for r in s.remarks]
+    # late returns on this chapter from earlier rounds, received after this round opened,
+    # are rebased onto this round's base revision rather than lost
+    for s in load_all(ws, chapter):
+        if s.round != round_id and s.received is not None and s.received >= rnd.opened:
+            remarks += s.remarks
+    base = blockstore.load(ws, chapter, base_rev)
+    old = {
+        n: blockstore.load(ws, chapter, n) for n in {r.revision for r in remarks} if n != base_rev
+    }
+    people = {p.id: p for p in ws.people}
+    return merge(remarks, base, old, people), base, base_rev, len(remarks)
+
+
+def consolidate(ws: Workspace, chapter: str, round_id: str, actor: Actor) -> Consolidated:
+    """Merge the round's remarks on ``chapter``; write and commit the consolidated files."""
+    result, base, base_rev, count = _merge(ws, chapter, round_id)
+    folder = folder_of(round_id, chapter)
+    with tempfile.TemporaryDirectory(prefix="penholder-consolidate-") as tmp:
+        work = Path(tmp)
+        rendered = render_revision(ws, chapter, base_rev, work / "base.docx", round_id=round_id)
+        for row in result.rows:
+            row.page, row.line = None, None
+        located = page_lines(rendered, base.blocks)
+        for row in result.rows:
+            if row.block in located:
+                row.page, row.line = located[row.block]
+        write_consolidated(rendered, result, base, work / "consolidated.docx", ws.now())
+        matrix = Matrix(
+            guideline=ws.guideline.title,
+            chapter=chapter,
+            chapter_title=ws.front(chapter, ws.text(chapter, base_rev)).title,
+            round=round_id,
+            revision=base_rev,
+            rows=result.rows,
+        )
+        write_xlsx(matrix, work / "matrix.xlsx")
+        write_docx(matrix, work / "matrix.docx")
+        files: dict[str, bytes | None] = {
+            f"{folder}/{name}": (work / name).read_bytes()
+            for name in ("consolidated.docx", "matrix.xlsx", "matrix.docx")
+        }
+    files[f"{folder}/matrix.json"] = matrix.model_dump_json(indent=1).encode("utf-8")
+    conflicts = sum("conflict" in r.flags for r in result.rows)
+    stale = sum("no longer applies" in r.flags for r in result.rows)
+    trailers = [("Event", Event.CONSOLIDATE.value), ("Round", round_id), ("Chapter", chapter)]
+    subject = (
+        f"Consolidate chapter {chapter}, round {round_id}: {count} remarks in "
+        f"{len(result.rows)} rows ({conflicts} in conflict, {stale} no longer apply)"
+    )
+    sha = ws.commit(files, subject, trailers, actor)
+    return Consolidated(
+        folder,
+        f"{folder}/consolidated.docx",
+        f"{folder}/matrix.xlsx",
+        f"{folder}/matrix.docx",
+        len(result.rows),
+        count,
+        conflicts,
+        stale,
+        sha,
+    )

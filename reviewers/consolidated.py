@@ -1,0 +1,110 @@
+"""The consolidated .docx: the base revision in house style, every placed suggestion as a real
+tracked change under its author's name and date, every comment thread on its text.
+
+Built by rendering the base revision (anchors and stamp) and writing the merge's placed edits
+through the OOXML layer's range-based writer (``drafts.ooxml.tracked``). A placed change that
+would overlap one already written (a move's landing point inside another change) is written as
+a comment instead, so the file always opens and nothing is dropped.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from drafts.blocks import BlockMap
+from drafts.ooxml.annotate_records import Reply
+from drafts.ooxml.tracked import apply_tracked
+from drafts.ooxml.tracked_records import (
+    ParagraphDelete,
+    ParagraphInsert,
+    TrackedChange,
+    TrackedComment,
+    TrackedEdit,
+)
+from reviewers.merge import Consolidation, PlacedChange, PlacedComment
+
+
+def _when(value: str | None, default: datetime) -> datetime:
+    if not value:
+        return default
+    try:
+        return datetime.fromisoformat(value.replace("Z", "+00:00"))
+    except ValueError:
+        return default
+
+
+def _initials(name: str) -> str:
+    return "".join(part[0] for part in name.split() if part[:1].isalpha())[:3].upper()
+
+
+def _change(c: PlacedChange, base: BlockMap, now: datetime) -> TrackedEdit:
+    text = base.by_id()[c.block].text
+    when = _when(c.date, now)
+    if c.proposed.startswith("\n") and c.start == c.end == len(text):
+        return ParagraphInsert(
+            after=c.block, text=c.proposed.strip("\n"), author=c.author, date=when
+        )
+    if c.proposed == "" and c.start == 0 and c.end == len(text) and text:
+        return ParagraphDelete(block=c.block, author=c.author, date=when)
+    return TrackedChange(
+        block=c.block,
+        start=c.start,
+        end=c.end,
+        new_text=c.proposed.replace("\n", " "),
+        author=c.author,
+        date=when,
+    )
+
+
+def _comment(c: PlacedComment, now: datetime) -> TrackedComment:
+    replies = [
+        Reply(author=a, initials=_initials(a), date=_when(d, now), text=t) for a, d, t in c.replies
+    ]
+    return TrackedComment(
+        block=c.block,
+        start=c.start,
+        end=c.end,
+        text=c.text,
+        author=c.author,
+        initials=_initials(c.author),
+        date=_when(c.date, now),
+        replies=replies,
+    )
+
+
+def _overlaps(a: PlacedChange, b: PlacedChange) -> bool:
+    if a.block != b.block:
+        return False
+    if a.start == a.end or b.start == b.end:
+        return a.start == b.start or b.start < a.start < b.end or a.start < b.start < a.end
+    return a.start < b.end and b.start < a.end
+
+
+def edits_of(result: Consolidation, base: BlockMap, now: datetime) -> list[TrackedEdit]:
+    """Return the tracked edits and comments that write ``result`` onto the base revision."""
+    kept: list[PlacedChange] = []
+    edits: list[TrackedEdit] = []
+    for c in result.changes:
+        if any(_overlaps(c, k) for k in kept):
+            note = f"{c.row}: could not be shown as a tracked change here: \u201c{c.proposed}\u201d"
+            edits.append(
+                _comment(
+                    PlacedComment(
+                        c.row, c.block, c.start, max(c.start, c.end), note, c.author, c.date
+                    ),
+                    now,
+                )
+            )
+            continue
+        kept.append(c)
+        edits.append(_change(c, base, now))
+    edits += [_comment(c, now) for c in result.comments]
+    return edits
+
+
+def write_consolidated(
+    rendered: Path, result: Consolidation, base: BlockMap, out: Path, now: datetime
+) -> Path:
+    """Write the consolidated .docx from the rendered base revision ``rendered``."""
+    return apply_tracked(rendered, edits_of(result, base, now), out)
