@@ -5,7 +5,9 @@ a title block (guideline, chapter, round, base revision), a blank row, then the 
 (``HEADER_ROW``) and one row per ``Row`` of the ``Matrix``, in the matrix's order, with the
 columns of ``COLUMNS``. The header is frozen and filtered, text wraps, "type" and "disposition"
 are drop-down lists, conflicting rows are filled ``CONFLICT_FILL`` and rows that no longer apply
-``STALE_FILL`` (a row that is both is shown as conflicting). Printing: A4 landscape, one page
+``STALE_FILL`` (a row that is both is shown as conflicting). Cell text never becomes a formula
+(a comment starting with "=" stays text); control characters are dropped and text over Excel's
+32,767 characters is cut with a note (``cell_text``). Printing: A4 landscape, one page
 wide, the header row repeated on each page.
 
 ``write_xlsx(matrix, out)`` writes the workbook (atomically) and returns ``out``.
@@ -21,6 +23,7 @@ the lists, a repeated row id, or a missing header.
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -44,6 +47,9 @@ HEADER_FILL = "1F3864"
 SHEET = "Matrix"
 LINE_HEIGHT = 15  # points per line of 11 pt text
 FONT = "Calibri"
+MAX_CELL = 32_767
+_CUT = " […cut: the full text is in the remark]"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 
 class MatrixError(DocumentError):
@@ -83,6 +89,17 @@ def fill_of(row: Row) -> str | None:
     if "conflict" in row.flags:
         return CONFLICT_FILL
     return STALE_FILL if "no longer applies" in row.flags else None
+
+
+def cell_text(value: str | int | None) -> str | int | None:
+    """Return a value fit for a cell: control characters (XML forbids them) removed, text cut
+    to ``MAX_CELL`` characters (Excel's limit) with a note."""
+    if not isinstance(value, str):
+        return value
+    value = _CONTROL.sub("", value)
+    if len(value) > MAX_CELL:
+        value = value[: MAX_CELL - len(_CUT)] + _CUT
+    return value
 
 
 class Column(NamedTuple):
@@ -162,7 +179,11 @@ def _sheet(ws: Worksheet, matrix: Matrix) -> None:
         fill = fill_of(row)
         lines = 1
         for j, column in enumerate(COLUMNS, start=1):
-            cell = ws.cell(i, j, column.value(row))
+            cell = ws.cell(i, j)
+            content = cell_text(column.value(row))
+            cell.value = content
+            if isinstance(content, str) and content.startswith("="):
+                cell.data_type = "s"  # a reviewer's text, never a formula
             cell.alignment, cell.border = wrap, border
             lines = max(lines, _lines(cell.value, column.width))
             if fill:

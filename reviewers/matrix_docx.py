@@ -33,10 +33,11 @@ from drafts.ooxml.tables import (
     clear_body,
     drop_line_numbering,
     page_x_of_y,
+    paragraph_style,
     repeat_header,
     shade,
 )
-from reviewers.matrix import COLUMNS, HEADER_FILL, fill_of, title_block
+from reviewers.matrix import COLUMNS, HEADER_FILL, cell_text, fill_of, title_block
 from reviewers.merge_models import Matrix
 
 MATRIX_STYLE = "Matrix Text"
@@ -92,25 +93,25 @@ def _widths(doc: Any) -> list[Any]:
     return [int(text_width * WIDTHS_CM[c.header] / total) for c in COLUMNS]
 
 
-def _fill_row(row: Any, values: list[str], widths: list[Any], fill: str | None) -> None:
-    for cell, value, width in zip(row.cells, values, widths, strict=True):
-        cell.width = width
+def _fill_row(row: Any, values: list[str], fill: str | None, style_id: str) -> None:
+    for cell, value in zip(row.cells, values, strict=True):
         cell.text = value
-        cell.paragraphs[0].style = MATRIX_STYLE
+        paragraph_style(cell.paragraphs[0]._p, style_id)
         if fill:
             shade(cell._tc, fill)
 
 
 def _table(doc: Any, matrix: Matrix) -> None:
     widths = _widths(doc)
+    style_id = doc.styles[MATRIX_STYLE].style_id
     table = doc.add_table(rows=1, cols=len(COLUMNS))
     table.style = doc.styles["Table"]
     table.autofit = False
     cell_padding(table._tbl, CELL_PADDING)
-    for column, width in zip(table.columns, widths, strict=True):
-        column.width = width
     head = table.rows[0]
-    _fill_row(head, [c.header for c in COLUMNS], widths, HEADER_FILL)
+    for column, cell, width in zip(table.columns, head.cells, widths, strict=True):
+        column.width = cell.width = width  # later rows take their widths from the grid
+    _fill_row(head, [c.header for c in COLUMNS], HEADER_FILL, style_id)
     repeat_header(head._tr)
     for cell in head.cells:
         for run in cell.paragraphs[0].runs:
@@ -120,8 +121,9 @@ def _table(doc: Any, matrix: Matrix) -> None:
         values = []
         for column in COLUMNS:
             value = column.value(row)
+            value = cell_text(value)
             values.append("" if value is None else str(value))
-        _fill_row(table.add_row(), values, widths, fill_of(row))
+        _fill_row(table.add_row(), values, fill_of(row), style_id)
 
 
 def write_docx(matrix: Matrix, out: Path) -> Path:
