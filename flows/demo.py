@@ -65,6 +65,105 @@ def story(root: Path) -> None:
         *("--due", "2024-03-22", "--as", DRAFTER),
     )
     step("Who has been sent what in round R1", "round", "status", "R1")
+    returns(root)
+
+
+def at(day: str) -> None:
+    """Move penholder's clock to ``day`` (the story spans March to April 2024)."""
+    os.environ["PENHOLDER_TODAY"] = day
+    print(f"\n--- {day}", flush=True)
+
+
+def returns(root: Path) -> None:
+    from datetime import datetime
+
+    from drafts.workspace import Workspace
+    from flows import demo_reviewers as experts
+
+    ws = Workspace.open(root)
+    ewg = [p for p in ws.people if "ewg" in p.groups and "signoff" not in p.roles]
+    a, b, c, d, e = ewg[:5]
+    at("2024-03-15")
+    when = datetime(2024, 3, 15, 10, 0)
+    experts.annotate_return(
+        ws, "R1", a.id, "03", 2, "thorough", when, "comments-ch3.docx", replier=b.name
+    )
+    experts.annotate_return(ws, "R1", b.id, "03", 2, "quiet", when, "Chapter 3 edited.docx")
+    brief = experts.annotate_return(ws, "R1", c.id, "02", 1, "brief", when, "ch02.docx")
+    if experts.libreoffice_resave(brief):
+        print(f"({c.name}'s return was re-saved by LibreOffice)")
+    step("Experts' returns arrive in inbox/ and are read", "inbox", "scan", "--as", DRAFTER)
+    step("What was read from chapter 03", "remarks", "03", "--round", "R1")
+    at("2024-03-25")
+    late = experts.annotate_return(
+        ws, "R1", d.id, "03", 2, "brief", datetime(2024, 3, 24), "late-return.docx"
+    )
+    step("A late return, added by hand", "return", "add", str(late), "--as", DRAFTER)
+    step("Round R1 after the due date", "round", "status", "R1")
+    step("Close round R1", "round", "close", "R1", "--as", DRAFTER)
+    step(
+        "Consolidate chapter 03: tracked .docx and comment-resolution matrix",
+        "consolidate",
+        "03",
+        "--round",
+        "R1",
+        "--as",
+        DRAFTER,
+    )
+    # the drafter rewrites a passage one expert had edited, so that edit will no longer apply
+    revised = experts.passage(ws, "03", 2, 2, 8, 13)
+    chapter = root / "chapters" / "03.md"
+    chapter.write_text(
+        chapter.read_text(encoding="utf-8").replace(revised, "across all districts", 1),
+        encoding="utf-8",
+    )
+    step(
+        "The drafter revises chapter 03 (revision 3)",
+        "chapter",
+        "commit",
+        "03",
+        "-m",
+        "Revise after round R1",
+        "--as",
+        DRAFTER,
+    )
+    at("2024-04-02")
+    step(
+        "Round R2 on chapter 03 for the bureau",
+        "round",
+        "open",
+        "--chapters",
+        "03",
+        "--reviewers",
+        "bureau",
+        "--due",
+        "2024-04-12",
+        "--as",
+        DRAFTER,
+    )
+    old = experts.annotate_return(
+        ws, "R1", e.id, "03", 2, "quiet", datetime(2024, 4, 2), "old-draft-comments.docx"
+    )
+    step(
+        "An expert sends comments on the old draft (revision 2) after R2 opened",
+        "return",
+        "add",
+        str(old),
+        "--as",
+        DRAFTER,
+    )
+    at("2024-04-15")
+    step("Close round R2", "round", "close", "R2", "--as", DRAFTER)
+    step(
+        "Consolidate R2: the late return on revision 2 is rebased onto revision 3",
+        "consolidate",
+        "03",
+        "--round",
+        "R2",
+        "--as",
+        DRAFTER,
+    )
+    step("Where each chapter stands", "status")
 
 
 def main() -> None:

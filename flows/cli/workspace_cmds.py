@@ -60,4 +60,4 @@ def status(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
         table.add_row(
             c.id, c.title, c.stage, str(c.revision), c.round or "", when, c.last_author or ""
         )
-    Console().print(table)
+    Console(width=max(Console().width, 120)).print(table)
