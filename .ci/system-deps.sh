@@ -4,6 +4,8 @@
 set -euo pipefail
 pkgs=()
 command -v soffice >/dev/null 2>&1 || pkgs+=(libreoffice-writer-nogui)
+dpkg -s libreoffice-calc-nogui >/dev/null 2>&1 || dpkg -s libreoffice-calc >/dev/null 2>&1 \
+  || pkgs+=(libreoffice-calc-nogui)   # opens the .xlsx matrix
 command -v pdftotext >/dev/null 2>&1 || pkgs+=(poppler-utils)
 [ -e /usr/lib/python3/dist-packages/uno.py ] || pkgs+=(python3-uno)
 fc-list 2>/dev/null | grep -qi carlito || pkgs+=(fonts-crosextra-carlito)

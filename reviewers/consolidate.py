@@ -30,7 +30,7 @@ from reviewers.consolidated import write_consolidated
 from reviewers.matrix import write_docx, write_xlsx
 from reviewers.merge import Consolidation, merge
 from reviewers.merge_models import Matrix
-from reviewers.pagelines import page_lines
+from reviewers.pagelines import LayoutError, page_lines
 from reviewers.remarks import load_all
 
 
@@ -82,7 +82,10 @@ def consolidate(ws: Workspace, chapter: str, round_id: str, actor: Actor) -> Con
         rendered = render_revision(ws, chapter, base_rev, work / "base.docx", round_id=round_id)
         for row in result.rows:
             row.page, row.line = None, None
-        located = page_lines(rendered, base.blocks)
+        try:
+            located = page_lines(rendered, base.blocks)
+        except LayoutError:  # LibreOffice failed: the matrix gives paragraph numbers only
+            located = {}
         for row in result.rows:
             if row.block in located:
                 row.page, row.line = located[row.block]

@@ -67,7 +67,10 @@ def run(src: Path, out: Path, reject: bool, timeout: float) -> None:
             target = work / "doc" / ("out-" + out.name)
             doc.storeToURL(target.as_uri(), (_prop("FilterName", "MS Word 2007 XML"),))
         finally:
-            doc.close(True)
+            # LibreOffice 7.4 raises "illegal object given" closing a document with comments
+            # through UNO; soffice is terminated below either way
+            with contextlib.suppress(Exception):
+                doc.close(True)
         out.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(target), out)
         with contextlib.suppress(Exception):
