@@ -37,8 +37,15 @@ def setting(example_ws: Workspace, tmp_path: Path):  # type: ignore[no-untyped-d
     reviewer = next(p for p in ws.people if "ewg" in p.groups)
     rnd = rounds.open_round(ws, ["03"], [reviewer.id], date(2024, 3, 22), ws.identity(DRAFTER))
     item = rnd.items[0]
-    packet = render_revision(ws, "03", item.revision, tmp_path / "packet.docx", round_id=rnd.id,
-                             reviewer=reviewer, packet=item.packet)
+    packet = render_revision(
+        ws,
+        "03",
+        item.revision,
+        tmp_path / "packet.docx",
+        round_id=rnd.id,
+        reviewer=reviewer,
+        packet=item.packet,
+    )
     paragraphs = [b for b in blockstore.load(ws, "03", 1).blocks if b.kind == "paragraph"]
     return ws, rnd, reviewer, packet, paragraphs
 
@@ -54,18 +61,31 @@ def test_every_kind_of_annotation_becomes_one_mapped_remark(setting, tmp_path) -
     moved = " ".join(d.text.split()[:3])
     name = reviewer.name
     edits = [
-        Comment(paragraph=a.id, quote=qa, text="Define this term.", author=name, initials="X",
-                date=WHEN, replies=[Reply(author="Second Reader", initials="SR", date=WHEN,
-                                          text="Agreed.")]),
-        Insert(paragraph=a.id, after_quote=qa, text=" (including informal settlements)",
-               author=name, date=WHEN),
+        Comment(
+            paragraph=a.id,
+            quote=qa,
+            text="Define this term.",
+            author=name,
+            initials="X",
+            date=WHEN,
+            replies=[Reply(author="Second Reader", initials="SR", date=WHEN, text="Agreed.")],
+        ),
+        Insert(
+            paragraph=a.id,
+            after_quote=qa,
+            text=" (including informal settlements)",
+            author=name,
+            date=WHEN,
+        ),
         Delete(paragraph=b.id, quote=qb, author="Colleague Two", date=WHEN),
         Replace(paragraph=c.id, quote=qc, new_text="communities", author=name, date=WHEN),
         Format(paragraph=c.id, quote=c.text.split()[0], bold=True, author=name, date=WHEN),
-        Move(from_paragraph=d.id, quote=moved, to_paragraph=a.id, at_end=True, author=name,
-             date=WHEN),
-        InsertParagraph(after_paragraph=b.id, text="A new paragraph from the reviewer.",
-                        author=name, date=WHEN),
+        Move(
+            from_paragraph=d.id, quote=moved, to_paragraph=a.id, at_end=True, author=name, date=WHEN
+        ),
+        InsertParagraph(
+            after_paragraph=b.id, text="A new paragraph from the reviewer.", author=name, date=WHEN
+        ),
         SilentEdit(paragraph=paras[5].id, quote=paras[5].text.split()[2], new_text="XYZZY"),
     ]
     back = annotate.apply(packet, edits, tmp_path / "back.docx", word_like_resave=True)
@@ -73,8 +93,9 @@ def test_every_kind_of_annotation_becomes_one_mapped_remark(setting, tmp_path) -
     assert outcome.status == "recorded", outcome.message
     found = remarks_of(ws, rnd)
     kinds = sorted(r.kind for r in found)
-    assert kinds == sorted(["comment", "comment", "insert", "delete", "replace", "format", "move",
-                            "insert", "silent"])
+    assert kinds == sorted(
+        ["comment", "comment", "insert", "delete", "replace", "format", "move", "insert", "silent"]
+    )
     assert [r.id for r in found] == [f"R1-03-{i:03d}" for i in range(1, len(found) + 1)]
     by_kind = {r.kind: r for r in found}
 
@@ -90,7 +111,10 @@ def test_every_kind_of_annotation_becomes_one_mapped_remark(setting, tmp_path) -
 
     replace = by_kind["replace"]
     assert (replace.block, c.text[replace.start : replace.end], replace.proposed) == (
-        c.id, qc, "communities")
+        c.id,
+        qc,
+        "communities",
+    )
 
     move = by_kind["move"]
     assert (move.block, d.text[move.start : move.end], move.target_block) == (d.id, moved, a.id)
@@ -116,8 +140,11 @@ def test_return_on_an_older_revision_maps_to_that_revision(setting, tmp_path) ->
 
     chapters.commit_revision(ws, "03", text, ws.identity(DRAFTER))
     quote = paras[0].text.split()[1]
-    back = annotate.apply(packet, [SilentEdit(paragraph=paras[0].id, quote=quote,
-                                              new_text="CHANGED")], tmp_path / "late.docx")
+    back = annotate.apply(
+        packet,
+        [SilentEdit(paragraph=paras[0].id, quote=quote, new_text="CHANGED")],
+        tmp_path / "late.docx",
+    )
     outcome = ingest(ws, back, ws.identity(DRAFTER))
     assert (outcome.status, outcome.late, outcome.remarks) == ("recorded", True, 1)
     (remark,) = remarks_of(ws, rnd)
@@ -160,8 +187,13 @@ def test_packet_edited_in_libreoffice_yields_exactly_its_edits(setting, tmp_path
     assert found["insert"].block == p1.id and found["insert"].proposed == " and municipal"
     assert p1.text[: found["insert"].start].endswith(ins_after)
     assert (found["delete"].block, p2.text[found["delete"].start : found["delete"].end]) == (
-        p2.id, deleted)
+        p2.id,
+        deleted,
+    )
     assert found["replace"].proposed == "REPLACED"
     assert p3.text[found["replace"].start : found["replace"].end] == replaced
     assert (found["silent"].block, found["silent"].anchor_text, found["silent"].proposed) == (
-        paras[6].id, silent, "SILENT")
+        paras[6].id,
+        silent,
+        "SILENT",
+    )
