@@ -16,6 +16,7 @@ without LibreOffice the matrix gives the paragraph number only.
 from __future__ import annotations
 
 import tempfile
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -80,16 +81,15 @@ def consolidate(ws: Workspace, chapter: str, round_id: str, actor: Actor) -> Con
     with tempfile.TemporaryDirectory(prefix="penholder-consolidate-") as tmp:
         work = Path(tmp)
         rendered = render_revision(ws, chapter, base_rev, work / "base.docx", round_id=round_id)
+        with ThreadPoolExecutor(max_workers=1) as pool:  # LibreOffice lays out meanwhile
+            layout = pool.submit(page_lines, rendered, base.blocks)
+            write_consolidated(rendered, result, base, work / "consolidated.docx", ws.now())
+            try:
+                located = layout.result()
+            except LayoutError:  # LibreOffice failed: the matrix gives paragraph numbers only
+                located = {}
         for row in result.rows:
-            row.page, row.line = None, None
-        try:
-            located = page_lines(rendered, base.blocks)
-        except LayoutError:  # LibreOffice failed: the matrix gives paragraph numbers only
-            located = {}
-        for row in result.rows:
-            if row.block in located:
-                row.page, row.line = located[row.block]
-        write_consolidated(rendered, result, base, work / "consolidated.docx", ws.now())
+            row.page, row.line = located.get(row.block or "", (None, None))
         matrix = Matrix(
             guideline=ws.guideline.title,
             chapter=chapter,

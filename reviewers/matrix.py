@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import NamedTuple, get_args
 
 from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
+from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
@@ -175,8 +175,17 @@ def _sheet(ws: Worksheet, matrix: Matrix) -> None:
         cell.alignment, cell.border = wrap, border
         ws.column_dimensions[get_column_letter(j)].width = column.width
     ws.row_dimensions[HEADER_ROW].height = LINE_HEIGHT * 2
+    # one named style per fill, registered once: setting alignment, border and fill cell by cell
+    # makes openpyxl hash style objects for every cell (seconds for a 1,500-row matrix)
+    styles: dict[str | None, str] = {}
+    for fill in {fill_of(row) for row in matrix.rows}:
+        style = NamedStyle(name=f"matrix {fill or 'plain'}", alignment=wrap, border=border)
+        if fill:
+            style.fill = PatternFill("solid", fgColor=fill)
+        ws.parent.add_named_style(style)
+        styles[fill] = style.name
     for i, row in enumerate(matrix.rows, start=HEADER_ROW + 1):
-        fill = fill_of(row)
+        style_name = styles[fill_of(row)]
         lines = 1
         for j, column in enumerate(COLUMNS, start=1):
             cell = ws.cell(i, j)
@@ -184,10 +193,8 @@ def _sheet(ws: Worksheet, matrix: Matrix) -> None:
             cell.value = content
             if isinstance(content, str) and content.startswith("="):
                 cell.data_type = "s"  # a reviewer's text, never a formula
-            cell.alignment, cell.border = wrap, border
+            cell.style = style_name
             lines = max(lines, _lines(cell.value, column.width))
-            if fill:
-                cell.fill = PatternFill("solid", fgColor=fill)
         ws.row_dimensions[i].height = LINE_HEIGHT * lines
     last = HEADER_ROW + max(len(matrix.rows), 1)
     ws.freeze_panes = f"B{HEADER_ROW + 1}"

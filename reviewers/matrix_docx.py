@@ -26,9 +26,11 @@ from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.shared import Cm, Pt, RGBColor
+from docx.table import _Cell
 
 import templates
 from drafts.ooxml.tables import (
+    append_rows,
     cell_padding,
     clear_body,
     drop_line_numbering,
@@ -93,8 +95,14 @@ def _widths(doc: Any) -> list[Any]:
     return [int(text_width * WIDTHS_CM[c.header] / total) for c in COLUMNS]
 
 
+def _cells(row: Any) -> list[Any]:
+    """The row's cells, built from its own ``w:tc`` elements: python-docx's ``row.cells`` walks
+    the whole table each time, which makes filling a long matrix quadratic."""
+    return [_Cell(tc, row.table) for tc in row._tr.tc_lst]
+
+
 def _fill_row(row: Any, values: list[str], fill: str | None, style_id: str) -> None:
-    for cell, value in zip(row.cells, values, strict=True):
+    for cell, value in zip(_cells(row), values, strict=True):
         cell.text = value
         paragraph_style(cell.paragraphs[0]._p, style_id)
         if fill:
@@ -113,17 +121,22 @@ def _table(doc: Any, matrix: Matrix) -> None:
         column.width = cell.width = width  # later rows take their widths from the grid
     _fill_row(head, [c.header for c in COLUMNS], HEADER_FILL, style_id)
     repeat_header(head._tr)
-    for cell in head.cells:
+    for cell in _cells(head):
         for run in cell.paragraphs[0].runs:
             run.bold = True
             run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+    prototype = table.add_row()
+    _fill_row(prototype, [""] * len(COLUMNS), None, style_id)
+    for cell in _cells(prototype):
+        for r in cell.paragraphs[0].runs:
+            r._r.getparent().remove(r._r)
+    table._tbl.remove(prototype._tr)
+    rows, fills = [], []
     for row in matrix.rows:
-        values = []
-        for column in COLUMNS:
-            value = column.value(row)
-            value = cell_text(value)
-            values.append("" if value is None else str(value))
-        _fill_row(table.add_row(), values, fill_of(row), style_id)
+        values = [cell_text(column.value(row)) for column in COLUMNS]
+        rows.append(["" if value is None else str(value) for value in values])
+        fills.append(fill_of(row))
+    append_rows(table._tbl, prototype._tr, rows, fills)
 
 
 def write_docx(matrix: Matrix, out: Path) -> Path:

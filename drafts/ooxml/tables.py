@@ -14,11 +14,13 @@ proxy (``document.element.body``, ``row._tr``, ``cell._tc``, ``section._sectPr``
 - ``shade``: fill a table cell with a colour (``w:shd``);
 - ``paragraph_style``: give a paragraph a style by id, without python-docx's lookup by name
   (which scans every style, per paragraph: minutes for a table of a few thousand cells);
-- ``page_x_of_y``: append "Page {PAGE} of {NUMPAGES}" (Word fields) to a paragraph.
+- ``page_x_of_y``: append "Page {PAGE} of {NUMPAGES}" (Word fields) to a paragraph;
+- ``append_rows``: many rows at once, copies of a prototype row (fast for long tables).
 """
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from lxml import etree
@@ -103,3 +105,23 @@ def page_x_of_y(p: Any) -> None:
         fld = etree.SubElement(p, w("fldSimple"))
         fld.set(w("instr"), f" {instruction} ")
         _run(fld, "1")
+
+
+def append_rows(tbl: Any, prototype: Any, rows: list[list[str]], fills: list[str | None]) -> None:
+    """Append one ``w:tr`` per row of ``rows`` to ``tbl``, each a copy of ``prototype``.
+
+    ``prototype`` is a row whose cells each hold one empty, styled paragraph; each copy gets the
+    row's texts (a "\\n" becomes a line break) and, where ``fills`` gives one, a cell fill. Built
+    with lxml directly: python-docx's cell API costs a table scan per cell.
+    """
+    for values, fill in zip(rows, fills, strict=True):
+        tr = copy.deepcopy(prototype)
+        for tc, value in zip(tr.iter(w("tc")), values, strict=True):
+            p = tc.find(w("p"))
+            for i, line in enumerate(value.split("\n")):
+                r = _run(p, line)
+                if i:
+                    r.insert(0, etree.Element(w("br")))
+            if fill:
+                shade(tc, fill)
+        tbl.append(tr)
