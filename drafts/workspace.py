@@ -88,6 +88,7 @@ class Workspace:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.repo = git.Repo(root)
+        self._history: tuple[str, list[CommitRecord]] | None = None
 
     @classmethod
     def open(cls, path: Path | None = None) -> Workspace:
@@ -154,12 +155,21 @@ class Workspace:
 
     # -- history ---------------------------------------------------------------------------
     def history(self) -> list[CommitRecord]:
-        """Return every commit on HEAD, oldest first, with its trailers (one git call)."""
+        """Return every commit on HEAD, oldest first, with its trailers.
+
+        One ``git log`` call per HEAD: the result is kept until HEAD moves, so status and
+        tracking may ask as often as they like. Do not mutate the returned list.
+        """
         if not self.repo.head.is_valid():
             return []
+        head = self.repo.head.commit.hexsha
+        if self._history is not None and self._history[0] == head:
+            return self._history[1]
         fmt = _US.join(["%H", "%an", "%ae", "%aI", "%s", "%(trailers:only,unfold)"]) + _RS
         out = self.repo.git.log("--topo-order", "--reverse", f"--format={fmt}")
-        return [_record(chunk) for chunk in out.split(_RS) if chunk.strip()]
+        records = [_record(chunk) for chunk in out.split(_RS) if chunk.strip()]
+        self._history = (head, records)
+        return records
 
     def states(self) -> dict[str, ChapterState]:
         return history.replay(self.history())

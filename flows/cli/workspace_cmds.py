@@ -51,13 +51,22 @@ def status(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
     if egm is not None:
         caption += f"; next EGM {egm.id} {egm.start} ({(egm.start - st.today).days} days)"
     table = Table(title=st.guideline, caption=caption)
-    table.add_column("chapter", no_wrap=True)
-    table.add_column("title", no_wrap=True, overflow="ellipsis", max_width=38)
-    for col in ("stage", "rev", "round", "last change", "by"):
-        table.add_column(col, no_wrap=True)
+    table.add_column("ch", no_wrap=True, min_width=2)
+    table.add_column("title", no_wrap=True, overflow="ellipsis", max_width=28)
+    table.add_column("stage", no_wrap=True, min_width=13)
+    for col in ("rev", "round", "returns", "remarks", "conflicts", "next EGM", "changed"):
+        table.add_column(col, no_wrap=True, min_width=len(col))
     for c in st.chapters:
-        when = c.last_change.date().isoformat() if c.last_change else ""
         table.add_row(
-            c.id, c.title, c.stage, str(c.revision), c.round or "", when, c.last_author or ""
+            c.id,
+            c.title,
+            c.stage,
+            str(c.revision),
+            c.round or "",
+            f"{c.returns_in}/{c.returns_expected}" if c.returns_expected else "",
+            str(c.remarks or ""),
+            str(c.conflicts or ""),
+            f"{c.next_egm} ({c.days_to_egm} d)" if c.next_egm else "",
+            c.last_change.date().isoformat() if c.last_change else "",
         )
-    Console(width=max(Console().width, 120)).print(table)
+    Console(width=max(Console().width, 132)).print(table)
