@@ -20,6 +20,7 @@ from drafts.ooxml.reader import read_annotations
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "word"
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
 
 
 def best(fn, repeat: int = 5) -> float:
@@ -48,35 +49,67 @@ def pandoc_json(data: bytes) -> None:
     )
 
 
-def chapter(words: int = 20_000, changes: int = 300, comments: int = 100) -> bytes:
-    """A chapter of ``words`` words in 400 paragraphs, with tracked changes and comments."""
+def chapter(
+    words: int = 20_000, changes: int = 300, comments: int = 100, word_like: bool = False
+) -> bytes:
+    """A chapter of ``words`` words in 400 paragraphs, with tracked changes and comments.
+
+    By default each paragraph is one long run, so the bare parse is nearly free. ``word_like``
+    writes the same text as Word does after a few editing sessions: paragraph properties and
+    ``w14:paraId``/rsid attributes on every paragraph, runs of about six words split by
+    revision-save ids, each with its own ``w:rPr`` (fonts, language), and proofing marks.
+    """
     d = 'w:author="Reviewer {n}" w:date="2026-03-01T10:00:00Z"'
     paras = []
     per = words // 400
     rid = 1000
+    rpr = '<w:rPr><w:rFonts w:ascii="Calibri" w:hAnsi="Calibri"/><w:lang w:val="en-GB"/></w:rPr>'
+
+    def runs(text: str, tag: str = "t", rsid: str = "00A1B2C3") -> str:
+        if not word_like:
+            space = ' xml:space="preserve"' if text.endswith(" ") else ""
+            return f"<w:r><w:{tag}{space}>{text}</w:{tag}></w:r>"
+        pieces = text.split(" ")
+        out = []
+        for k in range(0, len(pieces), 6):
+            chunk = " ".join(pieces[k : k + 6]) + (" " if k + 6 < len(pieces) else "")
+            if k and k % 24 == 0:
+                out.append('<w:proofErr w:type="spellStart"/>')
+            out.append(
+                f'<w:r w:rsidR="{rsid}" w:rsidRPr="00{k:06X}">{rpr}'
+                f'<w:{tag} xml:space="preserve">{chunk}</w:{tag}></w:r>'
+            )
+        return "".join(out)
+
     for i in range(400):
         text = " ".join(f"word{i}x{j}" for j in range(per - 6))
-        inner = f'<w:r><w:t xml:space="preserve">{text} </w:t></w:r>'
+        inner = runs(text + " ")
         if i < changes:
             rid += 1
             inner += (
                 (
-                    f'<w:del w:id="{rid}" {d.format(n=i % 7)}><w:r><w:delText>old words here'
-                    f"</w:delText></w:r></w:del>"
+                    f'<w:del w:id="{rid}" {d.format(n=i % 7)}>{runs("old words here", "delText")}'
+                    "</w:del>"
                 )
                 if i % 2
-                else (
-                    f'<w:ins w:id="{rid}" {d.format(n=i % 7)}><w:r><w:t>new words here</w:t>'
-                    "</w:r></w:ins>"
-                )
+                else (f'<w:ins w:id="{rid}" {d.format(n=i % 7)}>{runs("new words here")}</w:ins>')
             )
         if i < comments:
             inner = (
                 f'<w:commentRangeStart w:id="{i}"/>{inner}<w:commentRangeEnd w:id="{i}"/>'
                 f'<w:r><w:commentReference w:id="{i}"/></w:r>'
             )
-        paras.append(f"<w:p>{inner}<w:r><w:t> end.</w:t></w:r></w:p>")
+        if word_like:
+            inner = (
+                '<w:pPr><w:pStyle w:val="BodyText"/><w:spacing w:after="120" w:line="276"/>'
+                f'<w:jc w:val="both"/>{rpr}</w:pPr>{inner}'
+            )
+            attrs = f' w14:paraId="{i:08X}" w14:textId="77{i:06X}" w:rsidR="00B{i:05X}"'
+            paras.append(f"<w:p{attrs}>{inner}{runs(' end.')}</w:p>")
+        else:
+            paras.append(f"<w:p>{inner}<w:r><w:t> end.</w:t></w:r></w:p>")
     body = "".join(paras)
+    w14 = f' xmlns:w14="{W14}"' if word_like else ""
     comment_xml = "".join(
         f'<w:comment w:id="{i}" w:author="Reviewer {i % 5}" w:date="2026-03-01T10:00:00Z">'
         f"<w:p><w:r><w:t>Remark number {i} on this paragraph.</w:t></w:r></w:p></w:comment>"
@@ -102,7 +135,9 @@ def chapter(words: int = 20_000, changes: int = 300, comments: int = 100) -> byt
             f'<Relationship Id="rId1" Type="{rel}comments" Target="comments.xml"/>'
             "</Relationships>"
         ),
-        "word/document.xml": f'<w:document xmlns:w="{W}"><w:body>{body}</w:body></w:document>',
+        "word/document.xml": (
+            f'<w:document xmlns:w="{W}"{w14}><w:body>{body}</w:body></w:document>'
+        ),
         "word/comments.xml": f'<w:comments xmlns:w="{W}">{comment_xml}</w:comments>',
     }
     out = io.BytesIO()
@@ -143,6 +178,10 @@ def main(argv: list[str]) -> None:
     a = read_annotations(data)
     print(f"chapter: {len(a.revisions)} revisions, {len(a.comments)} comments")
     row("20,000-word chapter, 300 changes, 100 comments", data, with_pandoc, repeat=7)
+    data = chapter(word_like=True)
+    a2 = read_annotations(data)
+    assert (a2.text_before, a2.text_after) == (a.text_before, a.text_after)
+    row("the same chapter as Word writes it (runs, rsids, rPr)", data, with_pandoc, repeat=7)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict
 
@@ -50,6 +50,27 @@ _NOTE_SPECIAL = {"separator", "continuationSeparator", "continuationNotice"}
 
 class _Model(BaseModel):
     model_config = ConfigDict(frozen=True)
+
+
+_M = TypeVar("_M", bound=_Model)
+_new = object.__new__
+_set = object.__setattr__
+
+
+def _record(cls: type[_M], values: dict[str, Any]) -> _M:
+    """Build a record from values that are valid by construction, without validating them.
+
+    This is what ``cls.model_construct(**values)`` does, less its per-field loop (which, in
+    pydantic 2, costs twice a validation). ``values`` must give every field, in field order, a
+    value of the declared type: the callers below take them from the walker's records, whose
+    types are fixed where they are made. The golden and corpus tests compare the output.
+    """
+    record = _new(cls)
+    _set(record, "__dict__", values)
+    _set(record, "__pydantic_fields_set__", set(values))
+    _set(record, "__pydantic_extra__", None)
+    _set(record, "__pydantic_private__", None)
+    return record
 
 
 class ParagraphView(_Model):
@@ -205,9 +226,9 @@ def _definition(el: Element) -> str | None:
     return None
 
 
-def _sweep(walker: StoryWalker, root: Element, definitions: bool = False) -> None:
+def _sweep(walker: StoryWalker, definitions: bool = False) -> None:
     """Record revision elements the structural walk did not meet (any place in the part)."""
-    for el in root.iter(*KIND_TAGS):
+    for el in walker.found:
         if el in walker.seen or _in_fallback(el):
             continue
         kind = KIND_TAGS[el.tag]
@@ -236,12 +257,12 @@ class _Reader:
         return out
 
     def story(self, part: str, root: Element, roots: list[tuple[Element, dict[str, Any]]]) -> None:
-        walker = StoryWalker(part, self.revisions)
+        walker = StoryWalker(part, self.revisions, root)
         for el, attrs in roots:
             for k, v in attrs.items():
                 setattr(walker, k, v)
             walker.walk(el)
-        _sweep(walker, root)
+        _sweep(walker)
         self.walkers.append(walker)
 
     def run(self) -> Annotations:
@@ -272,8 +293,8 @@ class _Reader:
             extended = pkg.xml(name)
         for kind in ("styles", "numbering"):
             for name, root in self.part_xml(kind):
-                walker = StoryWalker(name, self.revisions)
-                _sweep(walker, root, definitions=True)
+                walker = StoryWalker(name, self.revisions, root)
+                _sweep(walker, definitions=True)
         paragraphs = [_view(w.part, p) for w in self.walkers for p in w.paragraphs]
         thread = threads(raw_comments, extended)
         anchors: dict[str, Anchor] = {}
@@ -290,19 +311,22 @@ class _Reader:
             for c in raw_comments
         ]
         revisions = [_revision(r) for r in self.revisions]
-        changes = [Change(**vars(c)) for c in group_changes(self.revisions)]
-        return Annotations(
-            comments=comments,
-            revisions=revisions,
-            changes=changes,
-            text_before=self.document_text("before"),
-            text_after=self.document_text("after"),
-            paragraphs=paragraphs,
-            custom_properties=pkg.custom_properties(),
-            core_properties=pkg.core_properties(),
-            application=pkg.application,
-            header_text=self.stories_text("header"),
-            footer_text=self.stories_text("footer"),
+        changes = [_record(Change, dict(vars(c))) for c in group_changes(self.revisions)]
+        return _record(
+            Annotations,
+            {
+                "comments": comments,
+                "revisions": revisions,
+                "changes": changes,
+                "text_before": self.document_text("before"),
+                "text_after": self.document_text("after"),
+                "paragraphs": paragraphs,
+                "custom_properties": pkg.custom_properties(),
+                "core_properties": pkg.core_properties(),
+                "application": pkg.application,
+                "header_text": self.stories_text("header"),
+                "footer_text": self.stories_text("footer"),
+            },
         )
 
     def document_text(self, view: str) -> str:
@@ -343,7 +367,7 @@ def join_paragraphs(paras: list[Para], view: str) -> str:
     out: list[str] = []
     current: list[str] = []
     for i, p in enumerate(present):
-        current.append("".join(p.before if before else p.after))
+        current.append(p.text_before if before else p.text_after)
         mark = p.mark or ""
         removed = ("ins" in mark) if before else ("del" in mark)
         nxt = present[i + 1] if i + 1 < len(present) else None
@@ -361,50 +385,89 @@ def _natural(name: str) -> list[Any]:
 
 
 def _view(part: str, p: Para) -> ParagraphView:
-    return ParagraphView(
-        part=part,
-        index=p.index,
-        text_before="".join(p.before),
-        text_after="".join(p.after),
-        bookmarks=p.bookmarks,
-        style=p.style,
-        in_table=p.in_table,
-        in_text_box=p.in_text_box,
-        footnote_id=p.note_id,
-        comment_id=p.comment_id,
-        mark=p.mark,
-        in_before=p.in_before,
-        in_after=p.in_after,
+    return _record(
+        ParagraphView,
+        {
+            "part": part,
+            "index": p.index,
+            "text_before": p.text_before,
+            "text_after": p.text_after,
+            "bookmarks": p.bookmarks,
+            "style": p.style,
+            "in_table": p.in_table,
+            "in_text_box": p.in_text_box,
+            "footnote_id": p.note_id,
+            "comment_id": p.comment_id,
+            "mark": p.mark,
+            "in_before": p.in_before,
+            "in_after": p.in_after,
+        },
     )
 
 
 def _revision(r: RawRevision) -> Revision:
-    data = {k: v for k, v in vars(r).items() if k not in ("m_start", "m_end", "element")}
-    return Revision(**data)
+    return _record(
+        Revision,
+        {
+            "kind": r.kind,
+            "id": r.id,
+            "author": r.author,
+            "date": r.date,
+            "text": r.text,
+            "part": r.part,
+            "paragraph": r.paragraph,
+            "start_before": r.start_before,
+            "end_before": r.end_before,
+            "start_after": r.start_after,
+            "end_after": r.end_after,
+            "on_paragraph_mark": r.on_paragraph_mark,
+            "on_table_row": r.on_table_row,
+            "on_table_cell": r.on_table_cell,
+            "on_numbering": r.on_numbering,
+            "in_table": r.in_table,
+            "in_field": r.in_field,
+            "in_content_control": r.in_content_control,
+            "in_text_box": r.in_text_box,
+            "definition": r.definition,
+            "move": r.move,
+            "parent": r.parent,
+        },
+    )
 
 
 def _comment(c: Any, a: Anchor | None, thread: Any, paragraphs: list[str]) -> Comment:
     parent, resolved = thread if thread is not None else (None, False)
-    markup = "".join(a.markup) if a is not None else ""
-    return Comment(
-        id=c.id,
-        author=c.author,
-        initials=c.initials,
-        date=c.date,
-        text="\n".join(paragraphs),
-        anchor_text=markup or None,
-        anchor_text_before=("".join(a.before) or None) if a is not None else None,
-        anchor_text_after=("".join(a.after) or None) if a is not None else None,
-        parent=parent,
-        resolved=resolved,
-        part=a.part if a is not None else None,
-        start_paragraph=a.start_paragraph if a is not None else None,
-        end_paragraph=a.end_paragraph if a is not None else None,
-        start_before=a.start_before if a is not None else None,
-        end_before=a.end_before if a is not None else None,
-        start_after=a.start_after if a is not None else None,
-        end_after=a.end_after if a is not None else None,
-    )
+    values: dict[str, Any] = {
+        "id": c.id,
+        "author": c.author,
+        "initials": c.initials,
+        "date": c.date,
+        "text": "\n".join(paragraphs),
+        "anchor_text": None,
+        "anchor_text_before": None,
+        "anchor_text_after": None,
+        "parent": parent,
+        "resolved": resolved,
+        "part": None,
+        "start_paragraph": None,
+        "end_paragraph": None,
+        "start_before": None,
+        "end_before": None,
+        "start_after": None,
+        "end_after": None,
+    }
+    if a is not None:
+        values["anchor_text"] = "".join(a.markup) or None
+        values["anchor_text_before"] = "".join(a.before) or None
+        values["anchor_text_after"] = "".join(a.after) or None
+        values["part"] = a.part
+        values["start_paragraph"] = a.start_paragraph
+        values["end_paragraph"] = a.end_paragraph
+        values["start_before"] = a.start_before
+        values["end_before"] = a.end_before
+        values["start_after"] = a.start_after
+        values["end_after"] = a.end_after
+    return _record(Comment, values)
 
 
 def annotations_of(pkg: Package) -> Annotations:

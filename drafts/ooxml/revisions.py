@@ -35,7 +35,7 @@ _SKIP = set(ALL_KINDS) | {"moveFromRangeStart", "moveToRangeStart"}
 _WP = f"{{{W}}}"
 
 
-@dataclass
+@dataclass(slots=True)
 class RawRevision:
     """A revision as the walker records it (positions in the part's text streams)."""
 

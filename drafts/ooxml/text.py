@@ -18,7 +18,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from drafts.ooxml.namespaces import MC, M, W
-from drafts.ooxml.revisions import KIND_TAGS, RawRevision, describe_property_change
+from drafts.ooxml.revisions import (
+    KIND_TAGS,
+    PROPERTY_KINDS,
+    RawRevision,
+    describe_property_change,
+)
 
 Element = Any
 
@@ -55,12 +60,18 @@ INLINE_CONTAINERS = {_w(t) for t in ("hyperlink", "smartTag", "customXml", "dir"
 }
 BLOCK_CONTAINERS = {_w("customXml")}
 TRACK = {INS: "ins", DEL: "del", MOVEFROM: "moveFrom", MOVETO: "moveTo"}
+PROPERTY_TAGS = {tag: kind for tag, kind in KIND_TAGS.items() if kind in PROPERTY_KINDS}
+TEXT_TAGS = (T, DELTEXT)
+MATH_PREFIX = "{" + M
 ID, AUTHOR, DATE, NAME, VAL = map(_w, ["id", "author", "date", "name", "val"])
 
 
-@dataclass
+@dataclass(slots=True)
 class Para:
-    """One paragraph being read; ``before``/``after`` hold the pieces of its two texts."""
+    """One paragraph being read; ``before``/``after`` hold the pieces of its two texts.
+
+    ``text_before``/``text_after`` are those pieces joined, set once the paragraph is closed.
+    """
 
     index: int
     container: int
@@ -77,6 +88,8 @@ class Para:
     mark: str | None = None
     in_before: bool = True
     in_after: bool = True
+    text_before: str = ""
+    text_after: str = ""
 
 
 @dataclass
@@ -101,10 +114,17 @@ class StoryWalker:
     """Read one story part; results in ``paragraphs``, ``revisions``, ``anchors``, ``note_refs``.
 
     ``revisions`` is shared by all parts of one document (so ``parent`` indices are global).
+    ``root`` is the part's root: its revision elements are found once, in document order
+    (``found``, for the sweep), and only the elements holding one (``holders``) are searched for
+    property changes; without it every properties element is searched.
     """
 
-    def __init__(self, part: str, revisions: list[RawRevision]) -> None:
+    def __init__(self, part: str, revisions: list[RawRevision], root: Element = None) -> None:
         self.part = part
+        self.found: list[Element] = [] if root is None else list(root.iter(*KIND_TAGS))
+        self.holders: set[Element] | None = None
+        if root is not None:  # the set keeps the proxies alive, so membership is identity
+            self.holders = {el.getparent() for el in self.found}
         self.paragraphs: list[Para] = []
         self.revisions = revisions
         self.anchors: dict[str, Anchor] = {}
@@ -146,9 +166,10 @@ class StoryWalker:
             para.after.append(text)
             para.alen += n
         self.markup += n
-        revs = self.revisions
-        for i in self.open_revs:
-            revs[i].text += text
+        if self.open_revs:
+            revs = self.revisions
+            for i in self.open_revs:
+                revs[i].text += text
         for a in self.open_anchors:
             a.markup.append(text)
             if not self.ins:
@@ -196,15 +217,22 @@ class StoryWalker:
             rev.end_before = para.blen
             rev.end_after = para.alen
 
+    def holds(self, el: Element) -> bool:
+        """Whether ``el`` may have revision elements among its children."""
+        return self.holders is None or el in self.holders
+
     def props(self, props: Element) -> None:
         """Record property-change revisions that are children of a properties element."""
-        for child in props:
-            kind = KIND_TAGS.get(child.tag)
-            if kind is not None and kind not in ("ins", "del", "moveFrom", "moveTo"):
-                if kind in CELLKINDS.values():
-                    continue
-                i = self.record(child, kind)
-                self.revisions[i].text = describe_property_change(child)
+        if self.holds(props):
+            for child in props:
+                if child.tag in PROPERTY_TAGS:
+                    self.property_change(child)
+
+    def property_change(self, el: Element) -> int:
+        """Record property-change element ``el`` with its description; return its index."""
+        i = self.record(el, KIND_TAGS[el.tag])
+        self.revisions[i].text = describe_property_change(el)
+        return i
 
     def track(self, el: Element, kind: str, body: Any) -> None:
         """Walk ``body()`` inside tracked-change wrapper ``el`` of ``kind``."""
@@ -425,18 +453,22 @@ class StoryWalker:
             rev = self.revisions[i]
             if rev.paragraph is None and (rev.on_table_row or rev.on_table_cell):
                 rev.paragraph = para.index
-        ppr = p.find(PPR)
+        first = p[0] if len(p) else None  # pPr comes first; find() only when it does not
+        ppr = first if first is not None and first.tag == PPR else next(p.iterchildren(PPR), None)
         marks: list[Element] = []
         if ppr is not None:
+            own: list[Element] = []  # pPrChange: recorded after what the children hold
             for child in ppr:
                 tag = child.tag
                 if tag == PSTYLE:
                     para.style = child.get(VAL)
-                elif tag == RPR:
+                elif tag == RPR and self.holds(child):
                     for m in child:
-                        if m.tag in TRACK:
+                        mtag = m.tag
+                        if mtag in TRACK:
                             marks.append(m)
-                    self.props(child)
+                        elif mtag in PROPERTY_TAGS:
+                            self.property_change(m)
                 elif tag == NUMPR:
                     for m in child:
                         if m.tag == INS:
@@ -446,9 +478,14 @@ class StoryWalker:
                             self.revisions[i].text = describe_property_change(m)
                 elif tag == SECTPR:
                     self.props(child)
-            self.props(ppr)
+                elif tag in PROPERTY_TAGS:
+                    own.append(child)
+            for child in own:
+                self.property_change(child)
         self.inline(p)
         self.end_paragraph(para, marks)
+        para.text_before = "".join(para.before)
+        para.text_after = "".join(para.after)
         self.para = None
         if self.deferred:
             deferred, self.deferred = self.deferred, []
@@ -522,26 +559,28 @@ class StoryWalker:
                     self.inline(choice)
             elif tag == PPR:
                 continue
-            elif isinstance(tag, str) and tag.startswith("{" + M):
+            elif isinstance(tag, str) and tag.startswith(MATH_PREFIX):
                 for t in child.iter(MATH_T):
                     self.emit(t.text or "")
             else:
                 self.marker(child, tag)
 
     def run(self, r: Element) -> None:
-        start_b = self.para.blen if self.para is not None else 0
-        start_a = self.para.alen if self.para is not None else 0
+        para = self.para
+        start_b = para.blen if para is not None else 0
+        start_a = para.alen if para is not None else 0
         rpr_revs: list[int] = []
         for child in r:
             tag = child.tag
-            if tag in (T, DELTEXT):
-                self.emit(child.text or "")
+            if tag in TEXT_TAGS:
+                text = child.text
+                if text:
+                    self.emit(text)
             elif tag == RPR:
-                for c in child:
-                    if c.tag in KIND_TAGS:
-                        i = self.record(c, KIND_TAGS[c.tag])
-                        self.revisions[i].text = describe_property_change(c)
-                        rpr_revs.append(i)
+                if self.holds(child):
+                    for c in child:
+                        if c.tag in KIND_TAGS:
+                            rpr_revs.append(self.property_change(c))
             elif tag in (TAB, PTAB):
                 self.emit("\t")
             elif tag in (BR, CR):
@@ -563,7 +602,6 @@ class StoryWalker:
                 continue
             elif isinstance(tag, str) and len(child):
                 self.boxes(child)
-        para = self.para
         if para is not None:
             for i in rpr_revs:
                 rev = self.revisions[i]
