@@ -21,7 +21,6 @@ unless the whole render succeeds.
 from __future__ import annotations
 
 import json
-import os
 import tempfile
 from datetime import date
 from pathlib import Path
@@ -157,13 +156,9 @@ def render_chapter(
     ast = anchored_ast(markdown, block_map, bibliography)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(suffix=".docx", dir=out.parent)
-    os.close(fd)
-    tmp = Path(tmp_name)
-    try:
-        args = ["-f", "json", "-t", "docx", f"--reference-doc={reference}", "-o", str(tmp)]
+    with tempfile.TemporaryDirectory(prefix="penholder-render-") as scratch:
+        raw = Path(scratch) / "pandoc.docx"  # pandoc's output, before anchors' numbering+stamp
+        args = ["-f", "json", "-t", "docx", f"--reference-doc={reference}", "-o", str(raw)]
         run_pandoc(args, json.dumps(ast).encode("utf-8"))
-        edit_docx(tmp, lambda parts: _postprocess(parts, stamp), out)
-    finally:
-        tmp.unlink(missing_ok=True)
+        edit_docx(raw, lambda parts: _postprocess(parts, stamp), out)  # writes out atomically
     return out

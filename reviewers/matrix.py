@@ -22,9 +22,7 @@ the lists, a repeated row id, or a missing header.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import NamedTuple, get_args
@@ -36,6 +34,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from drafts.errors import DocumentError
+from drafts.files import atomic_output
 from reviewers.merge_models import CommentType, Disposition, Matrix, Row
 
 TYPES: tuple[str, ...] = get_args(CommentType)
@@ -220,14 +219,8 @@ def write_xlsx(matrix: Matrix, out: Path) -> Path:
     wb.properties.title = f"Comment-resolution matrix, chapter {matrix.chapter}"
     wb.properties.creator = "penholder"
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=".xlsx", dir=out.parent)
-    os.close(fd)
-    try:
+    with atomic_output(out) as tmp:
         wb.save(tmp)
-        os.replace(tmp, out)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
     return out
 
 

@@ -17,8 +17,6 @@ python-docx has no API for header rows, cell shading or fields: those few XML ed
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -29,6 +27,7 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.table import _Cell
 
 import templates
+from drafts.files import atomic_output
 from drafts.ooxml.tables import (
     append_rows,
     cell_padding,
@@ -154,12 +153,6 @@ def write_docx(matrix: Matrix, out: Path) -> Path:
     doc.core_properties.title = f"Comment-resolution matrix, chapter {matrix.chapter}"
     doc.core_properties.author = "penholder"
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(suffix=".docx", dir=out.parent)
-    os.close(fd)
-    try:
-        doc.save(tmp)
-        os.replace(tmp, out)
-    finally:
-        Path(tmp).unlink(missing_ok=True)
+    with atomic_output(out) as tmp:
+        doc.save(str(tmp))
     return out

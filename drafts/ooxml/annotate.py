@@ -22,11 +22,10 @@ is a reviewer's edit.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
+from drafts.files import as_path
 from drafts.ooxml import annotate_edits as ops
 from drafts.ooxml.annotate_comments import Context, add_comment
 from drafts.ooxml.annotate_records import (
@@ -171,16 +170,9 @@ def apply(
 ) -> Path:
     """Apply ``edits`` in order to ``docx_in`` (a path or the bytes of a .docx); write ``out``."""
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(docx_in, bytes):
-        fd, tmp = tempfile.mkstemp(suffix=".docx", dir=out.parent)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(docx_in)
-        try:
-            return _apply(Path(tmp), "<bytes>", edits, out, word_like_resave)
-        finally:
-            os.unlink(tmp)
-    return _apply(Path(docx_in), str(docx_in), edits, out, word_like_resave)
+    label = "<bytes>" if isinstance(docx_in, bytes) else str(docx_in)
+    with as_path(docx_in, out.parent) as path:
+        return _apply(path, label, edits, out, word_like_resave)
 
 
 def _apply(path: Path, label: str, edits: list[Edit], out: Path, resave_too: bool) -> Path:

@@ -11,8 +11,6 @@ reader first.
 
 from __future__ import annotations
 
-import os
-import tempfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
@@ -20,6 +18,7 @@ from pathlib import Path
 from lxml import etree
 
 from drafts.errors import DocumentError, NotAWordDocument
+from drafts.files import atomic_output
 
 _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 
@@ -92,18 +91,11 @@ class DocxParts:
         if "[Content_Types].xml" in names:
             names.remove("[Content_Types].xml")
             names.insert(0, "[Content_Types].xml")
-        fd, tmp = tempfile.mkstemp(suffix=".docx", dir=out.parent)
-        os.close(fd)
-        try:
-            with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
-                for name in names:
-                    info = zipfile.ZipInfo(name, date_time=_FIXED_TIME)
-                    info.compress_type = zipfile.ZIP_DEFLATED
-                    zf.writestr(info, self.data(name))
-            os.replace(tmp, out)
-        finally:
-            if os.path.exists(tmp):
-                os.unlink(tmp)
+        with atomic_output(out) as tmp, zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zf:
+            for name in names:
+                info = zipfile.ZipInfo(name, date_time=_FIXED_TIME)
+                info.compress_type = zipfile.ZIP_DEFLATED
+                zf.writestr(info, self.data(name))
 
 
 def edit_docx(path: Path, edit: Callable[[DocxParts], None], out: Path | None = None) -> Path:

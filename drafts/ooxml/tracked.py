@@ -26,15 +26,14 @@ Contract:
 from __future__ import annotations
 
 import copy
-import os
 import re
-import tempfile
 from collections import defaultdict
 from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
+from drafts.files import as_path
 from drafts.ooxml import annotate_edits as ops
 from drafts.ooxml.annotate import _main_part, _track_revisions
 from drafts.ooxml.annotate_comments import Context, add_comment
@@ -86,16 +85,9 @@ class _Target:
 def apply_tracked(docx_in: Path | bytes, edits: list[TrackedEdit], out: Path) -> Path:
     """Apply ``edits`` to ``docx_in`` (a path or the bytes of a .docx); write and return ``out``."""
     out = Path(out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(docx_in, bytes):
-        fd, tmp = tempfile.mkstemp(suffix=".docx", dir=out.parent)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(docx_in)
-        try:
-            return _apply(Path(tmp), "<bytes>", edits, out)
-        finally:
-            os.unlink(tmp)
-    return _apply(Path(docx_in), str(docx_in), edits, out)
+    label = "<bytes>" if isinstance(docx_in, bytes) else str(docx_in)
+    with as_path(docx_in, out.parent) as path:
+        return _apply(path, label, edits, out)
 
 
 def _stories(ctx: Context) -> list[Element]:
