@@ -126,56 +126,44 @@ def _change(ch: Change, returned: Annotations, al: Alignment) -> Draft:
     return draft
 
 
+def _untracked(
+    block: Block | None, start: int | None, end: int | None, old: str, new: str
+) -> Draft:
+    return Draft(
+        kind="silent",
+        author=None,
+        date=None,
+        block=block,
+        start=start,
+        end=end,
+        anchor_text=old,
+        proposed=new,
+    )
+
+
 def _silent(al: Alignment) -> list[Draft]:
+    """Edits made without tracking: changed, vanished and new paragraphs."""
     found = []
     for pair in al.pairs:
-        if pair.sent is not None and pair.returned is not None:
-            for e in silent_edits.edits(pair.sent.text_before, pair.returned.text_before):
-                block = pair.block
-                to_block = pair.to_block
-                s = to_block(e.start) if to_block else None
-                t = to_block(e.end) if to_block else None
+        sent, returned, block = pair.sent, pair.returned, pair.block
+        if sent is not None and returned is not None:
+            to_block = pair.to_block
+            for e in silent_edits.edits(sent.text_before, returned.text_before):
                 found.append(
-                    Draft(
-                        kind="silent",
-                        author=None,
-                        date=None,
-                        block=block,
-                        start=s,
-                        end=t,
-                        anchor_text=pair.sent.text_before[e.start : e.end],
-                        proposed=e.new,
+                    _untracked(
+                        block,
+                        to_block(e.start) if to_block else None,
+                        to_block(e.end) if to_block else None,
+                        sent.text_before[e.start : e.end],
+                        e.new,
                     )
                 )
-        elif pair.sent is not None and pair.block is not None and pair.sent.text_before.strip():
-            block = pair.block
-            found.append(
-                Draft(
-                    kind="silent",
-                    author=None,
-                    date=None,
-                    block=block,
-                    start=0,
-                    end=len(block.text),
-                    anchor_text=block.text,
-                    proposed="",
-                )
-            )
-        elif pair.returned is not None and pair.returned.text_before.strip():
-            block = al.preceding_block(pair)
-            at = len(block.text) if block else None
-            found.append(
-                Draft(
-                    kind="silent",
-                    author=None,
-                    date=None,
-                    block=block,
-                    start=at,
-                    end=at,
-                    anchor_text="",
-                    proposed="\n" + pair.returned.text_before,
-                )
-            )
+        elif sent is not None and block is not None and sent.text_before.strip():
+            found.append(_untracked(block, 0, len(block.text), block.text, ""))
+        elif returned is not None and returned.text_before.strip():
+            before = al.preceding_block(pair)
+            at = len(before.text) if before else None
+            found.append(_untracked(before, at, at, "", "\n" + returned.text_before))
     return found
 
 
