@@ -116,15 +116,18 @@ class StoryWalker:
     ``revisions`` is shared by all parts of one document (so ``parent`` indices are global).
     ``root`` is the part's root: its revision elements are found once, in document order
     (``found``, for the sweep), and only the elements holding one (``holders``) are searched for
-    property changes; without it every properties element is searched.
+    property changes; the paragraphs with properties (``styled``) are found the same way.
+    Without it every properties element and every paragraph is searched.
     """
 
     def __init__(self, part: str, revisions: list[RawRevision], root: Element = None) -> None:
         self.part = part
         self.found: list[Element] = [] if root is None else list(root.iter(*KIND_TAGS))
         self.holders: set[Element] | None = None
-        if root is not None:  # the set keeps the proxies alive, so membership is identity
+        self.styled: set[Element] | None = None
+        if root is not None:  # the sets keep the proxies alive, so membership is identity
             self.holders = {el.getparent() for el in self.found}
+            self.styled = {el.getparent() for el in root.iter(PPR)}
         self.paragraphs: list[Para] = []
         self.revisions = revisions
         self.anchors: dict[str, Anchor] = {}
@@ -453,8 +456,10 @@ class StoryWalker:
             rev = self.revisions[i]
             if rev.paragraph is None and (rev.on_table_row or rev.on_table_cell):
                 rev.paragraph = para.index
-        first = p[0] if len(p) else None  # pPr comes first; find() only when it does not
-        ppr = first if first is not None and first.tag == PPR else next(p.iterchildren(PPR), None)
+        ppr = None
+        if len(p) and (self.styled is None or p in self.styled):
+            first = p[0]  # pPr comes first; searched for only when it does not
+            ppr = first if first.tag == PPR else next(p.iterchildren(PPR), None)
         marks: list[Element] = []
         if ppr is not None:
             own: list[Element] = []  # pPrChange: recorded after what the children hold
