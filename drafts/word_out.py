@@ -2,14 +2,23 @@
 
 The workspace supplies the text, the committed block map (anchors), the bibliography and the
 stamp (guideline, chapter, revision and commit, round, reviewer, packet id, today's date).
+
+Many copies of one revision (a round's packets) differ only in their stamp: ``RenderCache``
+renders each revision once and restamps a copy per addressee (``drafts.ooxml.stamp.restamp``).
 """
 
 from __future__ import annotations
 
+import hashlib
+from functools import cache
+from importlib import metadata
 from pathlib import Path
 
+import templates
 from drafts import blockstore
 from drafts.models import Person
+from drafts.ooxml.stamp import restamp
+from drafts.pandoc import pandoc_path
 from drafts.render import Stamp, render_chapter
 from drafts.workspace import Workspace
 
@@ -84,3 +93,73 @@ def redline_revisions(
         date=ws.now(),
         bibliography=blockstore.bibliography(ws),
     )
+
+
+@cache
+def _penholder_version() -> str:
+    try:
+        return metadata.version("penholder")
+    except metadata.PackageNotFoundError:
+        return "unknown"
+
+
+class RenderCache:
+    """Render each chapter revision once into ``folder``; give every addressee a restamped copy.
+
+    ``render(ws, chapter, revision, out, *, round_id, reviewer, packet)`` takes the arguments of
+    ``render_revision`` and writes the same document to ``out``: the revision is rendered by
+    pandoc only when ``folder`` has no render of it yet (as an unaddressed copy, the "base"),
+    then ``out`` is the base with this addressee's stamp (custom properties, header, footer;
+    every other part byte for byte the base's). Nothing else differs between packets.
+
+    A base is named ``<chapter>-r<revision>-<digest>.docx``; the digest covers everything a
+    render depends on besides the stamp (the revision's Markdown and block map, the
+    bibliography, the reference template, the pandoc binary, penholder's version), so a changed
+    input renders again and a stale base is never used. Bases are plain files: one folder can
+    serve several objects and processes (a reviewer added to a round next week reuses the
+    round's bases); deleting the folder only costs renders. Writes are atomic.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+
+    def base(self, ws: Workspace, chapter: str, revision: int | None) -> Path:
+        """Return the unaddressed render of ``chapter`` at ``revision``, rendering it if needed."""
+        rev = ws.revision(chapter, revision)
+        text = ws.text(chapter, rev.number)
+        block_map = blockstore.load(ws, chapter, rev.number)
+        bibliography = blockstore.bibliography(ws)
+        reference = templates.path("reference.docx")
+        pandoc = Path(pandoc_path())
+        stat = pandoc.stat()
+        digest = hashlib.sha256()
+        for part in (
+            text.encode("utf-8"),
+            block_map.model_dump_json().encode("utf-8"),
+            bibliography.read_bytes() if bibliography else b"",
+            reference.read_bytes(),
+            f"{pandoc} {stat.st_size} {stat.st_mtime_ns} {_penholder_version()}".encode(),
+        ):
+            digest.update(hashlib.sha256(part).digest())
+        path = self.folder / f"{chapter}-r{rev.number}-{digest.hexdigest()[:16]}.docx"
+        if not path.is_file():
+            stamp = stamp_for(ws, chapter, rev.number)
+            render_chapter(text, block_map, stamp, path, bibliography=bibliography)
+        return path
+
+    def render(
+        self,
+        ws: Workspace,
+        chapter: str,
+        revision: int | None,
+        out: Path,
+        *,
+        round_id: str | None = None,
+        reviewer: Person | None = None,
+        packet: str | None = None,
+    ) -> Path:
+        """Write ``chapter`` at ``revision`` to ``out`` stamped for ``reviewer``; return ``out``."""
+        stamp = stamp_for(
+            ws, chapter, revision, round_id=round_id, reviewer=reviewer, packet=packet
+        )
+        return restamp(self.base(ws, chapter, stamp.revision), stamp, out)

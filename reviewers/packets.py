@@ -8,9 +8,16 @@
         Cover letter.docx, Cover letter.txt          due date and how to comment
     outbox/R1/packets/R1-<reviewer>.zip              the same files, attached to the e-mail
 
+    outbox/R1/renders/03-r1-<digest>.docx            the chapter rendered once for the round;
+                                                     every packet's copy is restamped from it
+
 The packet ids themselves are minted and recorded when the round opens (``rounds/<id>/
 round.yaml``); a packet folder can be rebuilt at any time from the workspace. Rendering is
-``drafts.word_out`` unless a ``Renderer`` is passed (tests, or a cheaper renderer).
+``drafts.word_out`` unless a ``Renderer`` is passed (tests, or a cheaper renderer): the default
+renders each chapter revision of a round once (``word_out.RenderCache`` over
+``outbox/<round>/renders/``, shared by every reviewer, process and later ``add-reviewer``) and
+gives each reviewer a copy restamped with their packet id, so a round of 300 reviewers costs one
+pandoc run per chapter.
 """
 
 from __future__ import annotations
@@ -29,6 +36,7 @@ from reviewers import letters
 from reviewers.models import Round, RoundItem
 
 OUTBOX = "outbox"
+RENDERS = "renders"
 COVER = "Cover letter"
 
 
@@ -42,10 +50,30 @@ class Renderer:
 
 
 def default_renderer() -> Renderer:
-    """Return the renderer of ``drafts.word_out`` (imported here: pandoc is heavy)."""
+    """Return the renderer of ``drafts.word_out`` (imported here: pandoc is heavy).
+
+    Chapter files of a round are restamped copies of one render per chapter revision, kept in
+    ``outbox/<round>/renders/`` (``word_out.RenderCache``); without a round, a plain render.
+    """
     from drafts import word_out
 
-    return Renderer(word_out.render_revision, getattr(word_out, "redline_revisions", None))
+    def render(
+        ws: Workspace,
+        chapter: str,
+        revision: int | None,
+        out: Path,
+        *,
+        round_id: str | None = None,
+        reviewer: Person | None = None,
+        packet: str | None = None,
+    ) -> Path:
+        kwargs: dict[str, Any] = {"round_id": round_id, "reviewer": reviewer, "packet": packet}
+        if round_id is None:
+            return word_out.render_revision(ws, chapter, revision, out, **kwargs)
+        cache = word_out.RenderCache(round_outbox(ws, round_id) / RENDERS)
+        return cache.render(ws, chapter, revision, out, **kwargs)
+
+    return Renderer(render, getattr(word_out, "redline_revisions", None))
 
 
 @dataclass(frozen=True)

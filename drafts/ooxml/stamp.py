@@ -10,6 +10,14 @@
   "Page {PAGE} of {NUMPAGES}" as Word fields. The template must have both parts
   (``TemplateError`` otherwise).
 
+``restamp(docx_in, stamp, out)`` writes to ``out`` a copy of an already stamped .docx carrying
+``stamp`` instead (anything with ``properties()``, ``header()`` and ``footer()``, such as
+``drafts.render.Stamp``): it applies ``write_stamp`` to ``docProps/custom.xml`` and the header and
+footer parts; every other part keeps its bytes (``_rels/.rels`` and ``[Content_Types].xml`` too,
+unless the custom part has to be registered). Restamping a render gives the parts a fresh render
+with that stamp would have, without pandoc: a round renders each chapter once and restamps a
+copy per reviewer.
+
 ``read_stamp(path)`` returns the ``penholder.*`` custom properties of any .docx (empty if it has
 none); ``read_footer(path)`` the text of its footers, where the packet id stays visible even
 when an editor drops custom properties.
@@ -19,12 +27,13 @@ from __future__ import annotations
 
 import posixpath
 from pathlib import Path
+from typing import Protocol
 
 from lxml import etree
 
 from drafts.errors import TemplateError
 from drafts.ooxml.anchors import paragraph_text
-from drafts.ooxml.docx_write import DocxParts
+from drafts.ooxml.docx_write import DocxParts, parse_xml
 from drafts.ooxml.namespaces import CONTENT_TYPES, CUSTOM_PROPS, PKG_REL, REL_CUSTOM_PROPS, VT, R, w
 
 PREFIX = "penholder."
@@ -124,6 +133,46 @@ def write_stamp(parts: DocxParts, properties: dict[str, str], header: str, foote
     _field(p, "PAGE")
     _run(p, " of ")
     _field(p, "NUMPAGES")
+
+
+class StampText(Protocol):
+    """What a stamp writes: ``drafts.render.Stamp`` is one."""
+
+    def properties(self) -> dict[str, str]: ...
+
+    def header(self) -> str: ...
+
+    def footer(self) -> str: ...
+
+
+#: package parts ``write_stamp`` adds to when ``docProps/custom.xml`` is new
+_REGISTRY = ("_rels/.rels", "[Content_Types].xml")
+
+
+def _same_xml(one: bytes, two: bytes, where: str) -> bool:
+    c14n = [etree.tostring(parse_xml(data, where), method="c14n") for data in (one, two)]
+    return c14n[0] == c14n[1]
+
+
+def restamp(docx_in: Path, stamp: StampText, out: Path) -> Path:
+    """Write to ``out`` the .docx ``docx_in`` with ``stamp`` in place of its own; return ``out``.
+
+    Only the custom properties, the header and the footer are rewritten (``write_stamp``);
+    every other part keeps its bytes. ``out`` may be ``docx_in``; it is written atomically.
+    """
+    parts = DocxParts(docx_in)
+    original = {name: parts.data(name) for name in parts.names()}
+    write_stamp(parts, stamp.properties(), stamp.header(), stamp.footer())
+    stamped = {CUSTOM_PART, _story_part(parts, "header"), _story_part(parts, "footer")}
+    for name, data in original.items():
+        if name in stamped:
+            continue
+        if name not in _REGISTRY or _same_xml(parts.data(name), data, f"{docx_in}:{name}"):
+            parts.set_bytes(name, data)  # read only (document.xml, rels): the bytes as they were
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    parts.save(out)
+    return out
 
 
 def read_stamp(path: Path) -> dict[str, str]:
