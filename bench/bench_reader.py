@@ -1,7 +1,8 @@
 """Benchmark of the review-annotation reader (prints figures; not a test).
 
 For every corpus file and a generated 20,000-word chapter with 300 tracked changes and 100
-comments: the reader's time in ms, as a ratio to the bare unzip + lxml parse of all XML parts of
+comments (once with one run per paragraph, once as Word writes it: ``chapter(word_like=True)``):
+the reader's time in ms, as a ratio to the bare unzip + lxml parse of all XML parts of
 the same file, and pandoc ``-f docx --track-changes=all -t json`` timed in the same run.
 Aim: under 3x the bare parse. Run: ``.venv/bin/python bench/bench_reader.py [--no-pandoc]``.
 """
