@@ -284,10 +284,8 @@ def test_reviewer_text_stays_text_in_both_files(tmp_path: Path) -> None:
     assert set(read_xlsx_dispositions(tmp_path / "m.xlsx")) == {r.id for r in m.rows}
 
 
-def test_a_round_of_thirty_reviewers_writes_quickly(tmp_path: Path) -> None:
-    """31 reviewers x 50 remarks: both files in a few seconds, every row present once."""
-    import time
-
+def test_a_round_of_thirty_reviewers_has_every_row(tmp_path: Path) -> None:
+    """31 reviewers x 50 remarks: every row present once (speed: bench/bench_consolidate.py)."""
     base = matrix().rows[0]
     rows = [
         base.model_copy(update={"id": f"R2-03-{n:04d}", "remarks": [f"R2-03-{n:04d}"],
@@ -295,8 +293,10 @@ def test_a_round_of_thirty_reviewers_writes_quickly(tmp_path: Path) -> None:
         for n in range(1, 1551)
     ]  # fmt: skip
     m = matrix().model_copy(update={"rows": rows})
-    start = time.perf_counter()
     write_xlsx(m, tmp_path / "big.xlsx")
     write_docx(m, tmp_path / "big.docx")
-    assert time.perf_counter() - start < 30
     assert len(read_xlsx_dispositions(tmp_path / "big.xlsx")) == 1550
+    from docx import Document
+
+    table = Document(str(tmp_path / "big.docx")).tables[0]
+    assert len(table.rows) == 1551 and table.rows[-1].cells[0].text == "R2-03-1550"
