@@ -61,3 +61,27 @@ def test_a_refusal_fails_the_flow_run_and_commits_nothing(engine: None, tmp_path
             workspace=str(root), chapter="02", target="signed_off", who=DRAFTER
         )
     assert ws.repo.head.commit.hexsha == head
+
+
+def test_round_returns_and_consolidation_run_on_the_engine(engine: None, tmp_path: Path) -> None:
+    from flows import chapters as chapter_flows
+    from flows import consolidate as consolidate_flows
+    from flows import returns as return_flows
+    from flows import rounds as round_flows
+
+    root = tmp_path / "ws"
+    chapter_flows.init_workspace(root=str(root), example=True, who=DRAFTER)
+    ws = Workspace.open(root)
+    bureau = [p.id for p in ws.people if "bureau" in p.groups]
+    round_flows.open_round(
+        workspace=str(root), chapters=["03"], reviewers=bureau, due="2024-03-22", who=DRAFTER
+    )
+    packet = next((root / "outbox" / "R1" / "packets" / bureau[0]).glob("Chapter 03 (*.docx"))
+    outcomes = return_flows.add_returns(workspace=str(root), files=[str(packet)], who=DRAFTER)
+    assert outcomes[0]["status"] == "recorded"
+    done = consolidate_flows.consolidate_chapter(
+        workspace=str(root), chapter="03", round_id="R1", who=DRAFTER
+    )
+    assert (root / done["xlsx"]).is_file()
+    events = [c.value("Event") for c in ws.history()]
+    assert events[-3:] == ["received", "return", "consolidate"]
