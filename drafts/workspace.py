@@ -89,6 +89,8 @@ class Workspace:
         self.root = root
         self.repo = git.Repo(root)
         self._history: tuple[str, list[CommitRecord]] | None = None
+        #: trailers added to every commit made through this object (a flow's ``Prefect-Run``)
+        self.run_trailers: list[tuple[str, str]] = []
 
     @classmethod
     def open(cls, path: Path | None = None) -> Workspace:
@@ -293,6 +295,7 @@ class Workspace:
         if gone:
             self.repo.git.rm("-q", "--cached", "--ignore-unmatch", "--", *gone)
         message = subject.strip() + "\n\n" + (body.strip() + "\n\n" if body.strip() else "")
+        trailers = [*trailers, *(t for t in self.run_trailers if t not in trailers)]
         message += "".join(f"{k}: {v}\n" for k, v in trailers)
         now = self.now()
         offset = now.strftime("%z")  # git's own date format: "<unix seconds> +HHMM"

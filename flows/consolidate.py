@@ -9,6 +9,7 @@ from typing import Any
 from prefect import flow
 
 from drafts.workspace import Workspace
+from flows.engine import run_trailers
 from reviewers.consolidate import consolidate
 
 
@@ -18,4 +19,5 @@ def consolidate_chapter(
 ) -> dict[str, Any]:
     """Merge a round's remarks on a chapter into the consolidated .docx and the matrix."""
     ws = Workspace.open(Path(workspace))
+    ws.run_trailers = run_trailers()
     return asdict(consolidate(ws, chapter, round_id, ws.identity(who)))

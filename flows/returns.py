@@ -10,6 +10,7 @@ from typing import Any
 from prefect import flow
 
 from drafts.workspace import Workspace
+from flows.engine import run_trailers
 from reviewers.identify import Claim
 from reviewers.intake import Outcome, SentCache, ingest
 
@@ -60,6 +61,7 @@ def add_returns(
 ) -> list[dict[str, Any]]:
     """Store, identify and read returned files; one outcome per file."""
     ws = Workspace.open(Path(workspace))
+    ws.run_trailers = run_trailers()
     claim = Claim(round=round_id, reviewer=reviewer, chapter=chapter)
     return [asdict(o) for o in _ingest_many(ws, [Path(f) for f in files], who, claim)]
 
@@ -68,6 +70,7 @@ def add_returns(
 def scan_inbox(workspace: str, who: str | None = None) -> list[dict[str, Any]]:
     """Ingest every file in the workspace's inbox/; each file taken leaves the inbox."""
     ws = Workspace.open(Path(workspace))
+    ws.run_trailers = run_trailers()
     inbox = ws.root / "inbox"
     paths = (
         sorted(p for p in inbox.iterdir() if p.is_file() and not p.name.startswith("."))

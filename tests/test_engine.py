@@ -83,5 +83,6 @@ def test_round_returns_and_consolidation_run_on_the_engine(engine: None, tmp_pat
         workspace=str(root), chapter="03", round_id="R1", who=DRAFTER
     )
     assert (root / done["xlsx"]).is_file()
-    events = [c.value("Event") for c in ws.history()]
-    assert events[-3:] == ["received", "return", "consolidate"]
+    last = ws.history()[-3:]
+    assert [c.value("Event") for c in last] == ["received", "return", "consolidate"]
+    assert all(c.value("Prefect-Run") for c in last)  # every commit names the run that made it
