@@ -139,3 +139,28 @@ def test_an_installed_wheel_ships_templates_and_examples(tmp_path: Path) -> None
         "examples/smart-cities/chapters/03.md",
     ):
         assert needed in names
+
+
+def test_render_for_a_reviewer_carries_their_packet(
+    example_ws: Workspace, cli, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from datetime import date
+
+    from drafts.ooxml.stamp import read_footer, read_stamp
+    from reviewers import rounds
+
+    ws = example_ws
+    ewg = [p.id for p in ws.people if "ewg" in p.groups][:2]
+    rnd = rounds.open_round(ws, ["03"], ewg, date(2024, 3, 22), ws.identity(DRAFTER))
+    item = rnd.items[0]
+    out = tmp_path / "packet.docx"
+    code, _, err = cli(
+        "render", "03", "--for", item.reviewer, "--round", "R1", "-o", out, "-w", ws.root
+    )
+    assert code == 0, err
+    stamp = read_stamp(out)
+    assert stamp["penholder.packet"] == item.packet and stamp["penholder.round"] == "R1"
+    assert item.packet in read_footer(out)
+    stranger = next(p.id for p in ws.people if p.id not in ewg)
+    code, _, err = cli("render", "03", "--for", stranger, "--round", "R1", "-o", out, "-w", ws.root)
+    assert code == 1 and f"{stranger} is not a reviewer of chapter 03 in round R1" in err

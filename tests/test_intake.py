@@ -156,6 +156,56 @@ def test_bad_files_are_quarantined_and_nothing_else_changes(
     assert ws.dirty_paths() == []
 
 
+def _hostile(kind: str) -> bytes:
+    from tests.reader_helpers import make_docx, p, r
+    from tests.test_package import (
+        XXE,
+        _deflated_zeros,
+        _replace_member,
+        _zip_with_raw_member,
+        make_docx_member,
+    )
+
+    if kind == "zip-bomb":
+        others = {n: make_docx_member(n) for n in ("[Content_Types].xml", "_rels/.rels")}
+        return _zip_with_raw_member("word/media/zeros.bin", _deflated_zeros(64), 1 << 30, others)
+    if kind == "macros":
+        ct = "application/vnd.ms-word.document.macroEnabled.main+xml"
+        return make_docx(p(r("x")), main_ct=ct, extra_files={"word/vbaProject.bin": b"\0" * 64})
+    return _replace_member(make_docx(p(r("x"))), "word/document.xml", XXE)
+
+
+@pytest.mark.parametrize(
+    ("kind", "reason"),
+    [("zip-bomb", "zip bomb"), ("macros", "macro"), ("xxe", "DOCTYPE")],
+)
+def test_hostile_files_are_quarantined(in_review, tmp_path, kind, reason) -> None:  # type: ignore[no-untyped-def]
+    ws, _ = in_review
+    bad = tmp_path / f"{kind}.docx"
+    bad.write_bytes(_hostile(kind))
+    outcome = ingest(ws, bad, ws.identity(DRAFTER))
+    assert outcome.status == "quarantined"
+    assert outcome.message.startswith(f"{kind}.docx") and reason in outcome.message
+    assert ws.committed(f"quarantine/{sha256(bad.read_bytes())}.docx") == bad.read_bytes()
+    assert load_all(ws) == [] and ws.dirty_paths() == []
+
+
+def test_a_stranger_matched_by_content_is_refused(in_review, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import re
+
+    ws, rnd = in_review
+    path, _ = packet_for(ws, rnd, 0, tmp_path / "sent.docx")
+    bare = rewrite(
+        path,
+        tmp_path / "forwarded.docx",
+        lambda n, d: None if n == "docProps/custom.xml" else re.sub(rb"Packet [^<]*", b"", d),
+    )
+    stranger = next(p.id for p in ws.people if p.id not in rnd.reviewers)
+    outcome = ingest(ws, bare, ws.identity(DRAFTER), Claim(reviewer=stranger))
+    assert outcome.status == "quarantined"
+    assert f"{stranger} is not a reviewer of chapter 03 in round R1" in outcome.message
+
+
 def test_unknown_packet_and_wrong_claims_are_refused(in_review, tmp_path) -> None:  # type: ignore[no-untyped-def]
     ws, rnd = in_review
     path, packet = packet_for(ws, rnd, 0, tmp_path / "sent.docx")
