@@ -175,11 +175,15 @@ def ingest(
         ann = read_annotations(data, name)
         faults.point("intake:after-read")
         found = identify(ws, ann, name, claim)
+        return _record(ws, data, name, ann, found, actor, cache or SentCache())
     except (DocumentError, ReturnRefused) as e:
         reason = str(e) if name in str(e) else f"{name}: {e}"
-        where = quarantine(ws, data, name, reason, actor)
-        return Outcome(name, digest, "quarantined", f"{reason} (kept in {where})")
-    return _record(ws, data, name, ann, found, actor, cache or SentCache())
+    except PenholderError:
+        raise  # the workspace itself refused (dirty tree, identity): nothing to quarantine
+    except Exception as e:  # a file nobody foresaw must not crash intake or be lost
+        reason = f"{name} could not be read ({type(e).__name__}: {e}); please report it"
+    where = quarantine(ws, data, name, reason, actor)
+    return Outcome(name, digest, "quarantined", f"{reason} (kept in {where})")
 
 
 def _record(

@@ -296,3 +296,23 @@ def test_remarks_json_shape(in_review, tmp_path, cli) -> None:  # type: ignore[n
     assert json.loads(out)["returns"][0]["status"] == "recorded"
     code, out, _ = cli("remarks", "03", "--round", "R1", "--json", "-w", ws.root)
     assert json.loads(out) == {"remarks": []}
+
+
+def test_a_file_the_reader_chokes_on_is_kept_not_lost(in_review, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """An unforeseen failure while reading quarantines the file with the error, never crashes."""
+    import reviewers.intake as intake
+
+    ws, rnd = in_review
+    path, _ = packet_for(ws, rnd, 0, tmp_path / "odd.docx")
+
+    def choke(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(intake, "read_annotations", choke)
+    outcome = ingest(ws, path, ws.identity(DRAFTER))
+    assert outcome.status == "quarantined"
+    assert "odd.docx could not be read (RecursionError" in outcome.message
+    assert ws.committed(f"quarantine/{sha256(path.read_bytes())}.docx") == path.read_bytes()
+    monkeypatch.undo()
+    again = ingest(ws, path, ws.identity(DRAFTER))  # once fixed, the same file goes through
+    assert again.status == "recorded" and ws.committed_files("quarantine") == []
