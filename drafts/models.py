@@ -74,6 +74,7 @@ class SmtpSettings(_Strict):
     user: str | None = None
     password_env: str = "PENHOLDER_SMTP_PASSWORD"
     timeout: float = 30.0
+    ca_file: str | None = None  # a CA bundle to trust besides the system's (an in-house server)
 
 
 class MailSettings(_Strict):

@@ -126,7 +126,7 @@ def connect(smtp: SmtpSettings) -> smtplib.SMTP:
     try:
         session.ehlo()
         if smtp.starttls:
-            session.starttls(context=ssl.create_default_context())
+            session.starttls(context=ssl.create_default_context(cafile=smtp.ca_file))
             session.ehlo()
         if smtp.user and secret is not None:
             session.login(smtp.user, secret)

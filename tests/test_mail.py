@@ -204,3 +204,52 @@ def test_reminders_go_to_who_owes_never_twice_a_day(
     rounds.close_round(ws, "R1", a)
     with pytest.raises(StageRefused, match="round R1 is closed"):
         sending.remind(ws, "R1", a)
+
+
+def test_starttls_with_login_against_a_server_with_its_own_certificate(
+    example_ws: Workspace, tmp_path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """A real STARTTLS session: the certificate is checked against ``ca_file``, then login."""
+    import shutil
+    import ssl
+    import subprocess
+
+    if shutil.which("openssl") is None:
+        pytest.skip("openssl is needed to make a test certificate")
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+         "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1",
+         "-keyout", str(key), "-out", str(cert)],
+        check=True, capture_output=True,
+    )  # fmt: skip
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    seen_tls: list[bool] = []
+
+    class TlsInbox(Inbox):
+        async def handle_DATA(self, server, session, envelope) -> str:  # type: ignore[no-untyped-def]
+            seen_tls.append(session.ssl is not None)
+            return await super().handle_DATA(server, session, envelope)
+
+    inbox, port = TlsInbox(), free_port()
+    controller = Controller(
+        inbox,
+        hostname="127.0.0.1",
+        port=port,
+        authenticator=authenticate,
+        tls_context=context,
+        require_starttls=True,
+        auth_require_tls=True,
+    )
+    controller.start()
+    try:
+        monkeypatch.setenv("PENHOLDER_SMTP_PASSWORD", "s3cret")
+        ws = configure(
+            example_ws, port=port, user="penholder", starttls=True, ca_file=str(cert), timeout=5.0
+        )
+        delivery = open_and_send(ws)
+    finally:
+        controller.stop()
+    assert len(inbox.received) == 2 and seen_tls == [True, True]
+    assert {m.via for m in delivery.sent} == {"smtp"}
