@@ -31,6 +31,7 @@ from reviewers.consolidated import write_consolidated
 from reviewers.matrix import write_docx, write_xlsx
 from reviewers.merge import Consolidation, merge
 from reviewers.merge_models import Matrix
+from reviewers.models import Round
 from reviewers.pagelines import LayoutError, page_lines
 from reviewers.remarks import load_all
 
@@ -52,7 +53,7 @@ def folder_of(round_id: str, chapter: str) -> str:
     return f"consolidated/{round_id}/{chapter}"
 
 
-def _merge(ws: Workspace, chapter: str, round_id: str) -> tuple[Consolidation, BlockMap, int, int]:
+def _base_revision(ws: Workspace, chapter: str, round_id: str) -> tuple[Round, int]:
     rnd = records.load_round(ws, round_id)
     base_rev = next((c.revision for c in rnd.chapters if c.chapter == chapter), None)
     if base_rev is None:
@@ -60,29 +61,33 @@ def _merge(ws: Workspace, chapter: str, round_id: str) -> tuple[Consolidation, B
             f"chapter {chapter} is not in round {round_id} (chapters: "
             f"{', '.join(rnd.chapter_ids())})"
         )
-    remarks = [r for s in load_all(ws, chapter, round_id) for r in s.remarks]
+    return rnd, base_rev
+
+
+def _merge(ws: Workspace, chapter: str, rnd: Round, base: BlockMap) -> tuple[Consolidation, int]:
+    remarks = [r for s in load_all(ws, chapter, rnd.id) for r in s.remarks]
     # late returns on this chapter from earlier rounds, received after this round opened,
     # are rebased onto this round's base revision rather than lost
     for s in load_all(ws, chapter):
-        if s.round != round_id and s.received is not None and s.received >= rnd.opened:
+        if s.round != rnd.id and s.received is not None and s.received >= rnd.opened:
             remarks += s.remarks
-    base = blockstore.load(ws, chapter, base_rev)
-    old = {
-        n: blockstore.load(ws, chapter, n) for n in {r.revision for r in remarks} if n != base_rev
-    }
+    revisions = {r.revision for r in remarks} - {base.revision}
+    old = {n: blockstore.load(ws, chapter, n) for n in revisions}
     people = {p.id: p for p in ws.people}
-    return merge(remarks, base, old, people), base, base_rev, len(remarks)
+    return merge(remarks, base, old, people), len(remarks)
 
 
 def consolidate(ws: Workspace, chapter: str, round_id: str, actor: Actor) -> Consolidated:
     """Merge the round's remarks on ``chapter``; write and commit the consolidated files."""
-    result, base, base_rev, count = _merge(ws, chapter, round_id)
+    rnd, base_rev = _base_revision(ws, chapter, round_id)
+    base = blockstore.load(ws, chapter, base_rev)
     folder = folder_of(round_id, chapter)
     with tempfile.TemporaryDirectory(prefix="penholder-consolidate-") as tmp:
         work = Path(tmp)
         rendered = render_revision(ws, chapter, base_rev, work / "base.docx", round_id=round_id)
         with ThreadPoolExecutor(max_workers=1) as pool:  # LibreOffice lays out meanwhile
             layout = pool.submit(page_lines, rendered, base.blocks)
+            result, count = _merge(ws, chapter, rnd, base)
             write_consolidated(rendered, result, base, work / "consolidated.docx", ws.now())
             try:
                 located = layout.result()

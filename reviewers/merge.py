@@ -129,11 +129,15 @@ def _conflicts(groups: list[list[Remark]]) -> list[list[int]]:
             i = parent[i]
         return i
 
-    heads = [g[0] for g in groups]
-    for i, a in enumerate(heads):
-        for j in range(i + 1, len(heads)):
-            if a.kind in SUGGESTIONS and heads[j].kind in SUGGESTIONS and _overlap(a, heads[j]):
-                parent[find(i)] = find(j)
+    by_block: dict[str, list[int]] = {}  # only suggestions in the same block can overlap
+    for i, g in enumerate(groups):
+        if g[0].kind in SUGGESTIONS and g[0].block is not None:
+            by_block.setdefault(g[0].block, []).append(i)
+    for members in by_block.values():
+        for n, i in enumerate(members):
+            for j in members[n + 1 :]:
+                if _overlap(groups[i][0], groups[j][0]):
+                    parent[find(i)] = find(j)
     clusters: dict[int, list[int]] = {}
     for i in range(len(groups)):
         clusters.setdefault(find(i), []).append(i)
