@@ -5,6 +5,10 @@ Built by rendering the base revision (anchors and stamp) and writing the merge's
 through the OOXML layer's range-based writer (``drafts.ooxml.tracked``). A placed change that
 would overlap one already written (a move's landing point inside another change) is written as
 a comment instead, so the file always opens and nothing is dropped.
+
+Every placed change and comment carries its matrix row id as its ``mark``: the writer wraps it in
+a bookmark ``rm_<row>`` (``rm_R1_03_004``, a row's later pieces ``_2``, ``_3``: a move's two
+halves), so accept/reject in the file can be traced back to the row after any re-save.
 """
 
 from __future__ import annotations
@@ -43,10 +47,10 @@ def _change(c: PlacedChange, base: BlockMap, now: datetime) -> TrackedEdit:
     when = _when(c.date, now)
     if c.proposed.startswith("\n") and c.start == c.end == len(text):
         return ParagraphInsert(
-            after=c.block, text=c.proposed.strip("\n"), author=c.author, date=when
+            after=c.block, text=c.proposed.strip("\n"), author=c.author, date=when, mark=c.row
         )
     if c.proposed == "" and c.start == 0 and c.end == len(text) and text:
-        return ParagraphDelete(block=c.block, author=c.author, date=when)
+        return ParagraphDelete(block=c.block, author=c.author, date=when, mark=c.row)
     return TrackedChange(
         block=c.block,
         start=c.start,
@@ -54,6 +58,7 @@ def _change(c: PlacedChange, base: BlockMap, now: datetime) -> TrackedEdit:
         new_text=c.proposed.replace("\n", " "),
         author=c.author,
         date=when,
+        mark=c.row,
     )
 
 
@@ -70,6 +75,7 @@ def _comment(c: PlacedComment, now: datetime) -> TrackedComment:
         initials=_initials(c.author),
         date=_when(c.date, now),
         replies=replies,
+        mark=c.row,
     )
 
 

@@ -268,3 +268,59 @@ def test_libreoffice_accepts_every_change(example_ws, tmp_path) -> None:  # type
         ]
 
     assert body(accepted) == body(expected)
+
+
+@pytest.mark.slow
+@pytest.mark.libreoffice
+def test_every_placed_row_is_a_mark_that_survives_a_libreoffice_resave(returned, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from drafts.ooxml.tracked_records import mark_name
+
+    soffice = soffice_or_skip()
+    ws, *_ = returned
+    done = consolidate(ws, "03", "R1", ws.identity(DRAFTER))
+    rows = json.loads((ws.root / done.folder / "matrix.json").read_text())["rows"]
+    # placed: every row but those in conflict and those that no longer apply; a conflict's
+    # comment is placed under the first row of the conflict
+    placed = {
+        r["id"]: r["block"]
+        for r in rows
+        if "no longer applies" not in r["flags"]
+        and ("conflict" not in r["flags"] or all(r["id"] < o for o in r["conflicts_with"]))
+    }
+    assert len(placed) >= 4 and any("conflict" in r["flags"] for r in rows)
+
+    def marks(path: Path) -> dict[str, list[str]]:
+        """Return ``{mark: the bookmarks of its paragraph}`` over the file's paragraphs."""
+        return {
+            name: p.bookmarks
+            for p in read_annotations(path).paragraphs
+            for name in p.bookmarks
+            if name.startswith("rm_")
+        }
+
+    def check(found: dict[str, list[str]]) -> None:
+        for row, block in placed.items():
+            assert block in found[mark_name(row)], row  # the first piece: on the row's block
+        pieces = {mark_name(row, n) for row in placed for n in range(1, 4)}
+        assert set(found) <= pieces  # nothing else is marked
+
+    written = marks(ws.root / done.docx)
+    check(written)
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--headless",
+            "--convert-to",
+            "docx",
+            "--outdir",
+            str(tmp_path / "resaved"),
+            str(ws.root / done.docx),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    resaved = marks(tmp_path / "resaved" / "consolidated.docx")
+    check(resaved)
+    assert set(resaved) == set(written)

@@ -17,6 +17,7 @@ from drafts.ooxml.tracked import (
     TrackedChange,
     TrackedComment,
     apply_tracked,
+    mark_name,
 )
 
 WHEN = datetime(2024, 3, 4, 10, 0)
@@ -155,3 +156,181 @@ def test_ids_are_unique_across_the_package(doc, tmp_path: Path) -> None:  # type
         ):
             seen.append(el.get(w("id")))
     assert len(seen) == len(set(seen))
+
+
+def _marked_edits(ids: dict[str, str]) -> list:  # type: ignore[type-arg]
+    city = ids["Cities collect data about residents every day."]
+    return [
+        TrackedChange(
+            block=city, start=0, end=6, new_text="Towns", author="UN", date=WHEN, mark="R1-07-001"
+        ),
+        TrackedChange(
+            block=city, start=26, end=26, new_text="all ", author="UN", date=WHEN, mark="R1-07-002"
+        ),
+        TrackedComment(
+            block=city,
+            start=7,
+            end=19,
+            text="Which data?",
+            author="Ana",
+            date=WHEN,
+            replies=[("UN", "UN", WHEN, "Personal data.")],
+            mark="R1-07-003",
+        ),
+        TrackedChange(
+            block=ids["A footnote with text."],
+            start=0,
+            end=0,
+            new_text="New: ",
+            author="UN",
+            date=WHEN,
+            mark="R1-07-004",
+        ),
+        # a move: its two halves are pieces of one row
+        ParagraphDelete(
+            block=ids["Second paragraph stays as it is."], author="UN", date=WHEN, mark="R1-07-005"
+        ),
+        ParagraphInsert(
+            after=ids["Scope"],
+            text="Second paragraph stays as it is.",
+            author="UN",
+            date=WHEN,
+            mark="R1-07-005",
+        ),
+    ]
+
+
+def _marked(parts: DocxParts, name: str) -> list[tuple[str, str]]:
+    """Return ``(kind, text)`` of the tracked changes and comments between bookmark ``name``'s ends."""
+    for part in ("word/document.xml", "word/footnotes.xml"):
+        root = parts.xml(part)
+        start = next((b for b in root.iter(w("bookmarkStart")) if b.get(w("name")) == name), None)
+        if start is None:
+            continue
+        found: list[tuple[str, str]] = []
+        for el in start.itersiblings():
+            if el.tag == w("bookmarkEnd") and el.get(w("id")) == start.get(w("id")):
+                return found
+            kind = el.tag.rpartition("}")[2]
+            if kind in ("ins", "del"):
+                found.append((kind, "".join(el.itertext())))
+            elif kind == "commentRangeStart":
+                found.append(("comment", el.get(w("id"))))
+        raise AssertionError(f"bookmark {name} does not end among its siblings")
+    raise AssertionError(f"no bookmark {name}")
+
+
+def test_marks_wrap_each_change_and_comment_in_its_paragraph(doc, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path, ids = doc
+    out = apply_tracked(path, _marked_edits(ids), tmp_path / "t.docx")
+    parts = DocxParts(out)
+    assert _marked(parts, "rm_R1_07_001") == [("del", "Cities"), ("ins", "Towns")]
+    assert _marked(parts, "rm_R1_07_002") == [("ins", "all ")]
+    assert [k for k, _ in _marked(parts, "rm_R1_07_003")] == ["comment", "comment"]  # + reply
+    assert _marked(parts, "rm_R1_07_004") == [("ins", "New: ")]
+    assert _marked(parts, "rm_R1_07_005") == [("del", "Second paragraph stays as it is.")]
+    assert _marked(parts, "rm_R1_07_005_2") == [("ins", "Second paragraph stays as it is.")]
+    ann = read_annotations(out)
+    marked = [
+        (p.part, p.mark, p.text_after.strip() or p.text_before.strip(), p.bookmarks)
+        for p in ann.paragraphs
+        if p.bookmarks
+    ]
+    city, note = ids["Cities collect data about residents every day."], ids["A footnote with text."]
+    body, notes, moved = (
+        "word/document.xml",
+        "word/footnotes.xml",
+        "Second paragraph stays as it is.",
+    )
+    assert marked == [
+        (body, None, "Data governance", [ids["Data governance"]]),
+        (body, None, "Scope", [ids["Scope"]]),
+        (body, "ins", moved, ["rm_R1_07_005_2"]),
+        (
+            body,
+            None,
+            "Towns collect data about all residents every day.",
+            [city, "rm_R1_07_001", "rm_R1_07_003", "rm_R1_07_002"],
+        ),
+        (body, "del", moved, [ids[moved], "rm_R1_07_005"]),
+        (notes, None, "New: A footnote with text.", [note, "rm_R1_07_004"]),
+    ]
+    # every mark sits inside its block's anchor, in one paragraph (the footnote's anchor is
+    # widened over an insertion at the start of its text, which lands after pandoc's space)
+    for part in ("word/document.xml", "word/footnotes.xml"):
+        for p in parts.xml(part).iter(w("p")):
+            kids = list(p)
+            pos = {
+                (el.tag.rpartition("}")[2], el.get(w("id"))): i
+                for i, el in enumerate(kids)
+                if el.tag in (w("bookmarkStart"), w("bookmarkEnd"))
+            }
+            names = {
+                el.get(w("id")): el.get(w("name")) for el in kids if el.tag == w("bookmarkStart")
+            }
+            anchors = [i for i, n in names.items() if n.startswith("ph_")]
+            for bid, name in names.items():
+                assert ("bookmarkEnd", bid) in pos, name
+                for anchor in anchors:
+                    if name.startswith("rm_"):
+                        assert pos[("bookmarkStart", anchor)] < pos[("bookmarkStart", bid)]
+                        assert pos[("bookmarkEnd", bid)] < pos[("bookmarkEnd", anchor)]
+    seen = [
+        el.get(w("id"))
+        for name in ("word/document.xml", "word/footnotes.xml")
+        for el in parts.xml(name).iter(
+            w("ins"), w("del"), w("bookmarkStart"), w("commentRangeStart")
+        )
+    ]
+    assert len(seen) == len(set(seen))
+
+
+@pytest.mark.parametrize("how", ["accept", "reject"])
+def test_marks_change_nothing_when_accepting_or_rejecting(doc, tmp_path: Path, how: str) -> None:  # type: ignore[no-untyped-def]
+    from tests.test_redline import normalised
+
+    path, ids = doc
+    marked = _marked_edits(ids)
+    plain = [e.model_copy(update={"mark": None}) for e in marked]
+    with_marks = apply_tracked(path, marked, tmp_path / "marked.docx")
+    without = apply_tracked(path, plain, tmp_path / "plain.docx")
+    assert normalised(with_marks, how) == normalised(without, how)
+
+    def revisions(path: Path) -> list[dict[str, object]]:
+        return [r.model_dump(exclude={"id"}) for r in read_annotations(path).revisions]
+
+    assert revisions(with_marks) == revisions(without)
+
+
+@pytest.mark.parametrize(
+    ("mark", "piece", "name"),
+    [
+        ("R1-03-004", 1, "rm_R1_03_004"),
+        ("R1-03-004", 2, "rm_R1_03_004_2"),
+        ("R12-03-1017", 3, "rm_R12_03_1017_3"),
+        ("3 ébauche/x", 1, "rm_3__bauche_x"),
+        ("x" * 60, 1, "rm_" + "x" * 37),
+        ("x" * 60, 12, "rm_" + "x" * 34 + "_12"),
+    ],
+)
+def test_mark_names_are_bookmark_safe(mark: str, piece: int, name: str) -> None:
+    got = mark_name(mark, piece)
+    assert got == name
+    assert len(got) <= 40 and got[0].isalpha() and all(c.isalnum() or c == "_" for c in got)
+    assert got.isascii()
+
+
+def test_a_mark_name_already_in_the_file_is_not_reused(doc, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    path, ids = doc
+    bid = ids["Scope"]
+    edit = TrackedChange(
+        block=bid, start=0, end=5, new_text="Aim", author="UN", date=WHEN, mark="R1-07-001"
+    )
+    once = apply_tracked(path, [edit], tmp_path / "once.docx")
+    twice = apply_tracked(
+        once, [edit.model_copy(update={"start": 0, "end": 3})], tmp_path / "twice.docx"
+    )
+    heading = next(
+        p for p in read_annotations(twice).paragraphs if p.bookmarks and p.bookmarks[0] == bid
+    )
+    assert sorted(heading.bookmarks) == [bid, "rm_R1_07_001", "rm_R1_07_001_2"]

@@ -20,7 +20,13 @@ Contract:
   original text; insertions at one point keep their given order; comments are anchored first,
   so their ranges also refer to the original text;
 - ``w:id`` values are new and unique across the package; ``w:trackRevisions`` is set when any
-  tracked change (not only comments) was written.
+  tracked change (not only comments) was written;
+- a record with a ``mark`` gets a bookmark named ``mark_name(mark, piece)`` around what was
+  written for it (the deleted and inserted runs of a change; a comment's range markers and
+  reference runs; a new paragraph's text; a deleted paragraph's runs), inside one paragraph and
+  inside the block's own anchor bookmark (the anchor is widened when an insertion lands just
+  outside it); pieces count per mark in the order of ``edits``, and a name already in the
+  package is skipped. A record that leaves nothing to wrap gets an empty bookmark where it was.
 """
 
 from __future__ import annotations
@@ -39,6 +45,7 @@ from drafts.ooxml.annotate import _main_part, _track_revisions
 from drafts.ooxml.annotate_comments import Context, add_comment
 from drafts.ooxml.annotate_records import word_date
 from drafts.ooxml.annotate_runs import (
+    DEL,
     PPR,
     IdSource,
     insert_at,
@@ -48,6 +55,7 @@ from drafts.ooxml.annotate_runs import (
     paragraph_text,
     sub,
     text_run,
+    text_runs,
     w,
 )
 from drafts.ooxml.docx_write import DocxParts, parse_xml
@@ -57,6 +65,7 @@ from drafts.ooxml.tracked_records import (
     TrackedChange,
     TrackedComment,
     TrackedEdit,
+    mark_name,
 )
 
 Element = Any
@@ -70,6 +79,7 @@ __all__ = [
     "TrackedComment",
     "TrackedEdit",
     "apply_tracked",
+    "mark_name",
 ]
 
 
@@ -161,7 +171,8 @@ def _check_conflicts(ctx: Context, edits: list[TrackedEdit]) -> None:
                 )
 
 
-def _comment(ctx: Context, t: _Target, c: TrackedComment) -> None:
+def _comment(ctx: Context, t: _Target, c: TrackedComment) -> list[Element]:
+    """Anchor the thread; return its outermost range start and its last reference run."""
     start, end = t.lead + c.start, t.lead + c.end
     runs = isolate(t.p, start, end, ctx.ids) if end > start else []
     if not runs:  # an empty range (or one holding no run): anchor on an empty run
@@ -170,15 +181,114 @@ def _comment(ctx: Context, t: _Target, c: TrackedComment) -> None:
         runs = [anchor]
     thread = [(c.author, c.initials, word_date(c.date), c.text)]
     thread += [(r.author, r.initials, word_date(r.date), r.text) for r in c.replies]
-    add_comment(ctx, runs, thread, c.resolved)
+    ids = add_comment(ctx, runs, thread, c.resolved)
+    first = next(e for e in t.p.iter(w("commentRangeStart")) if e.get(w("id")) == ids[0])
+    ref = next(e for e in t.p.iter(w("commentReference")) if e.get(w("id")) == ids[-1])
+    return [first, ref.getparent()]
 
 
-def _change(ctx: Context, t: _Target, c: TrackedChange) -> None:
+def _deleted(ctx: Context, runs: list[Element], author: str, when: str) -> list[Element]:
+    """Delete ``runs`` as tracked; return the ``w:del`` elements now holding them."""
+    ops.delete_runs(ctx, runs, author, when)
+    boxes: list[Element] = []
+    for r in runs:  # runs of the author's own insertion are gone (no parent)
+        box = r.getparent()
+        if box is not None and box.tag == DEL and (not boxes or boxes[-1] is not box):
+            boxes.append(box)
+    return boxes
+
+
+def _change(ctx: Context, t: _Target, c: TrackedChange) -> list[Element]:
+    """Write the change; return what it wrote, in document order."""
     start, end, when = t.lead + c.start, t.lead + c.end, word_date(c.date)
+    written: list[Element] = []
     if c.new_text:  # insert first, at the end: it takes the replaced text's formatting
-        ops.track_insert(ctx, t.p, end, c.new_text, c.author, when)
+        written.append(ops.track_insert(ctx, t.p, end, c.new_text, c.author, when))
     if end > start:
-        ops.track_delete(ctx, t.p, start, end, c.author, when)
+        runs = isolate(t.p, start, end, ctx.ids)
+        written[:0] = _deleted(ctx, runs, c.author, when)
+    return written
+
+
+def _mark_names(ctx: Context, edits: list[TrackedEdit]) -> dict[int, str]:
+    """Return ``{index in edits: bookmark name}`` for every record with a mark."""
+    taken = {m.get(w("name")) for root in _stories(ctx) for m in root.iter(w("bookmarkStart"))}
+    names: dict[int, str] = {}
+    pieces: dict[str, int] = defaultdict(int)
+    for i, e in enumerate(edits):
+        if e.mark is None:
+            continue
+        pieces[e.mark] += 1
+        name = mark_name(e.mark, pieces[e.mark])
+        while name in taken:
+            pieces[e.mark] += 1
+            name = mark_name(e.mark, pieces[e.mark])
+        taken.add(name)
+        names[i] = name
+    return names
+
+
+def _level(first: Element, last: Element) -> tuple[Element, Element]:
+    """Return the ancestors-or-selves of ``first`` and ``last`` that are siblings."""
+    chain = [first, *first.iterancestors()]
+    above_last = [last, *last.iterancestors()]
+    for upper in above_last[1:]:
+        if any(upper is c for c in chain[1:]):
+            common = upper
+            break
+    else:  # pragma: no cover - both are always inside one paragraph
+        raise ValueError("a mark's pieces are not in one paragraph")
+    a = next(c for c in chain if c.getparent() is common)
+    b = next(c for c in above_last if c.getparent() is common)
+    return a, b
+
+
+def _anchor_pair(p: Element, block: str) -> tuple[Element, Element] | None:
+    """Return the block's own ``w:bookmarkStart``/``End`` when both are children of ``p``."""
+    for start in p.iterchildren(w("bookmarkStart")):
+        name = start.get(w("name"), "")
+        original = _COPY.match(name)
+        if name == block or (original and original.group("name") == block):
+            end = next(
+                (
+                    e
+                    for e in p.iterchildren(w("bookmarkEnd"))
+                    if e.get(w("id")) == start.get(w("id"))
+                ),
+                None,
+            )
+            return (start, end) if end is not None else None
+    return None
+
+
+def _nest(p: Element, block: str | None, start: Element, end: Element) -> None:
+    """Widen the block's anchor bookmark, if needed, so it holds the mark ``start``..``end``."""
+    pair = _anchor_pair(p, block) if block is not None else None
+    if pair is None or start.getparent() is not p:
+        return
+    a_start, a_end = pair
+    if p.index(start) < p.index(a_start):
+        start.addprevious(a_start)
+    if p.index(a_end) < p.index(end):
+        end.addnext(a_end)
+
+
+def _mark(
+    ctx: Context, name: str, written: list[Element], where: tuple[Element, int], block: str | None
+) -> None:
+    """Wrap ``written`` (in document order) in bookmark ``name``; empty: a point at ``where``."""
+    bid = ctx.ids.next()
+    start = make("bookmarkStart", id=bid, name=name)
+    end = make("bookmarkEnd", id=bid)
+    if written:
+        first, last = _level(written[0], written[-1])
+        first.addprevious(start)
+        last.addnext(end)
+    else:
+        p, offset = where
+        insert_at(p, offset, start, ctx.ids)
+        start.addnext(end)
+    _nest(owning_paragraph(start), block, start, end)
 
 
 def _new_paragraph(ctx: Context, style_source: Element, e: ParagraphInsert) -> Element:
@@ -216,22 +326,35 @@ def _apply(path: Path, label: str, edits: list[TrackedEdit], out: Path) -> Path:
     ctx = Context(parts, doc_name, parts.xml(doc_name), IdSource.scan(scanned), label)
     targets = _targets(ctx, edits)
     _check_conflicts(ctx, edits)
-    for e in edits:
+    names = _mark_names(ctx, edits)
+    for i, e in enumerate(edits):
         if isinstance(e, TrackedComment):
-            _comment(ctx, targets[e.block], e)
+            t = targets[e.block]
+            written = _comment(ctx, t, e)
+            if i in names:
+                _mark(ctx, names[i], written, (t.p, t.lead + e.start), e.block)
     changes = [(i, e) for i, e in enumerate(edits) if isinstance(e, TrackedChange)]
     changes.sort(key=lambda item: (item[1].block, item[1].start, item[1].end, item[0]))
-    for _, change in reversed(changes):  # right to left: earlier ranges stay valid
-        _change(ctx, targets[change.block], change)
-    for e in edits:
+    for i, change in reversed(changes):  # right to left: earlier ranges stay valid
+        t = targets[change.block]
+        written = _change(ctx, t, change)
+        if i in names:
+            _mark(ctx, names[i], written, (t.p, t.lead + change.start), change.block)
+    for i, e in enumerate(edits):
         if isinstance(e, ParagraphDelete):
-            ops.track_delete_paragraph(ctx, targets[e.block].p, e.author, word_date(e.date))
+            t, when = targets[e.block], word_date(e.date)
+            written = _deleted(ctx, text_runs(t.p), e.author, when)
+            ops.mark_paragraph(ctx, t.p, "del", e.author, when)
+            if i in names:
+                _mark(ctx, names[i], written, (t.p, t.lead), e.block)
     last_after: dict[str, Element] = {}
-    for e in edits:
+    for i, e in enumerate(edits):
         if isinstance(e, ParagraphInsert):
             anchor = targets[e.anchor].p
             source = targets[e.style_of].p if e.style_of else anchor
             new = _new_paragraph(ctx, source, e)
+            if i in names:
+                _mark(ctx, names[i], list(new.iterchildren(w("ins"))), (new, 0), None)
             if e.after is not None:
                 previous: Element = last_after.setdefault(e.after, anchor)
                 previous.addnext(new)

@@ -13,16 +13,39 @@ as UTC) written as Word writes them.
   several inserts by the same block keep their order;
 - ``ParagraphDelete``: the whole paragraph of a block, its mark included (accepting removes it);
 - ``TrackedComment``: a comment thread on ``[start, end)`` (replies, resolved state).
+
+Every record takes an optional ``mark`` (a matrix row id, ``R1-03-004``): the writer wraps what
+it writes for the record in a bookmark named ``mark_name(mark)`` (``rm_R1_03_004``; a mark's
+second and later pieces get ``_2``, ``_3``), since bookmark names survive Word's and
+LibreOffice's re-saves where ``w:id`` values do not.
 """
 
 from __future__ import annotations
 
+import re
 from datetime import datetime
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from drafts.ooxml.annotate_records import Reply
+
+MARK_PREFIX = "rm_"
+_MAX_NAME = 40  # Word keeps bookmark names of at most 40 characters
+_UNSAFE = re.compile(r"[^A-Za-z0-9_]")
+
+
+def mark_name(mark: str, piece: int = 1) -> str:
+    """Return the bookmark name of piece ``piece`` (1, 2, ...) of ``mark``.
+
+    ``rm_`` then the mark with every character outside ``[A-Za-z0-9_]`` as ``_``, then ``_<piece>``
+    from the second piece on; cut to 40 characters (the suffix kept): ``R1-03-004`` gives
+    ``rm_R1_03_004``, its second piece ``rm_R1_03_004_2``.
+    """
+    if piece < 1:
+        raise ValueError(f"piece {piece}: pieces count from 1")
+    suffix = f"_{piece}" if piece > 1 else ""
+    return (MARK_PREFIX + _UNSAFE.sub("_", mark))[: _MAX_NAME - len(suffix)] + suffix
 
 
 class _Record(BaseModel):
@@ -38,6 +61,7 @@ class TrackedChange(_Record):
     new_text: str = ""
     author: str = Field(min_length=1)
     date: datetime
+    mark: str | None = Field(default=None, min_length=1)
 
     @model_validator(mode="after")
     def _ordered(self) -> TrackedChange:
@@ -58,6 +82,7 @@ class ParagraphInsert(_Record):
     style: str | None = None
     author: str = Field(min_length=1)
     date: datetime
+    mark: str | None = Field(default=None, min_length=1)
 
     @model_validator(mode="after")
     def _one_place(self) -> ParagraphInsert:
@@ -77,6 +102,7 @@ class ParagraphDelete(_Record):
     block: str = Field(min_length=1)
     author: str = Field(min_length=1)
     date: datetime
+    mark: str | None = Field(default=None, min_length=1)
 
 
 class TrackedComment(_Record):
@@ -91,6 +117,7 @@ class TrackedComment(_Record):
     date: datetime
     replies: list[Reply] = []
     resolved: bool = False
+    mark: str | None = Field(default=None, min_length=1)
 
     @model_validator(mode="after")
     def _ordered(self) -> TrackedComment:
