@@ -4,12 +4,14 @@ The workspace supplies the text, the committed block map (anchors), the bibliogr
 stamp (guideline, chapter, revision and commit, round, reviewer, packet id, today's date).
 
 Many copies of one revision (a round's packets) differ only in their stamp: ``RenderCache``
-renders each revision once and restamps a copy per addressee (``drafts.ooxml.stamp.restamp``).
+renders each revision once and restamps a copy per addressee (``drafts.ooxml.stamp.restamp``);
+``RedlineCache`` does the same for redlines between two revisions.
 """
 
 from __future__ import annotations
 
 import hashlib
+import tempfile
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -163,3 +165,67 @@ class RenderCache:
             ws, chapter, revision, round_id=round_id, reviewer=reviewer, packet=packet
         )
         return restamp(self.base(ws, chapter, stamp.revision), stamp, out)
+
+
+class RedlineCache:
+    """Write each redline between two revisions once into ``folder``; restamp a copy per addressee.
+
+    ``render(ws, chapter, old, new, out, author, *, round_id, reviewer, packet)`` writes to
+    ``out`` what ``redline_revisions(ws, chapter, old, new, out, author)`` writes, stamped for
+    the addressee (``stamp_for`` of revision ``new``: custom properties, header, footer); the
+    redline itself is made only when ``folder`` has none of it yet (the "base"), so every
+    reviewer of a round who saw the same older revision gets a copy of one redline.
+
+    A base is named ``<chapter>-r<old>-to-r<new>-<digest>.docx``; the digest covers both
+    revisions' Markdown and block maps, the bibliography, the reference template, the pandoc
+    binary, penholder's version and ``author``. Its tracked changes keep the date they were
+    first written (the changes are the same whenever a copy is made). Writes are atomic.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = Path(folder)
+
+    def base(self, ws: Workspace, chapter: str, old: int, new: int, author: str) -> Path:
+        """Return the unaddressed redline from ``old`` to ``new``, writing it if needed."""
+        for number in (old, new):
+            ws.revision(chapter, number)
+        bibliography = blockstore.bibliography(ws)
+        pandoc = Path(pandoc_path())
+        stat = pandoc.stat()
+        digest = hashlib.sha256()
+        for part in (
+            ws.text(chapter, old).encode("utf-8"),
+            blockstore.load(ws, chapter, old).model_dump_json().encode("utf-8"),
+            ws.text(chapter, new).encode("utf-8"),
+            blockstore.load(ws, chapter, new).model_dump_json().encode("utf-8"),
+            bibliography.read_bytes() if bibliography else b"",
+            templates.path("reference.docx").read_bytes(),
+            f"{pandoc} {stat.st_size} {stat.st_mtime_ns} {_penholder_version()}".encode(),
+            author.encode("utf-8"),
+        ):
+            digest.update(hashlib.sha256(part).digest())
+        path = self.folder / f"{chapter}-r{old}-to-r{new}-{digest.hexdigest()[:16]}.docx"
+        if not path.is_file():
+            self.folder.mkdir(parents=True, exist_ok=True)
+            with tempfile.TemporaryDirectory(dir=self.folder, prefix=".redline-") as tmp:
+                made = redline_revisions(ws, chapter, old, new, Path(tmp) / path.name, author)
+                made.replace(path)
+        return path
+
+    def render(
+        self,
+        ws: Workspace,
+        chapter: str,
+        old: int,
+        new: int,
+        out: Path,
+        author: str,
+        *,
+        round_id: str | None = None,
+        reviewer: Person | None = None,
+        packet: str | None = None,
+    ) -> Path:
+        """Write the redline from ``old`` to ``new`` to ``out``, stamped for ``reviewer``."""
+        base = self.base(ws, chapter, old, new, author)
+        stamp = stamp_for(ws, chapter, new, round_id=round_id, reviewer=reviewer, packet=packet)
+        return restamp(base, stamp, out)

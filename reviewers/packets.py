@@ -10,6 +10,8 @@
 
     outbox/R1/renders/03-r1-<digest>.docx            the chapter rendered once for the round;
                                                      every packet's copy is restamped from it
+    outbox/R1/renders/03-r1-to-r2-<digest>.docx      the redline made once for the round;
+                                                     likewise restamped for each reviewer
 
 The packet ids themselves are minted and recorded when the round opens (``rounds/<id>/
 round.yaml``); a packet folder can be rebuilt at any time from the workspace. Rendering is
@@ -17,7 +19,9 @@ round.yaml``); a packet folder can be rebuilt at any time from the workspace. Re
 renders each chapter revision of a round once (``word_out.RenderCache`` over
 ``outbox/<round>/renders/``, shared by every reviewer, process and later ``add-reviewer``) and
 gives each reviewer a copy restamped with their packet id, so a round of 300 reviewers costs one
-pandoc run per chapter.
+pandoc run per chapter. Redlines likewise (``word_out.RedlineCache``): one per chapter and older
+revision, each reviewer's copy stamped with the round and the reviewer but no packet id (a
+redline sent back is not taken for the packet).
 """
 
 from __future__ import annotations
@@ -43,7 +47,8 @@ COVER = "Cover letter"
 @dataclass(frozen=True)
 class Renderer:
     """How chapter files are made: ``render(ws, chapter, revision, out, *, round_id, reviewer,
-    packet) -> Path`` and ``redline(ws, chapter, old, new, out, author) -> Path``."""
+    packet) -> Path`` and ``redline(ws, chapter, old, new, out, author, *, round_id, reviewer)
+    -> Path``."""
 
     render: Callable[..., Path]
     redline: Callable[..., Path] | None = None
@@ -54,6 +59,8 @@ def default_renderer() -> Renderer:
 
     Chapter files of a round are restamped copies of one render per chapter revision, kept in
     ``outbox/<round>/renders/`` (``word_out.RenderCache``); without a round, a plain render.
+    Redlines of a round are restamped copies of one redline per chapter and pair of revisions
+    (``word_out.RedlineCache``, same folder).
     """
     from drafts import word_out
 
@@ -73,7 +80,25 @@ def default_renderer() -> Renderer:
         cache = word_out.RenderCache(round_outbox(ws, round_id) / RENDERS)
         return cache.render(ws, chapter, revision, out, **kwargs)
 
-    return Renderer(render, getattr(word_out, "redline_revisions", None))
+    def redline(
+        ws: Workspace,
+        chapter: str,
+        old: int,
+        new: int,
+        out: Path,
+        author: str,
+        *,
+        round_id: str | None = None,
+        reviewer: Person | None = None,
+    ) -> Path:
+        if round_id is None:
+            return word_out.redline_revisions(ws, chapter, old, new, out, author)
+        cache = word_out.RedlineCache(round_outbox(ws, round_id) / RENDERS)
+        return cache.render(
+            ws, chapter, old, new, out, author, round_id=round_id, reviewer=reviewer
+        )
+
+    return Renderer(render, redline)
 
 
 @dataclass(frozen=True)
@@ -142,7 +167,7 @@ def build_packet(
             if needs_redline(item) and renderer.redline is not None:
                 red = build / redline_file(item)
                 old = item.previous_revision
-                renderer.redline(ws, item.chapter, old, item.revision, red, author)
+                renderer.redline(ws, item.chapter, old, item.revision, red, author, **kwargs)
                 names.append(red.name)
                 redlines.append(item)
         attached = zip_name(rnd.id, reviewer.id)

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import zipfile
 from datetime import date
+from pathlib import Path
 
 import docx
 import pytest
 
 from drafts import chapters, word_out
+from drafts.ooxml.reader import read_annotations
 from drafts.ooxml.stamp import read_footer, read_stamp
 from drafts.workspace import Workspace
 from reviewers import records, rounds, sending
-from reviewers.packets import Renderer, build_packet, default_renderer
+from reviewers.packets import Renderer, build_packet, default_renderer, redline_file
 from tests.conftest import DRAFTER
 
 DUE = date(2024, 3, 22)
@@ -32,7 +34,7 @@ def fake_renderer(calls: list[tuple]) -> Renderer:
         out.write_bytes(b"docx")
         return out
 
-    def redline(ws, chapter, old, new, out, author):  # type: ignore[no-untyped-def]
+    def redline(ws, chapter, old, new, out, author, *, round_id, reviewer):  # type: ignore[no-untyped-def]
         calls.append(("redline", chapter, old, new))
         out.write_bytes(b"redline")
         return out
@@ -103,6 +105,48 @@ def test_real_redline_carries_tracked_changes(example_ws: Workspace) -> None:
     with zipfile.ZipFile(red) as zf:
         xml = zf.read("word/document.xml").decode()
     assert "<w:ins " in xml and "Cities should publish what they measure." in xml
+
+
+def test_a_round_makes_each_redline_once_and_stamps_a_copy_per_reviewer(
+    example_ws: Workspace, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    ws, a = example_ws, example_ws.identity(DRAFTER)
+    saw_r1 = [p.id for p in ws.people if "ewg" in p.groups][:3]
+    rounds.open_round(ws, ["03"], saw_r1, DUE, a)
+    rounds.close_round(ws, "R1", a, force=True)
+    revise(ws, "03")
+    made: list[tuple[str, int, int]] = []
+    real = word_out.redline_revisions
+
+    def counted(ws, chapter, old, new, out, author):  # type: ignore[no-untyped-def]
+        made.append((chapter, old, new))
+        return real(ws, chapter, old, new, out, author)
+
+    monkeypatch.setattr(word_out, "redline_revisions", counted)
+    rnd = rounds.open_round(ws, ["03"], saw_r1, DUE, a)
+    packets = [build_packet(ws, rnd, ws.person(r)) for r in saw_r1]
+    build_packet(ws, rnd, ws.person(saw_r1[0]))  # rebuilt later: the round's redline is reused
+    assert made == [("03", 1, 2)]
+    author = ws.guideline.organisation or ws.guideline.mail.from_name
+    fresh = read_annotations(real(ws, "03", 1, 2, tmp_path / "fresh.docx", author))
+    expected = [(r.kind, r.text, r.author) for r in fresh.revisions]
+    assert ("ins", "Cities should publish what they measure.", author) in expected
+    bodies = set()
+    for packet in packets:
+        (item,) = packet.redlines
+        red = packet.folder / redline_file(item)
+        ann = read_annotations(red)
+        assert [(r.kind, r.text, r.author) for r in ann.revisions] == expected
+        stamp = read_stamp(red)
+        assert stamp["penholder.reviewer"].startswith(packet.reviewer.id + " ")
+        assert stamp["penholder.round"] == "R2" and stamp["penholder.revision"] == "2"
+        assert stamp["penholder.packet"] == ""  # a redline sent back is not taken for the packet
+        header = next(p.text_after for p in ann.paragraphs if "header" in p.part)
+        assert "revision 2 — round R2" in header
+        with zipfile.ZipFile(red) as zf:
+            bodies.add(zf.read("word/document.xml"))
+    assert len(bodies) == 1  # copies of one redline
+    assert len(list((ws.root / "outbox/R2/renders").glob("03-r1-to-r2-*.docx"))) == 1
 
 
 def test_excused_items_leave_the_packet(example_ws: Workspace) -> None:
