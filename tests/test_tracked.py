@@ -334,3 +334,36 @@ def test_a_mark_name_already_in_the_file_is_not_reused(doc, tmp_path: Path) -> N
         p for p in read_annotations(twice).paragraphs if p.bookmarks and p.bookmarks[0] == bid
     )
     assert sorted(heading.bookmarks) == [bid, "rm_R1_07_001", "rm_R1_07_001_2"]
+
+
+def _note_comment(doc, tmp_path: Path) -> Path:  # type: ignore[no-untyped-def]
+    path, ids = doc
+    bid = ids["A footnote with text."]
+    edit = TrackedComment(
+        block=bid, start=2, end=10, text="Cite the source.", author="Ana", date=WHEN
+    )
+    return apply_tracked(path, [edit], tmp_path / "c.docx")
+
+
+def test_a_comment_on_a_note_sits_on_its_reference_mark(doc, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """LibreOffice 7.4 cannot open a comment inside a note: it goes on the note's call."""
+    (comment,) = read_annotations(_note_comment(doc, tmp_path)).comments
+    assert comment.part == "word/document.xml"
+    assert comment.text == "[on the note: \u201cfootnote\u201d] Cite the source."
+
+
+@pytest.mark.slow
+@pytest.mark.libreoffice
+def test_libreoffice_opens_a_file_with_a_comment_on_a_note(doc, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import subprocess
+
+    from tests.conftest import soffice_or_skip
+
+    soffice = soffice_or_skip()
+    out = _note_comment(doc, tmp_path)
+    subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{tmp_path}/lo", "--headless",
+         "--convert-to", "pdf", "--outdir", str(tmp_path / "pdf"), str(out)],
+        capture_output=True, timeout=180, check=True,
+    )  # fmt: skip
+    assert (tmp_path / "pdf" / "c.pdf").is_file()

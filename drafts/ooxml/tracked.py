@@ -171,19 +171,45 @@ def _check_conflicts(ctx: Context, edits: list[TrackedEdit]) -> None:
                 )
 
 
+_NOTE_CALLS = {w("footnote"): w("footnoteReference"), w("endnote"): w("endnoteReference")}
+
+
+def _note_call(ctx: Context, p: Element) -> Element | None:
+    """Return the body run that calls the note holding paragraph ``p``; None outside notes."""
+    note = next((a for a in p.iterancestors() if a.tag in _NOTE_CALLS), None)
+    if note is None:
+        return None
+    calls = (r for r in ctx.doc.iter(_NOTE_CALLS[note.tag]) if r.get(w("id")) == note.get(w("id")))
+    ref = next(calls, None)
+    return None if ref is None else ref.getparent()
+
+
 def _comment(ctx: Context, t: _Target, c: TrackedComment) -> list[Element]:
-    """Anchor the thread; return its outermost range start and its last reference run."""
+    """Anchor the thread; return its outermost range start and its last reference run.
+
+    A comment on a note's text is anchored on the note's reference mark in the body, quoting
+    the text it is about: LibreOffice 7.4 refuses to open a file with a comment inside a note.
+    """
     start, end = t.lead + c.start, t.lead + c.end
-    runs = isolate(t.p, start, end, ctx.ids) if end > start else []
+    text, p = c.text, t.p
+    call = _note_call(ctx, t.p)
+    if call is not None:
+        quote = paragraph_text(t.p)[start:end]
+        text = (
+            f"[on the note: \u201c{quote}\u201d] {c.text}" if quote else f"[on the note] {c.text}"
+        )
+        runs, p = [call], owning_paragraph(call)
+    else:
+        runs = isolate(t.p, start, end, ctx.ids) if end > start else []
     if not runs:  # an empty range (or one holding no run): anchor on an empty run
         anchor = make("r")
         insert_at(t.p, start, anchor, ctx.ids)
         runs = [anchor]
-    thread = [(c.author, c.initials, word_date(c.date), c.text)]
+    thread = [(c.author, c.initials, word_date(c.date), text)]
     thread += [(r.author, r.initials, word_date(r.date), r.text) for r in c.replies]
     ids = add_comment(ctx, runs, thread, c.resolved)
-    first = next(e for e in t.p.iter(w("commentRangeStart")) if e.get(w("id")) == ids[0])
-    ref = next(e for e in t.p.iter(w("commentReference")) if e.get(w("id")) == ids[-1])
+    first = next(e for e in p.iter(w("commentRangeStart")) if e.get(w("id")) == ids[0])
+    ref = next(e for e in p.iter(w("commentReference")) if e.get(w("id")) == ids[-1])
     return [first, ref.getparent()]
 
 
