@@ -14,11 +14,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from drafts.errors import PenholderError
+
 
 @contextmanager
 def atomic_output(out: Path) -> Iterator[Path]:
     """Yield a temporary path beside ``out``; on success it becomes ``out`` in one rename."""
     out = Path(out)
+    if out.is_dir():
+        raise PenholderError(
+            f"{out} is a folder; name the file to write, e.g. {out / 'chapter.docx'}"
+        )
     out.parent.mkdir(parents=True, exist_ok=True)
     fd, name = tempfile.mkstemp(suffix=out.suffix, dir=out.parent, prefix=".penholder-")
     os.close(fd)

@@ -66,10 +66,15 @@ def _base_revision(ws: Workspace, chapter: str, round_id: str) -> tuple[Round, i
 
 def _merge(ws: Workspace, chapter: str, rnd: Round, base: BlockMap) -> tuple[Consolidation, int]:
     remarks = [r for s in load_all(ws, chapter, rnd.id) for r in s.remarks]
+
     # late returns on this chapter from earlier rounds, received after this round opened,
     # are rebased onto this round's base revision rather than lost
+    def number(round_id: str | None) -> int:
+        return int(round_id[1:]) if round_id and round_id[1:].isdigit() else 0
+
     for s in load_all(ws, chapter):
-        if s.round != rnd.id and s.received is not None and s.received >= rnd.opened:
+        earlier = 0 < number(s.round) < number(rnd.id)  # rounds are numbered in opening order
+        if earlier and s.received is not None and s.received >= rnd.opened:
             remarks += s.remarks
     revisions = {r.revision for r in remarks} - {base.revision}
     old = {n: blockstore.load(ws, chapter, n) for n in revisions}

@@ -26,7 +26,7 @@ from drafts.ooxml.tracked_records import (
     TrackedComment,
     TrackedEdit,
 )
-from reviewers.merge import Consolidation, PlacedChange, PlacedComment
+from reviewers.merge import Consolidation, PlacedChange, PlacedComment, overlap
 
 
 def _when(value: str | None, default: datetime) -> datetime:
@@ -42,24 +42,28 @@ def _initials(name: str) -> str:
     return "".join(part[0] for part in name.split() if part[:1].isalpha())[:3].upper()
 
 
-def _change(c: PlacedChange, base: BlockMap, now: datetime) -> TrackedEdit:
+def _change(c: PlacedChange, base: BlockMap, now: datetime) -> list[TrackedEdit]:
     text = base.by_id()[c.block].text
     when = _when(c.date, now)
     if c.proposed.startswith("\n") and c.start == c.end == len(text):
-        return ParagraphInsert(
-            after=c.block, text=c.proposed.strip("\n"), author=c.author, date=when, mark=c.row
-        )
+        paragraphs = [part for part in c.proposed.split("\n") if part.strip()]
+        return [  # one inserted paragraph each, in order, after the block
+            ParagraphInsert(after=c.block, text=part, author=c.author, date=when, mark=c.row)
+            for part in paragraphs
+        ]
     if c.proposed == "" and c.start == 0 and c.end == len(text) and text:
-        return ParagraphDelete(block=c.block, author=c.author, date=when, mark=c.row)
-    return TrackedChange(
-        block=c.block,
-        start=c.start,
-        end=c.end,
-        new_text=c.proposed.replace("\n", " "),
-        author=c.author,
-        date=when,
-        mark=c.row,
-    )
+        return [ParagraphDelete(block=c.block, author=c.author, date=when, mark=c.row)]
+    return [
+        TrackedChange(
+            block=c.block,
+            start=c.start,
+            end=c.end,
+            new_text=c.proposed.replace("\n", " "),
+            author=c.author,
+            date=when,
+            mark=c.row,
+        )
+    ]
 
 
 def _comment(c: PlacedComment, now: datetime) -> TrackedComment:
@@ -80,11 +84,7 @@ def _comment(c: PlacedComment, now: datetime) -> TrackedComment:
 
 
 def _overlaps(a: PlacedChange, b: PlacedChange) -> bool:
-    if a.block != b.block:
-        return False
-    if a.start == a.end or b.start == b.end:
-        return a.start == b.start or b.start < a.start < b.end or a.start < b.start < a.end
-    return a.start < b.end and b.start < a.end
+    return overlap(a.block, (a.start, a.end, a.proposed), b.block, (b.start, b.end, b.proposed))
 
 
 def edits_of(result: Consolidation, base: BlockMap, now: datetime) -> list[TrackedEdit]:
@@ -104,7 +104,7 @@ def edits_of(result: Consolidation, base: BlockMap, now: datetime) -> list[Track
             )
             continue
         kept.append(c)
-        edits.append(_change(c, base, now))
+        edits.extend(_change(c, base, now))
     edits += [_comment(c, now) for c in result.comments]
     return edits
 

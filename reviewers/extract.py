@@ -68,6 +68,12 @@ def _comment(c: Comment, al: Alignment) -> Draft:
     if block is not None and start is not None and not same:
         end = len(block.text)
     anchor = c.anchor_text_before if c.anchor_text_before is not None else c.anchor_text
+    if anchor is not None and not same:  # the range is this block's part; say where it ends
+        rest = anchor.count("\n")
+        anchor = anchor.split("\n", 1)[0]
+        if rest:
+            text_note = f" [the comment's range runs on into {rest} more paragraph(s)]"
+            c = c.model_copy(update={"text": c.text + text_note})
     return Draft(
         kind="comment",
         author=c.author,

@@ -221,6 +221,10 @@ def _record(
     }
     if ws.committed(f"quarantine/{digest}.docx") is not None:  # named at last: out of quarantine
         files |= {f"quarantine/{digest}.docx": None, f"quarantine/{digest}.yaml": None}
+    # a second return of the same packet is the reviewer's latest word: it replaces the first
+    earlier = [s for s in load_all(ws, item.chapter, rnd.id) if s.packet == item.packet]
+    for s in earlier:
+        files[relpath(rnd.id, item.chapter, s.sha256)] = None
     trailers = [
         ("Event", Event.RETURN.value),
         ("Round", rnd.id),
@@ -230,10 +234,14 @@ def _record(
         ("Return-File", f"returns/{digest}.docx"),
         ("Received", received.isoformat()),
         ("Remarks", str(len(remarks))),
+        *[("Supersedes", f"returns/{s.sha256}.docx") for s in earlier],
     ]
     subject = f"Return of {item.packet} from {item.reviewer}: {len(remarks)} remarks"
     ws.commit(files, subject, trailers, actor, body=f"File: {name}\nIdentified by {found.how}.")
     late_note = " (late)" if late else ""
+    if earlier:
+        withdrawn = sum(len(s.remarks) for s in earlier)
+        late_note += f"; replaces the earlier return of this packet ({withdrawn} remarks withdrawn)"
     return Outcome(
         name,
         digest,

@@ -99,10 +99,21 @@ def _key(r: Remark) -> tuple[object, ...]:
     return ("other", r.id)
 
 
-def _overlap(a: Remark, b: Remark) -> bool:
-    if a.block != b.block or a.start is None or b.start is None:
+def overlap(
+    block_a: str | None, a: tuple[int, int, str], block_b: str | None, b: tuple[int, int, str]
+) -> bool:
+    """Whether two changes ``(start, end, proposed)`` of blocks' texts cannot both be tracked.
+
+    Two insertions at one point compete (their order is a choice); an insertion strictly
+    inside a changed range competes with it; ranges that share text compete. An insertion at
+    either edge of a range does not, and a new paragraph after a block (proposed text starting
+    with a line break at the block's end) competes with nothing.
+    """
+    if block_a is None or block_a != block_b:
         return False
-    a0, a1, b0, b1 = a.start, a.end or a.start, b.start, b.end or b.start
+    (a0, a1, pa), (b0, b1, pb) = a, b
+    if (a0 == a1 and pa.startswith("\n")) or (b0 == b1 and pb.startswith("\n")):
+        return False
     if a0 == a1 and b0 == b1:
         return a0 == b0
     if a0 == a1:
@@ -110,6 +121,14 @@ def _overlap(a: Remark, b: Remark) -> bool:
     if b0 == b1:
         return a0 < b0 < a1
     return a0 < b1 and b0 < a1
+
+
+def _overlap(a: Remark, b: Remark) -> bool:
+    if a.start is None or b.start is None:
+        return False
+    ra = (a.start, a.end if a.end is not None else a.start, a.proposed or "")
+    rb = (b.start, b.end if b.end is not None else b.start, b.proposed or "")
+    return overlap(a.block, ra, b.block, rb)
 
 
 def _group(remarks: list[Remark]) -> list[list[Remark]]:
@@ -194,6 +213,14 @@ def merge(
     return Consolidation(rows, changes, comments)
 
 
+def _unique(supporters: list[Supporter]) -> list[Supporter]:
+    """Each reviewer once (the same person may make one suggestion twice), in order."""
+    seen: dict[tuple[str | None, str], Supporter] = {}
+    for s in supporters:
+        seen.setdefault((s.reviewer, s.name), s)
+    return list(seen.values())
+
+
 def _row(head: Remark, members: list[Remark], people: dict[str, Person]) -> Row:
     comment = _describe(head)
     for reply in members:
@@ -202,7 +229,7 @@ def _row(head: Remark, members: list[Remark], people: dict[str, Person]) -> Row:
     return Row(
         id=head.id,
         remarks=[m.id for m in members],
-        supporters=[_supporter(m, people) for m in members if not m.parent],
+        supporters=_unique([_supporter(m, people) for m in members if not m.parent]),
         chapter=head.chapter,
         round=head.round,
         section=head.section,

@@ -57,6 +57,18 @@ def _relocate(
     return None
 
 
+def _target(
+    block: str, offset: int, old: BlockMap, new: BlockMap, dmp: diff_match_patch
+) -> int | None:
+    """Map a move's landing point onto the new text of its block; None when the block is gone."""
+    before, after = old.by_id().get(block), new.by_id().get(block)
+    if before is None or after is None:
+        return None
+    if before.text == after.text:
+        return offset
+    return int(dmp.diff_xIndex(dmp.diff_main(before.text, after.text), offset))
+
+
 def rebase(remark: Remark, old: BlockMap, new: BlockMap) -> Rebased:
     """Return ``remark`` (made on ``old``) placed on ``new``, or flagged as no longer applying."""
     if old.revision == new.revision or remark.block is None or remark.start is None:
@@ -67,10 +79,15 @@ def rebase(remark: Remark, old: BlockMap, new: BlockMap) -> Rebased:
             remark, False, f"the paragraph it concerns is gone in revision {new.revision}"
         )
     start, end = remark.start, remark.end if remark.end is not None else remark.start
-    if before.text == after.text:
-        return Rebased(remark.model_copy(update={"revision": new.revision}), True)
     dmp = diff_match_patch()
     moved: dict[str, object] = {"revision": new.revision}
+    if remark.target_block is not None and remark.target_offset is not None:
+        target = _target(remark.target_block, remark.target_offset, old, new, dmp)
+        if target is None:
+            return Rebased(remark, False, f"where it moves to is gone in revision {new.revision}")
+        moved["target_offset"] = target
+    if before.text == after.text:
+        return Rebased(remark.model_copy(update=moved), True)
     if remark.proposed is None or remark.kind in ("comment", "format", "move"):
         place = _relocate(before.text, after.text, start, end, dmp)
         if place is None:

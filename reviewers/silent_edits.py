@@ -56,4 +56,6 @@ def edits(old: str, new: str) -> list[Edit]:
             inserted += text
     if start is not None:
         found.append(Edit(start, pos, inserted))
-    return [e for e in found if normalise(old[e.start : e.end]) != normalise(e.new)]
+    # an edit of whitespace alone is noise, unless it joins or splits words ("e mail" -> "email")
+    same = normalise(old)
+    return [e for e in found if normalise(old[: e.start] + e.new + old[e.end :]) != same]

@@ -338,13 +338,17 @@ def open_package(source: str | Path | bytes, name: str | None = None) -> Package
     else:
         path = Path(source)
         label = name or str(path)
+        if path.is_dir():
+            raise NotAWordDocument(f"{label} is a folder, not a .docx file")
         try:
             size = path.stat().st_size
+            if size > MAX_FILE_BYTES:
+                raise UnsafeDocument(
+                    f"{label} is {size} bytes (more than {MAX_FILE_BYTES}); refused"
+                )
+            data = path.read_bytes()
         except OSError as exc:
             raise NotAWordDocument(f"{label} cannot be read ({exc.strerror})") from exc
-        if size > MAX_FILE_BYTES:
-            raise UnsafeDocument(f"{label} is {size} bytes (more than {MAX_FILE_BYTES}); refused")
-        data = path.read_bytes()
     if len(data) > MAX_FILE_BYTES:
         raise UnsafeDocument(f"{label} is {len(data)} bytes (more than {MAX_FILE_BYTES}); refused")
     _sniff(data[:16], label)

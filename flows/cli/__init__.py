@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import sys
 
-import click
 import typer
 
 from flows.cli import chapter, read, returns, rounds, word, workspace_cmds
@@ -42,14 +41,17 @@ def main(argv: list[str] | None = None) -> int:
     except PenholderError as e:
         sys.stderr.write(f"penholder: {e}\n")
         return 1
-    except click.exceptions.Abort:
+    except typer.Abort:
         sys.stderr.write("penholder: aborted\n")
         return 1
-    except click.ClickException as e:
-        e.show()
-        return e.exit_code
-    except click.exceptions.Exit as e:
-        return e.exit_code
+    except typer.Exit as e:
+        return int(e.exit_code)
+    except Exception as e:
+        # usage errors: typer bundles its own click in newer releases, so match by interface
+        if callable(getattr(e, "show", None)) and isinstance(getattr(e, "exit_code", None), int):
+            e.show()
+            return int(e.exit_code)
+        raise
     return result if isinstance(result, int) else 0
 
 

@@ -67,6 +67,10 @@ def remarks(
 
     ws = open_workspace(workspace)
     ws.require_chapter(chapter)
+    if round_id:
+        from reviewers.records import load_round
+
+        load_round(ws, round_id)  # an unknown round is an error, not an empty list
     rows = remark_dicts(load_all(ws, chapter, round_id))
     if as_json:
         print_json({"remarks": rows})
