@@ -19,7 +19,7 @@ import yaml
 from pydantic import BaseModel
 
 from drafts import config
-from drafts.errors import NotFound
+from drafts.errors import NotFound, StageRefused
 from drafts.workspace import Workspace
 from reviewers.models import (
     PACKET_ALPHABET,
@@ -71,6 +71,18 @@ def load_round(ws: Workspace, round_id: str) -> Round:
             "open one with `penholder round open`"
         )
     return config.validate(Round, config.load_yaml(path, label=round_path(round_id)), path.name)
+
+
+def require_open(ws: Workspace, round_id: str, action: str) -> Round:
+    """Return the round if it is open; else raise StageRefused saying when it closed."""
+    rnd = load_round(ws, round_id)
+    if rnd.closed is not None:
+        raise StageRefused(
+            f"cannot {action}: round {round_id} was closed on {rnd.closed:%Y-%m-%d} (returns are "
+            "still accepted, marked late)",
+            rule="round-closed",
+        )
+    return rnd
 
 
 def load_rounds(ws: Workspace) -> list[Round]:

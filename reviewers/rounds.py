@@ -131,16 +131,6 @@ def open_round(
     return rnd
 
 
-def _open(ws: Workspace, round_id: str, action: str) -> Round:
-    rnd = records.load_round(ws, round_id)
-    if not rnd.is_open:
-        raise StageRefused(
-            f"cannot {action}: round {round_id} was closed on {rnd.closed:%Y-%m-%d}",
-            rule="round-closed",
-        )
-    return rnd
-
-
 def _change(
     ws: Workspace, rnd: Round, subject: str, actor: Actor, extra: Trailers, reviewer: str = ""
 ) -> Round:
@@ -155,7 +145,7 @@ def add_reviewer(
     ws: Workspace, round_id: str, person_id: str, actor: Actor, *, extra: Trailers = ()
 ) -> Round:
     """Add one person to an open round (a packet per chapter at the round's revisions)."""
-    rnd = _open(ws, round_id, f"add a reviewer to round {round_id}")
+    rnd = records.require_open(ws, round_id, f"add a reviewer to round {round_id}")
     person = ws.person(person_id)
     if person.id in rnd.reviewers:
         raise StageRefused(f"{person.id} is already a reviewer in round {round_id}", rule="dup")
@@ -170,7 +160,7 @@ def move_due(
     ws: Workspace, round_id: str, due: date, actor: Actor, *, extra: Trailers = ()
 ) -> Round:
     """Move the due date of an open round (not into the past)."""
-    rnd = _open(ws, round_id, f"move the due date of round {round_id}")
+    rnd = records.require_open(ws, round_id, f"move the due date of round {round_id}")
     check_due(ws, due)
     if due == rnd.due:
         raise StageRefused(f"round {round_id} is already due on {due}", rule="same-due")
@@ -188,7 +178,7 @@ def excuse(
     extra: Trailers = (),
 ) -> Round:
     """Excuse a reviewer from the round (or from one chapter of it); they get no reminders."""
-    rnd = _open(ws, round_id, f"excuse a reviewer in round {round_id}")
+    rnd = records.require_open(ws, round_id, f"excuse a reviewer in round {round_id}")
     if person_id not in rnd.reviewers:
         raise NotFound(f"{person_id} is not a reviewer in round {round_id}")
     if chapter is not None and chapter not in rnd.chapter_ids():
@@ -213,7 +203,7 @@ def close_round(
     Before the due date it refuses unless ``force``; the commit body then lists the missing
     items ("reviewer: chapter"). Returns that arrive after closing are still accepted (late).
     """
-    rnd = _open(ws, round_id, f"close round {round_id}")
+    rnd = records.require_open(ws, round_id, f"close round {round_id}")
     status = tracking.round_status(ws, round_id)
     missing = [
         f"{i.reviewer}: {i.chapter}"

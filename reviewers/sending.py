@@ -12,11 +12,10 @@ Both record what left with one commit (``reviewers.mail.deliver``).
 
 from __future__ import annotations
 
-from drafts.errors import StageRefused
 from drafts.workspace import Actor, Trailers, Workspace
 from reviewers import letters, records, tracking
 from reviewers.mail import Delivery, Outgoing, deliver
-from reviewers.models import ItemState, MessageKind, Round
+from reviewers.models import ItemState, MessageKind
 from reviewers.packets import Renderer, build_packet, live_items
 
 REMINDABLE = (ItemState.SENT, ItemState.LATE)
@@ -30,16 +29,6 @@ def reminder_key(reviewer: str, day: str) -> str:
     return f"reminder-{reviewer}-{day}"
 
 
-def _open_round(ws: Workspace, round_id: str, action: str) -> Round:
-    rnd = records.load_round(ws, round_id)
-    if not rnd.is_open:
-        raise StageRefused(
-            f"cannot {action}: round {round_id} is closed (returns are still accepted, late)",
-            rule="round-closed",
-        )
-    return rnd
-
-
 def send_packets(
     ws: Workspace,
     round_id: str,
@@ -49,7 +38,7 @@ def send_packets(
     extra: Trailers = (),
 ) -> Delivery:
     """Build and send the packet of every reviewer who has not been sent one; retry unsent."""
-    rnd = _open_round(ws, round_id, f"send the packets of round {round_id}")
+    rnd = records.require_open(ws, round_id, f"send the packets of round {round_id}")
     log = records.load_sent(ws, round_id)
     label = ws.guideline.label
     outgoing = []
@@ -90,7 +79,7 @@ def reminder_targets(ws: Workspace, round_id: str) -> dict[str, list[str]]:
 
 def remind(ws: Workspace, round_id: str, actor: Actor, *, extra: Trailers = ()) -> Delivery:
     """Send one reminder to each reviewer still owing a return; never twice the same day."""
-    rnd = _open_round(ws, round_id, f"send reminders for round {round_id}")
+    rnd = records.require_open(ws, round_id, f"send reminders for round {round_id}")
     today = ws.now().date()
     label = ws.guideline.label
     outgoing = []

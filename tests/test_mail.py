@@ -202,7 +202,7 @@ def test_reminders_go_to_who_owes_never_twice_a_day(
     assert len(delivery.sent) == 1 and len(inbox.received) == 4
     assert delivery.sent[0].packets == [rnd.item("lucia-hernandez", "03").packet]  # type: ignore[union-attr]
     rounds.close_round(ws, "R1", a)
-    with pytest.raises(StageRefused, match="round R1 is closed"):
+    with pytest.raises(StageRefused, match="round R1 was closed on 2024-03-26"):
         sending.remind(ws, "R1", a)
 
 
