@@ -22,7 +22,7 @@ from pathlib import Path
 
 from drafts import blockstore
 from drafts.blocks import BlockMap
-from drafts.errors import NotFound
+from drafts.errors import NotFound, StageRefused
 from drafts.models import Event
 from drafts.word_out import render_revision
 from drafts.workspace import Actor, Workspace
@@ -85,6 +85,12 @@ def _merge(ws: Workspace, chapter: str, rnd: Round, base: BlockMap) -> tuple[Con
 def consolidate(ws: Workspace, chapter: str, round_id: str, actor: Actor) -> Consolidated:
     """Merge the round's remarks on ``chapter``; write and commit the consolidated files."""
     rnd, base_rev = _base_revision(ws, chapter, round_id)
+    if not load_all(ws, chapter, round_id):
+        raise StageRefused(
+            f"no returns yet for chapter {chapter} in round {round_id}; nothing to consolidate "
+            f"(see `penholder round status {round_id}`)",
+            rule="nothing-to-consolidate",
+        )
     base = blockstore.load(ws, chapter, base_rev)
     folder = folder_of(round_id, chapter)
     with tempfile.TemporaryDirectory(prefix="penholder-consolidate-") as tmp:

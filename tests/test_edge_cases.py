@@ -188,3 +188,11 @@ def test_usage_errors_and_folders_are_one_line(example_ws, cli, tmp_path) -> Non
         assert code != 0 and "Traceback" not in out + err, args
     assert "no round 'R9'" in cli("remarks", "03", "--round", "R9", "-w", example_ws.root)[2]
     assert "is a folder" in cli("read", tmp_path)[2]
+
+
+def test_consolidating_before_any_return_says_so(example_ws, cli) -> None:  # type: ignore[no-untyped-def]
+    _round(example_ws, 1)
+    head = example_ws.repo.head.commit.hexsha
+    code, _, err = cli("consolidate", "03", "--round", "R1", "-w", example_ws.root, "--as", DRAFTER)
+    assert code == 1 and "no returns yet for chapter 03 in round R1" in err
+    assert example_ws.repo.head.commit.hexsha == head
