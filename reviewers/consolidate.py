@@ -33,7 +33,7 @@ from reviewers.merge import Consolidation, merge
 from reviewers.merge_models import Matrix
 from reviewers.models import Round
 from reviewers.pagelines import LayoutError, page_lines
-from reviewers.remarks import load_all
+from reviewers.remarks import ReturnRemarks, load_all
 
 
 @dataclass(frozen=True)
@@ -64,18 +64,26 @@ def _base_revision(ws: Workspace, chapter: str, round_id: str) -> tuple[Round, i
     return rnd, base_rev
 
 
-def _merge(ws: Workspace, chapter: str, rnd: Round, base: BlockMap) -> tuple[Consolidation, int]:
-    remarks = [r for s in load_all(ws, chapter, rnd.id) for r in s.remarks]
+def _number(round_id: str | None) -> int:
+    return int(round_id[1:]) if round_id and round_id[1:].isdigit() else 0
 
-    # late returns on this chapter from earlier rounds, received after this round opened,
-    # are rebased onto this round's base revision rather than lost
-    def number(round_id: str | None) -> int:
-        return int(round_id[1:]) if round_id and round_id[1:].isdigit() else 0
 
+def returns_of(ws: Workspace, chapter: str, rnd: Round) -> list[ReturnRemarks]:
+    """The round's returns on ``chapter``, and late returns on it from earlier rounds received
+    after this round opened (rebased onto this round's base revision rather than lost)."""
+    found = []
     for s in load_all(ws, chapter):
-        earlier = 0 < number(s.round) < number(rnd.id)  # rounds are numbered in opening order
-        if earlier and s.received is not None and s.received >= rnd.opened:
-            remarks += s.remarks
+        earlier = 0 < _number(s.round) < _number(rnd.id)  # rounds are numbered as they open
+        late = earlier and s.received is not None and s.received >= rnd.opened
+        if s.round == rnd.id or late:
+            found.append(s)
+    return found
+
+
+def _merge(
+    ws: Workspace, chapter: str, sets: list[ReturnRemarks], base: BlockMap
+) -> tuple[Consolidation, int]:
+    remarks = [r for s in sets for r in s.remarks]
     revisions = {r.revision for r in remarks} - {base.revision}
     old = {n: blockstore.load(ws, chapter, n) for n in revisions}
     people = {p.id: p for p in ws.people}
@@ -85,7 +93,8 @@ def _merge(ws: Workspace, chapter: str, rnd: Round, base: BlockMap) -> tuple[Con
 def consolidate(ws: Workspace, chapter: str, round_id: str, actor: Actor) -> Consolidated:
     """Merge the round's remarks on ``chapter``; write and commit the consolidated files."""
     rnd, base_rev = _base_revision(ws, chapter, round_id)
-    if not load_all(ws, chapter, round_id):
+    sets = returns_of(ws, chapter, rnd)
+    if not sets:
         raise StageRefused(
             f"no returns yet for chapter {chapter} in round {round_id}; nothing to consolidate "
             f"(see `penholder round status {round_id}`)",
@@ -98,7 +107,7 @@ def consolidate(ws: Workspace, chapter: str, round_id: str, actor: Actor) -> Con
         rendered = render_revision(ws, chapter, base_rev, work / "base.docx", round_id=round_id)
         with ThreadPoolExecutor(max_workers=1) as pool:  # LibreOffice lays out meanwhile
             layout = pool.submit(page_lines, rendered, base.blocks)
-            result, count = _merge(ws, chapter, rnd, base)
+            result, count = _merge(ws, chapter, sets, base)
             write_consolidated(rendered, result, base, work / "consolidated.docx", ws.now())
             try:
                 located = layout.result()

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from drafts import blockstore, chapters
+from drafts.errors import StageRefused
 from drafts.ooxml import annotate
 from drafts.ooxml.annotate_records import Insert, InsertParagraph, Move, Replace, SilentEdit
 from drafts.ooxml.reader import read_annotations
@@ -139,7 +140,8 @@ def test_consolidating_an_older_round_leaves_later_rounds_out(example_ws, tmp_pa
         "r2",
     )
     assert ingest(ws, back, who).status == "recorded"
-    assert consolidate(ws, "03", "R1", who).remarks == 0
+    with pytest.raises(StageRefused, match="no returns yet for chapter 03 in round R1"):
+        consolidate(ws, "03", "R1", who)  # the R2 return is not R1's
     assert consolidate(ws, "03", "R2", who).remarks == 1
 
 
