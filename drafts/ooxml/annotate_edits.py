@@ -180,8 +180,18 @@ def track_new_paragraph(
     ctx: Context, after: Element, text: str, style: str | None, author: str, date: str
 ) -> Element:
     """Insert a new paragraph holding ``text`` after ``after``, tracked; return it."""
+    new = new_tracked_paragraph(ctx, after, text, style, author, date)
+    after.addnext(new)
+    return new
+
+
+def new_tracked_paragraph(
+    ctx: Context, style_source: Element, text: str, style: str | None, author: str, date: str
+) -> Element:
+    """Return a new paragraph (mark and content tracked as inserted), not yet placed, with the
+    paragraph properties of ``style_source`` (or the paragraph style ``style``)."""
     new = make("p")
-    ppr = after.find(PPR)
+    ppr = style_source.find(PPR)
     if ppr is not None:
         keep = copy.deepcopy(ppr)
         for child in list(keep):
@@ -194,7 +204,6 @@ def track_new_paragraph(
             ppr_new = make("pPr")
             new.insert(0, ppr_new)
         place(ppr_new, make("pStyle", val=style), ["pStyle", "keepNext", *_PPR_TAIL])
-    after.addnext(new)
     mark_paragraph(ctx, new, "ins", author, date)
     if text:
         sub(new, "ins", id=ctx.ids.next(), author=author, date=date).append(text_run(text))

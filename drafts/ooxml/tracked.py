@@ -31,7 +31,6 @@ Contract:
 
 from __future__ import annotations
 
-import copy
 import re
 from collections import defaultdict
 from dataclasses import dataclass
@@ -46,15 +45,12 @@ from drafts.ooxml.annotate_comments import Context, add_comment
 from drafts.ooxml.annotate_records import word_date
 from drafts.ooxml.annotate_runs import (
     DEL,
-    PPR,
     IdSource,
     insert_at,
     isolate,
     make,
     owning_paragraph,
     paragraph_text,
-    sub,
-    text_run,
     text_runs,
     w,
 )
@@ -70,8 +66,6 @@ from drafts.ooxml.tracked_records import (
 
 Element = Any
 _COPY = re.compile(r"^(?P<name>.+)_Copy_\d+$")
-_PPR_DROP = {"rPr", "sectPr", "pPrChange"}
-_PPR_ORDER = ["pStyle", "keepNext", "rPr", "sectPr", "pPrChange"]
 __all__ = [
     "ParagraphDelete",
     "ParagraphInsert",
@@ -319,26 +313,9 @@ def _mark(
 
 def _new_paragraph(ctx: Context, style_source: Element, e: ParagraphInsert) -> Element:
     """Return a new paragraph (mark and content inserted) styled like ``style_source``."""
-    new = make("p")
-    ppr = style_source.find(PPR)
-    if ppr is not None:
-        keep = copy.deepcopy(ppr)
-        for child in list(keep):
-            if child.tag.rpartition("}")[2] in _PPR_DROP:
-                keep.remove(child)
-        new.append(keep)
-    if e.style is not None:
-        ppr_new = new.find(PPR)
-        if ppr_new is None:
-            ppr_new = make("pPr")
-            new.insert(0, ppr_new)
-        ops.place(ppr_new, make("pStyle", val=e.style), _PPR_ORDER)
-    when = word_date(e.date)
-    ops.mark_paragraph(ctx, new, "ins", e.author, when)
-    if e.text:
-        ins = sub(new, "ins", id=ctx.ids.next(), author=e.author, date=when)
-        ins.append(text_run(e.text))
-    return new
+    return ops.new_tracked_paragraph(
+        ctx, style_source, e.text, e.style, e.author, word_date(e.date)
+    )
 
 
 def _apply(path: Path, label: str, edits: list[TrackedEdit], out: Path) -> Path:
