@@ -141,6 +141,18 @@ def _apply_tracked(ctx: Context, edit: Edit, who: str, when: str) -> None:
         ops.track_delete_paragraph(ctx, find_paragraph(ctx, edit.paragraph), who, when)
 
 
+def open_context(path: Path, label: str) -> Context:
+    """Open the .docx at ``path`` for editing: its parts, main document and a free-id source."""
+    parts = DocxParts(path)
+    doc_name = _main_part(parts)
+    scanned = [  # parsed apart from the cache, so parts left alone keep their bytes
+        parse_xml(parts.data(n), f"{label}:{n}")
+        for n in parts.names()
+        if n.startswith("word/") and n.endswith(".xml")
+    ]
+    return Context(parts, doc_name, parts.xml(doc_name), IdSource.scan(scanned), label)
+
+
 def _main_part(parts: DocxParts) -> str:
     for rel in parts.xml("_rels/.rels").iter(f"{{{PKG_REL}}}Relationship"):
         if rel.get("Type") == REL_OFFICE_DOCUMENT:
@@ -176,14 +188,8 @@ def apply(
 
 
 def _apply(path: Path, label: str, edits: list[Edit], out: Path, resave_too: bool) -> Path:
-    parts = DocxParts(path)
-    doc_name = _main_part(parts)
-    scanned = [  # parsed apart from the cache, so parts left alone keep their bytes
-        parse_xml(parts.data(n), f"{label}:{n}")
-        for n in parts.names()
-        if n.startswith("word/") and n.endswith(".xml")
-    ]
-    ctx = Context(parts, doc_name, parts.xml(doc_name), IdSource.scan(scanned), label)
+    ctx = open_context(path, label)
+    parts = ctx.parts
     for edit in edits:
         _apply_one(ctx, edit)
     tracked = [e for e in edits if not isinstance(e, Comment | SilentEdit)]

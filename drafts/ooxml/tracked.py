@@ -40,12 +40,11 @@ from typing import Any
 
 from drafts.files import as_path
 from drafts.ooxml import annotate_edits as ops
-from drafts.ooxml.annotate import _main_part, _track_revisions
+from drafts.ooxml.annotate import _track_revisions, open_context
 from drafts.ooxml.annotate_comments import Context, add_comment
 from drafts.ooxml.annotate_records import word_date
 from drafts.ooxml.annotate_runs import (
     DEL,
-    IdSource,
     insert_at,
     isolate,
     make,
@@ -54,7 +53,6 @@ from drafts.ooxml.annotate_runs import (
     text_runs,
     w,
 )
-from drafts.ooxml.docx_write import DocxParts, parse_xml
 from drafts.ooxml.tracked_records import (
     ParagraphDelete,
     ParagraphInsert,
@@ -319,14 +317,8 @@ def _new_paragraph(ctx: Context, style_source: Element, e: ParagraphInsert) -> E
 
 
 def _apply(path: Path, label: str, edits: list[TrackedEdit], out: Path) -> Path:
-    parts = DocxParts(path)
-    doc_name = _main_part(parts)
-    scanned = [  # parsed apart from the cache, so parts left alone keep their bytes
-        parse_xml(parts.data(n), f"{label}:{n}")
-        for n in parts.names()
-        if n.startswith("word/") and n.endswith(".xml")
-    ]
-    ctx = Context(parts, doc_name, parts.xml(doc_name), IdSource.scan(scanned), label)
+    ctx = open_context(path, label)
+    parts = ctx.parts
     targets = _targets(ctx, edits)
     _check_conflicts(ctx, edits)
     names = _mark_names(ctx, edits)
