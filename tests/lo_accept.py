@@ -14,17 +14,10 @@ one line on stderr on failure.
 from __future__ import annotations
 
 import argparse
-import contextlib
-import os
-import shutil
-import signal
-import subprocess
 import sys
-import tempfile
-import time
 from pathlib import Path
 
-from lo_edit import _connect, _free_port, _prop, make_profile
+from lo_edit import session
 
 
 def accept_all(ctx: object, doc: object, reject: bool) -> None:
@@ -41,48 +34,7 @@ def accept_all(ctx: object, doc: object, reject: bool) -> None:
 
 def run(src: Path, out: Path, reject: bool, timeout: float) -> None:
     """Open ``src`` privately, accept or reject all, store ``out`` as Word 2007 XML."""
-    work = Path(tempfile.mkdtemp(prefix="penholder-lo-accept-"))
-    proc: subprocess.Popen[bytes] | None = None
-    try:
-        profile = make_profile(work / "profile", "Penholder Tests")
-        copy = work / "doc" / src.name
-        copy.parent.mkdir()
-        shutil.copyfile(src, copy)
-        port = _free_port()
-        args = ["soffice", "--headless", "--invisible", "--nologo", "--norestore", "--nodefault"]
-        args += [
-            f"-env:UserInstallation={profile}",
-            f"--accept=socket,host=127.0.0.1,port={port};urp;",
-        ]
-        proc = subprocess.Popen(
-            args, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
-        )
-        ctx = _connect(port, proc, time.monotonic() + timeout)
-        desktop = ctx.ServiceManager.createInstanceWithContext("com.sun.star.frame.Desktop", ctx)  # type: ignore[attr-defined]
-        doc = desktop.loadComponentFromURL(copy.as_uri(), "_blank", 0, (_prop("Hidden", True),))
-        if doc is None:
-            raise RuntimeError(f"LibreOffice could not load {src}")
-        try:
-            accept_all(ctx, doc, reject)
-            target = work / "doc" / ("out-" + out.name)
-            doc.storeToURL(target.as_uri(), (_prop("FilterName", "MS Word 2007 XML"),))
-        finally:
-            # LibreOffice 7.4 raises "illegal object given" closing a document with comments
-            # through UNO; soffice is terminated below either way
-            with contextlib.suppress(Exception):
-                doc.close(True)
-        out.parent.mkdir(parents=True, exist_ok=True)
-        shutil.move(str(target), out)
-        with contextlib.suppress(Exception):
-            desktop.terminate()
-        with contextlib.suppress(subprocess.TimeoutExpired):
-            proc.wait(timeout=30)
-    finally:
-        if proc is not None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-        shutil.rmtree(work, ignore_errors=True)
+    session(src, out, "Penholder Tests", lambda ctx, doc: accept_all(ctx, doc, reject), timeout)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -36,7 +36,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 from xml.sax.saxutils import escape
 
 import uno  # type: ignore[import-not-found]
@@ -135,9 +137,15 @@ def perform(doc: object, ops: list[dict[str, str]]) -> None:
     doc.setPropertyValue("RecordChanges", False)  # type: ignore[attr-defined]
 
 
-def run(src: Path, out: Path, author: str, ops: list[dict[str, str]], timeout: float) -> None:
-    """Open ``src`` in a private LibreOffice, apply ``ops``, store ``out`` as Word 2007 XML."""
-    work = Path(tempfile.mkdtemp(prefix="penholder-lo-edit-"))
+def session(
+    src: Path, out: Path, author: str, act: Callable[[Any, Any], None], timeout: float
+) -> None:
+    """Open a private copy of ``src`` in a private headless LibreOffice whose user is
+    ``author``, call ``act(ctx, doc)``, store the result as ``out`` (Word 2007 XML).
+
+    soffice's whole process group is killed and the scratch folder removed whatever happens.
+    """
+    work = Path(tempfile.mkdtemp(prefix="penholder-lo-"))
     proc: subprocess.Popen[bytes] | None = None
     try:
         profile = make_profile(work / "profile", author)
@@ -160,11 +168,14 @@ def run(src: Path, out: Path, author: str, ops: list[dict[str, str]], timeout: f
         if doc is None:
             raise RuntimeError(f"LibreOffice could not load {src}")
         try:
-            perform(doc, ops)
+            act(ctx, doc)
             target = work / "doc" / ("out-" + out.name)
             doc.storeToURL(target.as_uri(), (_prop("FilterName", "MS Word 2007 XML"),))
         finally:
-            doc.close(True)
+            # LibreOffice 7.4 raises "illegal object given" closing a document with comments
+            # through UNO; soffice is terminated below either way
+            with contextlib.suppress(Exception):
+                doc.close(True)
         out.parent.mkdir(parents=True, exist_ok=True)
         shutil.move(str(target), out)
         with contextlib.suppress(Exception):  # the bridge goes away while terminating
@@ -177,6 +188,11 @@ def run(src: Path, out: Path, author: str, ops: list[dict[str, str]], timeout: f
                 os.killpg(proc.pid, signal.SIGKILL)
             proc.wait()
         shutil.rmtree(work, ignore_errors=True)
+
+
+def run(src: Path, out: Path, author: str, ops: list[dict[str, str]], timeout: float) -> None:
+    """Open ``src`` in a private LibreOffice, apply ``ops``, store ``out`` as Word 2007 XML."""
+    session(src, out, author, lambda ctx, doc: perform(doc, ops), timeout)
 
 
 def main(argv: list[str] | None = None) -> int:
