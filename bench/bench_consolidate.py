@@ -29,10 +29,10 @@ from bench_intake import people  # noqa: E402
 from bench_render import synthetic  # noqa: E402
 
 from drafts import blockstore, chapters  # noqa: E402
-from drafts.word_out import render_revision  # noqa: E402
-from reviewers import rounds  # noqa: E402
-from reviewers.consolidate import consolidate  # noqa: E402
-from reviewers.remarks import Remark, ReturnRemarks, relpath  # noqa: E402
+from drafts.word.revision import render_revision  # noqa: E402
+from reviewers.consolidate.build import consolidate  # noqa: E402
+from reviewers.intake.remarks import Remark, ReturnRemarks, relpath  # noqa: E402
+from reviewers.rounds import lifecycle as rounds  # noqa: E402
 
 WORDS = ["municipal", "inclusive", "open", "resilient", "local", "public"]
 

@@ -4,7 +4,7 @@ Run ``python bench/bench_intake.py``. Builds a scratch workspace (a synthetic ch
 experts, one round), writes 31 returns with the OOXML annotation writer (comments, tracked
 changes and a silent edit each), then times:
 
-- intake: ``reviewers.intake.ingest_all`` (verbatim commit, read, identify, align, remarks
+- intake: ``reviewers.intake.ingest.ingest_all`` (verbatim commit, read, identify, align, remarks
   commit), returns per second and peak memory (RSS of this process);
 - baseline: the reader alone (``read_annotations``) on the same 31 files, timed in the same run.
 """
@@ -28,13 +28,13 @@ import yaml  # noqa: E402
 from bench_render import synthetic  # noqa: E402
 
 from drafts import blockstore, chapters  # noqa: E402
-from drafts.ooxml import annotate  # noqa: E402
-from drafts.ooxml.annotate_records import Comment, Delete, Insert, Replace, SilentEdit  # noqa: E402
-from drafts.ooxml.reader import read_annotations  # noqa: E402
-from drafts.word_out import render_revision  # noqa: E402
+from drafts.ooxml.read.reader import read_annotations  # noqa: E402
+from drafts.ooxml.simulate import annotate  # noqa: E402
+from drafts.ooxml.simulate.records import Comment, Delete, Insert, Replace, SilentEdit  # noqa: E402
+from drafts.word.revision import render_revision  # noqa: E402
 from drafts.workspace import Workspace  # noqa: E402
-from reviewers import rounds  # noqa: E402
-from reviewers.intake import ingest_all  # noqa: E402
+from reviewers.intake.ingest import ingest_all  # noqa: E402
+from reviewers.rounds import lifecycle as rounds  # noqa: E402
 
 REVIEWERS = 31
 WHEN = datetime(2024, 3, 15, 9, 0)

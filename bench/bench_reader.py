@@ -17,7 +17,7 @@ from pathlib import Path
 
 from lxml import etree
 
-from drafts.ooxml.reader import read_annotations
+from drafts.ooxml.read.reader import read_annotations
 
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "word"
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

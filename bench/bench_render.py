@@ -6,7 +6,7 @@ citeproc when the chapter has citations) timed in the same run. Aim: under 2x. T
 built once outside the timing (it is stored with the revision, not rebuilt per render).
 
 Each line also times ``restamp`` (the rendered file copied with another reviewer's stamp: what
-a round does per packet, ``drafts.word_out.RenderCache``) in the same run, and the last line
+a round does per packet, ``drafts.word.revision.RenderCache``) in the same run, and the last line
 puts the two together for a round of ``REVIEWERS`` reviewers on every example chapter: one
 render per packet (before) against one render per chapter plus one restamp per packet (now),
 computed from those figures (letters, zips and mail not counted).
@@ -30,14 +30,16 @@ sys.path.insert(0, str(ROOT))
 os.environ.setdefault("PENHOLDER_TODAY", "2024-03-04")
 
 import examples  # noqa: E402
-from drafts import chapters, word_out  # noqa: E402
+from drafts import chapters  # noqa: E402
 from drafts.blocks import build_block_map  # noqa: E402
-from drafts.ooxml.stamp import restamp  # noqa: E402
-from drafts.pandoc import pandoc_path  # noqa: E402
-from drafts.render import Stamp, render_chapter  # noqa: E402
+from drafts.markdown.pandoc import pandoc_path  # noqa: E402
+from drafts.ooxml.write.stamp import restamp  # noqa: E402
+from drafts.word import revision as word_out  # noqa: E402
+from drafts.word.render import Stamp, render_chapter  # noqa: E402
 from drafts.workspace import Workspace  # noqa: E402
-from reviewers import rounds, sending  # noqa: E402
-from reviewers.packets import Renderer  # noqa: E402
+from reviewers.rounds import lifecycle as rounds  # noqa: E402
+from reviewers.send import sending  # noqa: E402
+from reviewers.send.packets import Renderer  # noqa: E402
 
 REPEATS = 3
 REVIEWERS = 300

@@ -1,6 +1,6 @@
 """Blocks of a chapter revision and the block map that gives them stable ids.
 
-A block is one paragraph of the rendered .docx (see ``drafts.ast_walk`` for the kinds and for
+A block is one paragraph of the rendered .docx (see ``drafts.markdown.ast_walk`` for the kinds and for
 how ``text`` is derived: the paragraph's plain text as the .docx shows it, citations as citeproc
 prints them when a bibliography is given, else as written, footnote markers excluded). A block
 map is stored with each revision; rendering anchors every block with a bookmark named by its id.
@@ -25,9 +25,9 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from drafts.ast_walk import plain_text, sites
-from drafts.pandoc import markdown_ast
-from drafts.source_lines import line_ranges
+from drafts.markdown.ast_walk import plain_text, sites
+from drafts.markdown.pandoc import markdown_ast
+from drafts.markdown.source_lines import line_ranges
 
 BlockKind = Literal["title", "heading", "paragraph", "list_item", "table_cell", "footnote"]
 

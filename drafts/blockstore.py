@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from drafts.blocks import BlockMap, build_block_map
-from drafts.errors import NotFound
+from drafts.core.errors import NotFound
 from drafts.workspace import Workspace
 
 

@@ -13,7 +13,7 @@ import yaml
 
 import examples
 from drafts import blockstore, config, stages
-from drafts.errors import ConfigError, NotFound, StageRefused
+from drafts.core.errors import ConfigError, NotFound, StageRefused
 from drafts.models import CHAPTER_ID, Event, Stage
 from drafts.workspace import Actor, Trailers, Workspace, check_new_root, git_identity
 

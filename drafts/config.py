@@ -11,7 +11,7 @@ from typing import Any, TypeVar
 import yaml
 from pydantic import BaseModel, ValidationError
 
-from drafts.errors import ConfigError
+from drafts.core.errors import ConfigError
 from drafts.models import EGM, ChapterFront, Guideline, Person
 
 M = TypeVar("M", bound=BaseModel)

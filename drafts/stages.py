@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from drafts.errors import StageRefused
+from drafts.core.errors import StageRefused
 from drafts.models import ChapterState, Stage
 
 

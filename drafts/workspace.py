@@ -16,8 +16,9 @@ from pathlib import Path
 
 import git
 
-from drafts import clock, config, faults, history
-from drafts.errors import DirtyWorkspace, IdentityError, NotAWorkspace, NotFound
+from drafts import config, history
+from drafts.core import clock, faults
+from drafts.core.errors import DirtyWorkspace, IdentityError, NotAWorkspace, NotFound
 from drafts.models import (
     EGM,
     ChapterFront,

@@ -1,4 +1,4 @@
-"""Prefect flow for ``penholder consolidate`` (thin over ``reviewers.consolidate``)."""
+"""Prefect flow for ``penholder consolidate`` (thin over ``reviewers.consolidate.build``)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from prefect import flow
 
 from drafts.workspace import Workspace
 from flows.engine import run_trailers
-from reviewers.consolidate import consolidate
+from reviewers.consolidate.build import consolidate
 
 
 @flow(name="consolidate")

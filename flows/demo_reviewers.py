@@ -16,8 +16,8 @@ from pathlib import Path
 
 from drafts import blockstore
 from drafts.blocks import Block
-from drafts.ooxml import annotate
-from drafts.ooxml.annotate_records import (
+from drafts.ooxml.simulate import annotate
+from drafts.ooxml.simulate.records import (
     Comment,
     Delete,
     Edit,

@@ -11,8 +11,8 @@ from prefect import flow
 
 from drafts.workspace import Workspace
 from flows.engine import run_trailers
-from reviewers.identify import Claim
-from reviewers.intake import Outcome, SentCache, ingest
+from reviewers.intake.identify import Claim
+from reviewers.intake.ingest import Outcome, SentCache, ingest
 
 
 def _progress_artifact(done: int, total: int, key: str | None) -> str | None:

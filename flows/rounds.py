@@ -15,8 +15,9 @@ from prefect import flow
 
 from drafts.workspace import Workspace
 from flows.engine import run_trailers
-from reviewers import rounds, sending
-from reviewers.mail import Delivery
+from reviewers.rounds import lifecycle as rounds
+from reviewers.send import sending
+from reviewers.send.mail import Delivery
 
 
 def _summary(delivery: Delivery) -> dict[str, Any]:

@@ -1,4 +1,4 @@
-"""Prefect flows for Word files coming back in (thin: all logic is in ``drafts.word_import``)."""
+"""Prefect flows for Word files coming back in (thin: all logic is in ``drafts.word.importer``)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from pathlib import Path
 
 from prefect import flow
 
-from drafts.word_import import record_import
+from drafts.word.importer import record_import
 from drafts.workspace import Workspace
 from flows.engine import run_trailers
 

@@ -4,7 +4,7 @@ A ``Round`` is ``rounds/<id>/round.yaml``: the chapters at their base revisions,
 the due date, and one ``RoundItem`` per reviewer and chapter carrying the item's packet id.
 ``SentLog`` is ``rounds/<id>/sent.yaml``: every message that left penholder (packet or reminder),
 so nothing is sent twice. ``ItemStatus`` / ``RoundStatus`` are what tracking derives from both
-and from the ``Event: return`` commits (see ``reviewers.tracking``).
+and from the ``Event: return`` commits (see ``reviewers.rounds.tracking``).
 
 Ids: rounds are ``R1``, ``R2``, ... (one sequence per workspace); a packet id is
 ``<round>-<chapter>-<code>``, e.g. ``R2-03-K7Q2``, where the code is 4 characters from
@@ -119,7 +119,7 @@ class SentLog(_Record):
 
 
 class ItemState(StrEnum):
-    """Where one reviewer x chapter stands (see ``reviewers.tracking.item_state``)."""
+    """Where one reviewer x chapter stands (see ``reviewers.rounds.tracking.item_state``)."""
 
     UNSENT = "unsent"  # the packet has not left yet (or SMTP refused it)
     SENT = "sent"  # sent, not returned, not yet due

@@ -9,7 +9,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel
 
-from drafts.errors import ConfigError
+from drafts.core.errors import ConfigError
 from drafts.models import EGM
 from drafts.workspace import Workspace
 
@@ -52,7 +52,7 @@ def next_egm(egms: list[EGM], today: date, chapter: str | None = None) -> EGM | 
 def _returns(ws: Workspace, round_ids: set[str]) -> dict[str, tuple[int, int]]:
     """``{chapter: (returned, expected)}`` in each chapter's current round."""
     from reviewers.models import ItemState
-    from reviewers.tracking import round_status
+    from reviewers.rounds.tracking import round_status
 
     counts: dict[tuple[str, str], list[int]] = {}
     for rid in round_ids:
@@ -75,7 +75,7 @@ def _conflicts(ws: Workspace, round_id: str, chapter: str) -> int:
 
 def build_status(ws: Workspace) -> Status:
     """Return where each chapter stands, from the repository alone."""
-    from reviewers.remarks import load_all
+    from reviewers.intake.remarks import load_all
 
     today = ws.now().date()
     states = ws.states()

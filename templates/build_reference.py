@@ -35,8 +35,8 @@ from docx.oxml import OxmlElement  # noqa: E402
 from docx.oxml.ns import qn  # noqa: E402
 from docx.shared import Cm, Pt, RGBColor  # noqa: E402
 
-from drafts.ooxml.docx_write import DocxParts, edit_docx  # noqa: E402
-from drafts.ooxml.numbering import NUMBERED_PARAGRAPH, install_paragraph_numbering  # noqa: E402
+from drafts.ooxml.write.numbering import NUMBERED_PARAGRAPH, install_paragraph_numbering  # noqa: E402
+from drafts.ooxml.write.parts import DocxParts, edit_docx  # noqa: E402
 
 FONT = "Calibri"
 UN_BLUE = RGBColor(0x1F, 0x38, 0x64)

@@ -12,7 +12,7 @@ import pytest
 
 import examples
 from drafts.blocks import BlockMap, build_block_map
-from drafts.render import Stamp, render_chapter
+from drafts.word.render import Stamp, render_chapter
 
 EXAMPLE = examples.path()
 BIB = EXAMPLE / "references.bib"

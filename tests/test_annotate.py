@@ -1,7 +1,7 @@
 """The annotation writer: edits written as Word writes them, read back exactly by the reader.
 
 Every test renders chapter 03 of the example guideline (each paragraph's content wrapped in a
-``ph_03_NNNN`` bookmark), applies edits with ``drafts.ooxml.annotate.apply`` and checks what
+``ph_03_NNNN`` bookmark), applies edits with ``drafts.ooxml.simulate.annotate.apply`` and checks what
 ``read_annotations`` finds, and, in the slow tests, what pandoc and LibreOffice make of it.
 """
 
@@ -18,8 +18,8 @@ import pytest
 from conftest import soffice_or_skip
 from render_helpers import CHAPTERS, render, soffice_convert
 
-from drafts.ooxml import annotate as A
-from drafts.ooxml.reader import Annotations, read_annotations
+from drafts.ooxml.read.reader import Annotations, read_annotations
+from drafts.ooxml.simulate import annotate as A
 
 D1, D2 = datetime(2024, 3, 4, 10, 0), datetime(2024, 3, 5, 9, 30)
 W1, W2 = "2024-03-04T10:00:00Z", "2024-03-05T09:30:00Z"

@@ -146,8 +146,8 @@ def test_render_for_a_reviewer_carries_their_packet(
 ) -> None:  # type: ignore[no-untyped-def]
     from datetime import date
 
-    from drafts.ooxml.stamp import read_footer, read_stamp
-    from reviewers import rounds
+    from drafts.ooxml.write.stamp import read_footer, read_stamp
+    from reviewers.rounds import lifecycle as rounds
 
     ws = example_ws
     ewg = [p.id for p in ws.people if "ewg" in p.groups][:2]

@@ -11,15 +11,15 @@ import openpyxl
 import pytest
 
 from drafts import blockstore
-from drafts.ooxml import annotate
-from drafts.ooxml.annotate_records import Comment, Delete, Insert, Replace, Reply, SilentEdit
-from drafts.ooxml.reader import read_annotations
-from drafts.word_out import render_revision
+from drafts.ooxml.read.reader import read_annotations
+from drafts.ooxml.simulate import annotate
+from drafts.ooxml.simulate.records import Comment, Delete, Insert, Replace, Reply, SilentEdit
+from drafts.word.revision import render_revision
 from drafts.workspace import Workspace
-from reviewers import rounds
-from reviewers.consolidate import consolidate
-from reviewers.intake import ingest
-from reviewers.remarks import load_all
+from reviewers.consolidate.build import consolidate
+from reviewers.intake.ingest import ingest
+from reviewers.intake.remarks import load_all
+from reviewers.rounds import lifecycle as rounds
 from tests.conftest import DRAFTER, soffice_or_skip
 
 WHEN = datetime(2024, 3, 15, 9, 30)
@@ -273,7 +273,7 @@ def test_libreoffice_accepts_every_change(example_ws, tmp_path) -> None:  # type
 @pytest.mark.slow
 @pytest.mark.libreoffice
 def test_every_placed_row_is_a_mark_that_survives_a_libreoffice_resave(returned, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from drafts.ooxml.tracked_records import mark_name
+    from drafts.ooxml.write.records import mark_name
 
     soffice = soffice_or_skip()
     ws, *_ = returned

@@ -9,18 +9,18 @@ from pathlib import Path
 import pytest
 
 from drafts import blockstore, chapters
-from drafts.errors import StageRefused
-from drafts.ooxml import annotate
-from drafts.ooxml.annotate_records import Insert, InsertParagraph, Move, Replace, SilentEdit
-from drafts.ooxml.reader import read_annotations
-from drafts.word_out import render_revision
+from drafts.core.errors import StageRefused
+from drafts.ooxml.read.reader import read_annotations
+from drafts.ooxml.simulate import annotate
+from drafts.ooxml.simulate.records import Insert, InsertParagraph, Move, Replace, SilentEdit
+from drafts.word.revision import render_revision
 from drafts.workspace import Workspace
-from reviewers import rounds
-from reviewers.consolidate import consolidate
-from reviewers.intake import ingest
-from reviewers.merge import overlap
-from reviewers.remarks import load_all
-from reviewers.silent_edits import edits
+from reviewers.consolidate.build import consolidate
+from reviewers.consolidate.merge import overlap
+from reviewers.intake.ingest import ingest
+from reviewers.intake.remarks import load_all
+from reviewers.intake.silent_edits import edits
+from reviewers.rounds import lifecycle as rounds
 from tests.conftest import DRAFTER
 
 WHEN = datetime(2024, 3, 15, 9, 30)

@@ -49,7 +49,7 @@ def test_flows_run_on_the_engine_and_stamp_their_run(engine: None, tmp_path: Pat
 
 
 def test_a_refusal_fails_the_flow_run_and_commits_nothing(engine: None, tmp_path: Path) -> None:
-    from drafts.errors import StageRefused
+    from drafts.core.errors import StageRefused
     from flows import chapters as chapter_flows
 
     root = tmp_path / "ws"

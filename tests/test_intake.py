@@ -11,14 +11,14 @@ from pathlib import Path
 
 import pytest
 
-from drafts.ooxml.reader import read_annotations
-from drafts.word_out import render_revision
+from drafts.ooxml.read.reader import read_annotations
+from drafts.word.revision import render_revision
 from drafts.workspace import Workspace
-from reviewers import rounds
-from reviewers.identify import Claim
-from reviewers.intake import ingest, sha256
+from reviewers.intake.identify import Claim
+from reviewers.intake.ingest import ingest, sha256
+from reviewers.intake.remarks import load_all
 from reviewers.models import Round
-from reviewers.remarks import load_all
+from reviewers.rounds import lifecycle as rounds
 from tests.conftest import DRAFTER, ROOT, soffice_or_skip
 
 EXPERT = "nkosana-dlamini"
@@ -300,7 +300,7 @@ def test_remarks_json_shape(in_review, tmp_path, cli) -> None:  # type: ignore[n
 
 def test_a_file_the_reader_chokes_on_is_kept_not_lost(in_review, tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     """An unforeseen failure while reading quarantines the file with the error, never crashes."""
-    import reviewers.intake as intake
+    import reviewers.intake.ingest as intake
 
     ws, rnd = in_review
     path, _ = packet_for(ws, rnd, 0, tmp_path / "odd.docx")

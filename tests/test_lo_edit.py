@@ -16,8 +16,8 @@ from conftest import soffice_or_skip
 from lo_helpers import lo_edit, lo_resave, uno_python_or_skip
 from render_helpers import CHAPTERS, render
 
-from drafts.ooxml import annotate as A
-from drafts.ooxml.reader import Annotations, read_annotations
+from drafts.ooxml.read.reader import Annotations, read_annotations
+from drafts.ooxml.simulate import annotate as A
 
 pytestmark = [pytest.mark.slow, pytest.mark.libreoffice]
 AUTHOR = "Chidi Eze"

@@ -16,10 +16,12 @@ import yaml
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult
 
-from drafts.errors import MailError, StageRefused
+from drafts.core.errors import MailError, StageRefused
 from drafts.workspace import Workspace
-from reviewers import records, rounds, sending
-from reviewers.packets import Renderer
+from reviewers.rounds import lifecycle as rounds
+from reviewers.rounds import records
+from reviewers.send import sending
+from reviewers.send.packets import Renderer
 from tests.conftest import DRAFTER
 
 DUE = date(2024, 3, 22)

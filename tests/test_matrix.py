@@ -11,7 +11,7 @@ from docx import Document
 from openpyxl import load_workbook
 from render_helpers import pdf_text, soffice_convert
 
-from reviewers.matrix import (
+from reviewers.consolidate.matrix import (
     CONFLICT_FILL,
     DISPOSITIONS,
     HEADER_ROW,
@@ -24,7 +24,7 @@ from reviewers.matrix import (
     write_docx,
     write_xlsx,
 )
-from reviewers.merge_models import Matrix, Row, Supporter
+from reviewers.consolidate.models import Matrix, Row, Supporter
 
 
 def _who(name: str, remark: str, org: str = "", country: str = "") -> Supporter:

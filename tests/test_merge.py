@@ -7,9 +7,9 @@ from hypothesis import strategies as st
 
 from drafts.blocks import Block, BlockMap
 from drafts.models import Person
-from reviewers.merge import merge
-from reviewers.rebase import rebase
-from reviewers.remarks import Remark
+from reviewers.consolidate.merge import merge
+from reviewers.consolidate.rebase import rebase
+from reviewers.intake.remarks import Remark
 
 TEXT = "Local governments should publish open data on public services every year."
 PEOPLE = {

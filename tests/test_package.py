@@ -10,8 +10,8 @@ import zlib
 import pytest
 from reader_helpers import CT, make_docx, p, r
 
-from drafts.errors import DocumentError, NotAWordDocument, UnsafeDocument
-from drafts.ooxml.package import open_package
+from drafts.core.errors import DocumentError, NotAWordDocument, UnsafeDocument
+from drafts.ooxml.read.package import open_package
 
 
 def _deflated_zeros(megabytes: int) -> bytes:

@@ -9,12 +9,15 @@ from pathlib import Path
 import docx
 import pytest
 
-from drafts import chapters, word_out
-from drafts.ooxml.reader import read_annotations
-from drafts.ooxml.stamp import read_footer, read_stamp
+from drafts import chapters
+from drafts.ooxml.read.reader import read_annotations
+from drafts.ooxml.write.stamp import read_footer, read_stamp
+from drafts.word import revision as word_out
 from drafts.workspace import Workspace
-from reviewers import records, rounds, sending
-from reviewers.packets import Renderer, build_packet, default_renderer, redline_file
+from reviewers.rounds import lifecycle as rounds
+from reviewers.rounds import records
+from reviewers.send import sending
+from reviewers.send.packets import Renderer, build_packet, default_renderer, redline_file
 from tests.conftest import DRAFTER
 
 DUE = date(2024, 3, 22)
@@ -92,7 +95,7 @@ def test_redline_only_for_reviewers_who_saw_an_older_revision(example_ws: Worksp
 
 
 @pytest.mark.skipif(
-    not hasattr(word_out, "redline_revisions"), reason="drafts.word_out has no redlines yet"
+    not hasattr(word_out, "redline_revisions"), reason="drafts.word.revision has no redlines yet"
 )
 def test_real_redline_carries_tracked_changes(example_ws: Workspace) -> None:
     a = example_ws.identity(DRAFTER)

@@ -1,4 +1,4 @@
-"""Page and line of each block as LibreOffice prints a packet (reviewers.pagelines)."""
+"""Page and line of each block as LibreOffice prints a packet (reviewers.consolidate.pagelines)."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from conftest import DRAFTER, soffice_or_skip
 
 from drafts import blockstore
 from drafts.blocks import Block
-from drafts.word_out import render_revision
+from drafts.word.revision import render_revision
 from drafts.workspace import Workspace
-from reviewers import rounds
-from reviewers.pagelines import page_lines, pdf_pages, printed_lines, to_pdf
+from reviewers.consolidate.pagelines import page_lines, pdf_pages, printed_lines, to_pdf
+from reviewers.rounds import lifecycle as rounds
 
 PAGE_1 = """\
      DRAFT — Smart cities — Chapter 03 — revision 2
@@ -54,7 +54,7 @@ def test_printed_lines_skip_header_and_footer_and_mark_footnotes() -> None:
 
 
 def test_blocks_are_found_across_labels_bullets_hyphens_and_ligatures() -> None:
-    from reviewers.pagelines import locate
+    from reviewers.consolidate.pagelines import locate
 
     blocks = [
         _block(1, "title", "Accessibility and inclusion"),

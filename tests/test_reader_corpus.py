@@ -18,7 +18,7 @@ import pytest
 from lxml import etree
 from reader_helpers import CORPUS
 
-from drafts.ooxml.reader import Annotations, read_annotations
+from drafts.ooxml.read.reader import Annotations, read_annotations
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 W15 = "{http://schemas.microsoft.com/office/word/2012/wordml}"

@@ -12,7 +12,7 @@ from __future__ import annotations
 import pytest
 from reader_helpers import CORPUS
 
-from drafts.ooxml.reader import read_annotations
+from drafts.ooxml.read.reader import read_annotations
 
 pytestmark = pytest.mark.skipif(not CORPUS.exists(), reason=f"shared corpus absent: {CORPUS}")
 

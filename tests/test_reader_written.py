@@ -11,7 +11,7 @@ import typer
 from reader_helpers import make_docx, p, r, rev
 from typer.testing import CliRunner
 
-from drafts.ooxml.reader import read_annotations
+from drafts.ooxml.read.reader import read_annotations
 from flows.cli.read import read
 
 D = 'w:author="Ann" w:date="2025-01-02T03:04:05Z"'

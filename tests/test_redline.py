@@ -15,14 +15,14 @@ from hypothesis import strategies as st
 from lo_helpers import uno_python_or_skip
 from render_helpers import BIB, stamp
 
-from drafts import word_out
 from drafts.blocks import build_block_map
-from drafts.errors import NotFound
-from drafts.ooxml.reader import read_annotations
-from drafts.pandoc import run_pandoc
-from drafts.redline import redline
-from drafts.render import render_chapter
-from drafts.word_diff import apply_edits, edits
+from drafts.core.errors import NotFound
+from drafts.markdown.pandoc import run_pandoc
+from drafts.ooxml.read.reader import read_annotations
+from drafts.word import revision as word_out
+from drafts.word.diff import apply_edits, edits
+from drafts.word.redline import redline
+from drafts.word.render import render_chapter
 
 WHEN = datetime(2024, 3, 4, 10, 0)
 OLD = """---

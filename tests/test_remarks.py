@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from drafts import blockstore
-from drafts.ooxml import annotate
-from drafts.ooxml.annotate_records import (
+from drafts.ooxml.simulate import annotate
+from drafts.ooxml.simulate.records import (
     Comment,
     Delete,
     Format,
@@ -20,12 +20,12 @@ from drafts.ooxml.annotate_records import (
     Reply,
     SilentEdit,
 )
-from drafts.word_out import render_revision
+from drafts.word.revision import render_revision
 from drafts.workspace import Workspace
-from reviewers import rounds
-from reviewers.intake import ingest
+from reviewers.intake.ingest import ingest
+from reviewers.intake.remarks import Remark, load_all
 from reviewers.models import Round
-from reviewers.remarks import Remark, load_all
+from reviewers.rounds import lifecycle as rounds
 from tests.conftest import DRAFTER
 
 WHEN = datetime(2024, 3, 15, 9, 30)

@@ -13,12 +13,12 @@ from hypothesis import strategies as st
 
 from drafts import blockstore, chapters
 from drafts.blocks import BlockMap
-from drafts.ooxml import annotate
-from drafts.ooxml.annotate_records import Delete, Insert, Replace, SilentEdit
-from drafts.ooxml.reader import Annotations, read_annotations
-from drafts.word_out import render_revision
+from drafts.ooxml.read.reader import Annotations, read_annotations
+from drafts.ooxml.simulate import annotate
+from drafts.ooxml.simulate.records import Delete, Insert, Replace, SilentEdit
+from drafts.word.revision import render_revision
 from drafts.workspace import Workspace
-from reviewers.extract import extract
+from reviewers.intake.extract import extract
 from tests.conftest import DRAFTER
 
 WHEN = datetime(2024, 3, 15, 9, 30)

@@ -10,12 +10,12 @@ import pytest
 from render_helpers import BIB, CHAPTERS, needs_soffice, pdf_text, render, soffice_convert, stamp
 
 from drafts.blocks import build_block_map
-from drafts.errors import RenderError, TemplateError
-from drafts.ooxml.anchors import read_anchors
-from drafts.ooxml.docx_write import DocxParts, edit_docx
+from drafts.core.errors import RenderError, TemplateError
 from drafts.ooxml.namespaces import w
-from drafts.ooxml.stamp import read_footer, read_stamp
-from drafts.render import render_chapter
+from drafts.ooxml.write.anchors import read_anchors
+from drafts.ooxml.write.parts import DocxParts, edit_docx
+from drafts.ooxml.write.stamp import read_footer, read_stamp
+from drafts.word.render import render_chapter
 
 SAMPLE = """---
 id: "07"
@@ -129,7 +129,7 @@ def test_block_map_of_other_markdown_is_refused(tmp_path: Path) -> None:
 def test_template_without_a_style_is_refused(tmp_path: Path) -> None:
     block_map = build_block_map("07", 1, SAMPLE, None, bibliography=BIB)
     template = tmp_path / "plain.docx"
-    from drafts.pandoc import run_pandoc
+    from drafts.markdown.pandoc import run_pandoc
 
     template.write_bytes(run_pandoc(["--print-default-data-file", "reference.docx"], b""))
     with pytest.raises(TemplateError, match=r"plain\.docx lacks the style 'Numbered Paragraph'"):

@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 from render_helpers import BIB, CHAPTERS, soffice_convert, stamp
 
-from drafts import word_out
 from drafts.blocks import BlockMap, build_block_map
-from drafts.ooxml.anchors import read_anchors
-from drafts.ooxml.docx_write import DocxParts
-from drafts.ooxml.stamp import CUSTOM_PART, read_footer, read_stamp, restamp
-from drafts.render import Stamp, render_chapter
+from drafts.ooxml.write.anchors import read_anchors
+from drafts.ooxml.write.parts import DocxParts
+from drafts.ooxml.write.stamp import CUSTOM_PART, read_footer, read_stamp, restamp
+from drafts.word import revision as word_out
+from drafts.word.render import Stamp, render_chapter
 from drafts.workspace import Workspace
-from reviewers import records
+from reviewers.rounds import records
 from tests.conftest import DRAFTER, soffice_or_skip
 
 #: the parts a stamp writes (besides the custom properties)
@@ -122,7 +122,7 @@ def test_libreoffice_resave_of_a_restamped_file_keeps_the_stamp(
 
 @pytest.fixture
 def renders(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Count pandoc renders made through ``drafts.word_out`` (chapter ids, in order)."""
+    """Count pandoc renders made through ``drafts.word.revision`` (chapter ids, in order)."""
     calls: list[str] = []
     real = word_out.render_chapter
 

@@ -8,11 +8,12 @@ from datetime import date
 import pytest
 
 from drafts import chapters
-from drafts.errors import NotFound, StageRefused
+from drafts.core.errors import NotFound, StageRefused
 from drafts.models import Stage
 from drafts.workspace import Workspace
-from reviewers import records, rounds, tracking
 from reviewers.models import PACKET_ALPHABET, PACKET_ID, ItemState, is_packet_id
+from reviewers.rounds import lifecycle as rounds
+from reviewers.rounds import records, tracking
 from tests.conftest import DRAFTER
 
 DUE = date(2024, 3, 22)

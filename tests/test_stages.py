@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from drafts import chapters, stages
-from drafts.errors import StageRefused
+from drafts.core.errors import StageRefused
 from drafts.models import ChapterState, Stage
 from drafts.workspace import Workspace
 from tests.conftest import DRAFTER

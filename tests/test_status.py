@@ -6,10 +6,10 @@ import json
 from datetime import date
 from pathlib import Path
 
-from drafts.word_out import render_revision
+from drafts.word.revision import render_revision
 from drafts.workspace import Workspace
-from reviewers import rounds
-from reviewers.intake import ingest
+from reviewers.intake.ingest import ingest
+from reviewers.rounds import lifecycle as rounds
 from reviewers.status import build_status
 from tests.conftest import DRAFTER
 

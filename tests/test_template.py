@@ -13,11 +13,11 @@ import pytest
 from lxml import etree
 
 import templates
-from drafts.errors import TemplateError
-from drafts.ooxml.docx_write import DocxParts, edit_docx
+from drafts.core.errors import TemplateError
 from drafts.ooxml.namespaces import w
-from drafts.ooxml.numbering import style_names
-from drafts.ooxml.template import REQUIRED_STYLES, check_template
+from drafts.ooxml.write.numbering import style_names
+from drafts.ooxml.write.parts import DocxParts, edit_docx
+from drafts.ooxml.write.template import REQUIRED_STYLES, check_template
 
 REFERENCE = templates.path("reference.docx")
 

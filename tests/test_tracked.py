@@ -8,10 +8,10 @@ from pathlib import Path
 import pytest
 from render_helpers import render
 
-from drafts.ooxml.docx_write import DocxParts
 from drafts.ooxml.namespaces import w
-from drafts.ooxml.reader import read_annotations
-from drafts.ooxml.tracked import (
+from drafts.ooxml.read.reader import read_annotations
+from drafts.ooxml.write.parts import DocxParts
+from drafts.ooxml.write.tracked import (
     ParagraphDelete,
     ParagraphInsert,
     TrackedChange,

@@ -10,11 +10,11 @@ from conftest import DRAFTER, soffice_or_skip
 from lo_helpers import lo_edit, uno_python_or_skip
 
 from drafts import blockstore
-from drafts.errors import DocumentError, StageRefused
-from drafts.ooxml.annotate import Replace, SilentEdit, apply
-from drafts.ooxml.tracked import ParagraphDelete, ParagraphInsert, apply_tracked
-from drafts.word_import import import_docx, record_import
-from drafts.word_out import render_revision
+from drafts.core.errors import DocumentError, StageRefused
+from drafts.ooxml.simulate.annotate import Replace, SilentEdit, apply
+from drafts.ooxml.write.tracked import ParagraphDelete, ParagraphInsert, apply_tracked
+from drafts.word.importer import import_docx, record_import
+from drafts.word.revision import render_revision
 
 WHEN = datetime(2024, 3, 4, 10, 0)
 
@@ -117,7 +117,7 @@ def test_a_file_of_another_chapter_is_refused(example_ws, tmp_path: Path) -> Non
 
 
 def test_a_file_with_no_recognisable_chapter_is_refused(example_ws, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    from drafts.ooxml.docx_write import edit_docx
+    from drafts.ooxml.write.parts import edit_docx
 
     docx = _render(example_ws, tmp_path, "01")
     stripped = tmp_path / "nostamp.docx"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from drafts import chapters
-from drafts.errors import ConfigError, DirtyWorkspace, IdentityError, NotAWorkspace, NotFound
+from drafts.core.errors import ConfigError, DirtyWorkspace, IdentityError, NotAWorkspace, NotFound
 from drafts.workspace import Workspace
 from tests.conftest import DRAFTER
 

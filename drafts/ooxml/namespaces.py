@@ -7,6 +7,11 @@ of penholder knows one vocabulary.
 
 from __future__ import annotations
 
+from typing import Any, TypeAlias
+
+Element: TypeAlias = Any
+"""An lxml element. lxml ships no precise stubs, so the OOXML layer names this one alias."""
+
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
@@ -47,11 +52,14 @@ REL_CUSTOM_PROPS = (
 
 
 def w(tag: str) -> str:
-    """Return the Clark name ``{W}tag`` of a WordprocessingML element or attribute."""
+    """Return the Clark name ``{W}tag`` of a WordprocessingML element or attribute.
+
+    The one qualified-name helper of the OOXML layer: every module builds ``w:`` names with it.
+    """
     return f"{{{W}}}{tag}"
 
 
-# Added for the package reader (drafts/ooxml/package.py).
+# Added for the package reader (drafts/ooxml/read/package.py).
 M = "http://schemas.openxmlformats.org/officeDocument/2006/math"
 A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 WP = "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing"

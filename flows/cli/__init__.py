@@ -34,7 +34,7 @@ app.command("consolidate")(returns.consolidate)
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the exit code (the console script calls ``sys.exit`` on it)."""
-    from drafts.errors import PenholderError
+    from drafts.core.errors import PenholderError
 
     try:
         result = app(args=argv, prog_name="penholder", standalone_mode=False)

@@ -109,7 +109,7 @@ def stage(
     who: AsOpt = None,
 ) -> None:
     """Move a chapter to another stage, where no other command does; refusals say why."""
-    from drafts.errors import StageRefused
+    from drafts.core.errors import StageRefused
     from drafts.models import Stage
 
     if to not in Stage._value2member_map_:

@@ -21,8 +21,8 @@ def read(
     ] = False,
 ) -> None:
     """Read the comments and tracked changes of a .docx (no workspace needed)."""
-    from drafts.errors import PenholderError
-    from drafts.ooxml.reader import read_annotations
+    from drafts.core.errors import PenholderError
+    from drafts.ooxml.read.reader import read_annotations
 
     try:
         annotations = read_annotations(file)

@@ -63,12 +63,12 @@ def remarks(
     as_json: JsonOpt = False,
 ) -> None:
     """Every remark read from returns on a chapter: comments, tracked changes, silent edits."""
-    from reviewers.remarks import load_all, remark_dicts
+    from reviewers.intake.remarks import load_all, remark_dicts
 
     ws = open_workspace(workspace)
     ws.require_chapter(chapter)
     if round_id:
-        from reviewers.records import load_round
+        from reviewers.rounds.records import load_round
 
         load_round(ws, round_id)  # an unknown round is an error, not an empty list
     rows = remark_dicts(load_all(ws, chapter, round_id))

@@ -82,7 +82,7 @@ def open_(
 @app.command("status")
 def status(round_id: RoundArg, workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
     """Per reviewer and chapter: sent, returned, late, missing or excused."""
-    from reviewers.tracking import round_status
+    from reviewers.rounds.tracking import round_status
 
     st = round_status(open_workspace(workspace), round_id)
     if as_json:

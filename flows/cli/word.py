@@ -22,7 +22,7 @@ def render(
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Render a chapter revision to .docx through pandoc and the reference template."""
-    from drafts.word_out import render_revision
+    from drafts.word.revision import render_revision
 
     ws = open_workspace(workspace)
     person = ws.person(reviewer) if reviewer else None
@@ -35,8 +35,8 @@ def render(
 
 def _packet(ws, round_id: str, chapter: str, reviewer: str, rev: int | None) -> tuple[str, int]:  # type: ignore[no-untyped-def]
     """Return the packet id and base revision recorded for ``reviewer`` in the round."""
-    from drafts.errors import NotFound
-    from reviewers.records import load_round
+    from drafts.core.errors import NotFound
+    from reviewers.rounds.records import load_round
 
     rnd = load_round(ws, round_id)
     for item in rnd.items:
@@ -61,7 +61,7 @@ def redline(
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Write the changes between two revisions as Word tracked changes (read-only)."""
-    from drafts.word_out import redline_revisions
+    from drafts.word.revision import redline_revisions
 
     ws = open_workspace(workspace)
     author = ws.guideline.organisation or "pen-holder"

@@ -1,0 +1,53 @@
+"""Writing files so that a reader never sees half of one, and taking bytes where a path is wanted.
+
+``atomic_output(out)`` yields a temporary path in ``out``'s folder; when the block ends without an
+exception the file replaces ``out`` in one rename, otherwise it is removed and ``out`` is left as
+it was. ``as_path(source, folder)`` yields a path for ``source``: the path itself, or a temporary
+file holding the bytes, removed afterwards.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from drafts.core.errors import PenholderError
+
+
+@contextmanager
+def atomic_output(out: Path) -> Iterator[Path]:
+    """Yield a temporary path beside ``out``; on success it becomes ``out`` in one rename."""
+    out = Path(out)
+    if out.is_dir():
+        raise PenholderError(
+            f"{out} is a folder; name the file to write, e.g. {out / 'chapter.docx'}"
+        )
+    out.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(suffix=out.suffix, dir=out.parent, prefix=".penholder-")
+    os.close(fd)
+    tmp = Path(name)
+    try:
+        yield tmp
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; outputs are documents to share
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+@contextmanager
+def as_path(source: Path | bytes, folder: Path, suffix: str = ".docx") -> Iterator[Path]:
+    """Yield ``source`` as a path: itself, or a temporary file in ``folder`` with its bytes."""
+    if not isinstance(source, bytes):
+        yield Path(source)
+        return
+    folder.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(suffix=suffix, dir=folder, prefix=".penholder-")
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(source)
+    try:
+        yield Path(name)
+    finally:
+        Path(name).unlink(missing_ok=True)

@@ -1,0 +1,71 @@
+"""Comments: the ``w:comment`` elements, their replies and resolved state.
+
+A comment's identity for threading is the ``w14:paraId`` of its last paragraph (MS-DOCX
+2.5.3.1); ``commentsExtended.xml`` maps that paraId to ``w15:paraIdParent`` (the comment it
+replies to) and ``w15:done`` (resolved). Older files without ``commentsExtended`` have no
+threads and nothing resolved.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from drafts.ooxml.namespaces import W14, W15, Element, W
+
+COMMENT = f"{{{W}}}comment"
+P = f"{{{W}}}p"
+PARA_ID = f"{{{W14}}}paraId"
+COMMENT_EX = f"{{{W15}}}commentEx"
+
+
+@dataclass
+class RawComment:
+    id: str
+    author: str | None
+    initials: str | None
+    date: str | None
+    element: Element
+    para_ids: list[str] = field(default_factory=list)
+
+
+def comment_elements(root: Element | None) -> list[RawComment]:
+    """Return the comments of a comments part in file order."""
+    if root is None:
+        return []
+    out = []
+    for el in root.iter(COMMENT):
+        para_ids = [p.get(PARA_ID) for p in el.iter(P) if p.get(PARA_ID)]
+        out.append(
+            RawComment(
+                id=el.get(f"{{{W}}}id", ""),
+                author=el.get(f"{{{W}}}author"),
+                initials=el.get(f"{{{W}}}initials"),
+                date=el.get(f"{{{W}}}date"),
+                element=el,
+                para_ids=para_ids,
+            )
+        )
+    return out
+
+
+def threads(
+    comments: list[RawComment], extended: Element | None
+) -> dict[str, tuple[str | None, bool]]:
+    """Return comment id -> (id of the comment it replies to, resolved)."""
+    by_para: dict[str, str] = {}
+    for c in comments:
+        for pid in c.para_ids:
+            by_para[pid.upper()] = c.id
+    info: dict[str, tuple[str | None, bool]] = {}
+    if extended is None:
+        return info
+    for ex in extended.iter(COMMENT_EX):
+        pid = (ex.get(f"{{{W15}}}paraId") or "").upper()
+        cid = by_para.get(pid)
+        if cid is None:
+            continue
+        parent_pid = ex.get(f"{{{W15}}}paraIdParent")
+        parent = by_para.get(parent_pid.upper()) if parent_pid else None
+        done = (ex.get(f"{{{W15}}}done") or "0").lower() in ("1", "true", "on")
+        info[cid] = (parent if parent != cid else None, done)
+    return info

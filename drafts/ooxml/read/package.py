@@ -1,0 +1,362 @@
+"""Safe opening of a .docx package: the only door through which untrusted Word files come in.
+
+``open_package(source)`` checks, before anything is decompressed, that the bytes are a zip (and
+not a .doc, .odt, .pdf or .rtf under a .docx name), that the central directory promises no more
+than ``MAX_PARTS`` parts, ``MAX_TOTAL_BYTES`` in all, ``MAX_PART_BYTES`` per part and a
+compression ratio of at most ``MAX_RATIO`` for any part larger than ``RATIO_FLOOR``; reads are
+guarded again while decompressing (a central directory can lie). The main part is found through
+``_rels/.rels`` and must have a WordprocessingML content type; macro-enabled packages are refused.
+
+XML is parsed without DTDs, entities or network (``_parser``), and any DOCTYPE is refused. Strict
+Open XML namespaces are rewritten to Transitional on load, so readers see one vocabulary.
+"""
+
+from __future__ import annotations
+
+import io
+import posixpath
+import zipfile
+from pathlib import Path
+from urllib.parse import unquote
+
+from lxml import etree
+
+from drafts.core.errors import NotAWordDocument, UnsafeDocument
+from drafts.ooxml import namespaces as ns
+from drafts.ooxml.namespaces import Element
+
+MAX_PARTS = 3000
+MAX_TOTAL_BYTES = 400 * 1024 * 1024
+MAX_PART_BYTES = 200 * 1024 * 1024
+MAX_RATIO = 200
+RATIO_FLOOR = 1024 * 1024
+MAX_FILE_BYTES = 200 * 1024 * 1024
+
+_OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+_STRICT_MARK = b"purl.oclc.org/ooxml"
+_MAIN_TYPES = {ns.CT_DOCUMENT_MAIN, ns.CT_TEMPLATE_MAIN}
+_MACRO_TYPES = {ns.CT_DOCM_MAIN, ns.CT_DOTM_MAIN}
+
+
+def _parser() -> etree.XMLParser:
+    return etree.XMLParser(
+        resolve_entities=False,
+        no_network=True,
+        dtd_validation=False,
+        load_dtd=False,
+        huge_tree=False,
+    )
+
+
+def _sniff(head: bytes, label: str) -> None:
+    """Refuse the well-known impostors by their first bytes, naming what the file really is."""
+    if head.startswith(_OLE2_MAGIC):
+        raise NotAWordDocument(
+            f"{label} is an OLE2 compound file (a Word 97-2003 .doc or a password-protected "
+            "document), not a .docx; save it as Word Document (.docx) without a password"
+        )
+    if head.lstrip().startswith(b"%PDF"):
+        raise NotAWordDocument(f"{label} is a PDF, not a .docx; ask for the Word file")
+    if head.lstrip().startswith(b"{\\rtf"):
+        raise NotAWordDocument(
+            f"{label} is an RTF file, not a .docx; save it as Word Document (.docx)"
+        )
+    if not head.startswith(b"PK"):
+        raise NotAWordDocument(f"{label} is not a Word document (not a zip package)")
+
+
+def _check_directory(zf: zipfile.ZipFile, label: str) -> dict[str, zipfile.ZipInfo]:
+    """Check the central directory's promises before a single byte is decompressed."""
+    infos = zf.infolist()
+    if len(infos) > MAX_PARTS:
+        raise UnsafeDocument(f"{label} has {len(infos)} parts (more than {MAX_PARTS}); refused")
+    total = 0
+    for info in infos:
+        total += info.file_size
+        if info.file_size > MAX_PART_BYTES:
+            raise UnsafeDocument(
+                f"{label}: part {info.filename} would unpack to {info.file_size} bytes "
+                f"(more than {MAX_PART_BYTES}); refused as a possible zip bomb"
+            )
+        if info.file_size > RATIO_FLOOR and info.file_size > MAX_RATIO * max(info.compress_size, 1):
+            raise UnsafeDocument(
+                f"{label}: part {info.filename} is compressed {info.file_size // max(info.compress_size, 1)}"
+                f":1 (more than {MAX_RATIO}:1); refused as a possible zip bomb"
+            )
+    if total > MAX_TOTAL_BYTES:
+        raise UnsafeDocument(
+            f"{label} would unpack to {total} bytes (more than {MAX_TOTAL_BYTES}); refused "
+            "as a possible zip bomb"
+        )
+    return {info.filename: info for info in infos}
+
+
+def parse_xml(data: bytes, label: str) -> Element:
+    """Parse one XML part safely; refuse DTDs and entities; normalise Strict namespaces."""
+    head = data[:4096]
+    if b"<!DOCTYPE" in head or b"<!ENTITY" in data or b"<\x00!\x00D\x00O\x00C" in head:
+        raise UnsafeDocument(f"{label} contains a DOCTYPE or entity declaration; refused")
+    try:
+        root = etree.fromstring(data, _parser())
+    except etree.XMLSyntaxError as exc:
+        raise NotAWordDocument(
+            f"{label} is not well-formed XML ({exc}); the file is damaged"
+        ) from exc
+    if root.getroottree().docinfo.doctype:
+        raise UnsafeDocument(f"{label} contains a DOCTYPE declaration; refused")
+    if _STRICT_MARK in data:
+        _normalise_strict(root)
+    return root
+
+
+def _normalise_strict(root: Element) -> None:
+    """Rewrite Strict namespace URIs of every tag and attribute to their Transitional twins."""
+    table = ns.STRICT_TO_TRANSITIONAL
+
+    def convert(name: str) -> str:
+        if name[:1] == "{":
+            uri, _, local = name[1:].partition("}")
+            new = table.get(uri)
+            if new is not None:
+                return f"{{{new}}}{local}"
+        return name
+
+    for el in root.iter():
+        if not isinstance(el.tag, str):
+            continue
+        el.tag = convert(el.tag)
+        if any(k[:1] == "{" and k[1:].partition("}")[0] in table for k in el.attrib):
+            items = [(convert(k), v) for k, v in el.attrib.items()]
+            el.attrib.clear()
+            for k, v in items:
+                el.set(k, v)
+
+
+def _rel_type_matches(reltype: str, suffix: str) -> bool:
+    return reltype == suffix or reltype.endswith("/" + suffix)
+
+
+class Package:
+    """An opened, checked .docx: parts by name, their XML, and relationships between them."""
+
+    def __init__(self, zf: zipfile.ZipFile, infos: dict[str, zipfile.ZipInfo], label: str):
+        self.label = label
+        self._zf = zf
+        self._infos = infos
+        self._lower = {n.lower(): n for n in infos}
+        self._xml: dict[str, Element | None] = {}
+        self._rels: dict[str, list[tuple[str, str]]] = {}
+        self.names: list[str] = list(infos)
+        self.content_types = self._content_types()
+        self.main_part: str = self._find_main_part()
+        self._check_main_type()
+
+    # -- raw access -------------------------------------------------------------------------
+    def _resolve(self, name: str) -> str | None:
+        name = name.lstrip("/")
+        if name in self._infos:
+            return name
+        return self._lower.get(name.lower())
+
+    def read(self, name: str) -> bytes:
+        """Return the bytes of part ``name``; KeyError if absent. Reads stop at the promised size."""
+        real = self._resolve(name)
+        if real is None:
+            raise KeyError(name)
+        info = self._infos[real]
+        out = io.BytesIO()
+        try:
+            with self._zf.open(info) as fh:
+                while True:
+                    chunk = fh.read(1 << 20)
+                    if not chunk:
+                        break
+                    out.write(chunk)
+                    if out.tell() > info.file_size:
+                        raise UnsafeDocument(
+                            f"{self.label}: part {real} unpacks to more than it declares; refused"
+                        )
+        except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+            raise NotAWordDocument(
+                f"{self.label} is damaged: part {real} cannot be read ({exc})"
+            ) from exc
+        except RuntimeError as exc:  # encrypted member
+            raise NotAWordDocument(f"{self.label}: part {real} is encrypted ({exc})") from exc
+        return out.getvalue()
+
+    def xml(self, name: str) -> Element | None:
+        """Return the parsed root of part ``name`` (cached), or None if there is no such part."""
+        real = self._resolve(name)
+        if real is None:
+            return None
+        if real not in self._xml:
+            self._xml[real] = parse_xml(self.read(real), f"{self.label}: part {real}")
+        return self._xml[real]
+
+    # -- relationships ----------------------------------------------------------------------
+    def _relationships(self, part: str) -> list[tuple[str, str]]:
+        """Return (type, target part name) of the internal relationships of ``part``."""
+        if part in self._rels:
+            return self._rels[part]
+        folder, base = posixpath.split(part.lstrip("/"))
+        rels_name = posixpath.join(folder, "_rels", base + ".rels")
+        root = self.xml(rels_name)
+        found: list[tuple[str, str]] = []
+        if root is not None:
+            for rel in root.iter(f"{{{ns.PKG_REL}}}Relationship"):
+                if rel.get("TargetMode") == "External":
+                    continue
+                target = unquote(rel.get("Target", ""))
+                if not target:
+                    continue
+                if target.startswith("/"):
+                    name = target.lstrip("/")
+                else:
+                    name = posixpath.normpath(posixpath.join(folder, target))
+                real = self._resolve(name)
+                if real is not None:
+                    found.append((rel.get("Type", ""), real))
+        self._rels[part] = found
+        return found
+
+    def related(self, part: str, reltype_suffix: str) -> list[str]:
+        """Return the parts ``part`` points to with a relationship type ending in the suffix.
+
+        ``reltype_suffix`` is the last segment ("comments", "header", "commentsExtended") or a
+        full type URI; Transitional and Strict types both match.
+        """
+        return [t for rt, t in self._relationships(part) if _rel_type_matches(rt, reltype_suffix)]
+
+    # -- checks -----------------------------------------------------------------------------
+    def _content_types(self) -> dict[str, str]:
+        root = self.xml("[Content_Types].xml")
+        if root is None:
+            raise NotAWordDocument(
+                f"{self.label} is a zip but not an Office document (no [Content_Types].xml)"
+            )
+        defaults: dict[str, str] = {}
+        overrides: dict[str, str] = {}
+        for el in root:
+            if not isinstance(el.tag, str):
+                continue
+            if el.tag.endswith("}Default"):
+                defaults[el.get("Extension", "").lower()] = el.get("ContentType", "")
+            elif el.tag.endswith("}Override"):
+                overrides[el.get("PartName", "").lstrip("/").lower()] = el.get("ContentType", "")
+        types: dict[str, str] = {}
+        for name in self.names:
+            ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
+            ct = overrides.get(name.lower(), defaults.get(ext))
+            if ct:
+                types[name] = ct
+        return types
+
+    def _find_main_part(self) -> str:
+        for rt, target in self._relationships(""):
+            if rt in (ns.REL_OFFICE_DOCUMENT, ns.REL_OFFICE_DOCUMENT_STRICT):
+                return target
+        if "mimetype" in self._infos:
+            raise NotAWordDocument(
+                f"{self.label} is an OpenDocument file (.odt), not a .docx; save it as "
+                "Word Document (.docx)"
+            )
+        raise NotAWordDocument(
+            f"{self.label} is a zip but not a Word document (no officeDocument relationship)"
+        )
+
+    def _check_main_type(self) -> None:
+        ct = self.content_types.get(self.main_part, "")
+        macros = any(t == ns.CT_VBA_PROJECT for t in self.content_types.values()) or any(
+            n.lower().endswith("vbaproject.bin") for n in self.names
+        )
+        if ct in _MACRO_TYPES or macros:
+            raise NotAWordDocument(
+                f"{self.label} is a macro-enabled document (.docm); macros are refused: save it "
+                "as Word Document (.docx)"
+            )
+        if ct not in _MAIN_TYPES:
+            raise NotAWordDocument(
+                f"{self.label} is not a Word document: its main part {self.main_part} has "
+                f"content type {ct or '(none)'}"
+            )
+
+    # -- properties ---------------------------------------------------------------------------
+    def custom_properties(self) -> dict[str, str]:
+        """Return docProps/custom.xml as name -> text value (all value types as text)."""
+        names = self.related("", "custom-properties") or ["docProps/custom.xml"]
+        root = self.xml(names[0])
+        out: dict[str, str] = {}
+        if root is None:
+            return out
+        for prop in root:
+            if not isinstance(prop.tag, str) or not prop.tag.endswith("}property"):
+                continue
+            name = prop.get("name")
+            if name is None:
+                continue
+            value = next((c for c in prop if isinstance(c.tag, str)), None)
+            out[name] = "" if value is None else "".join(value.itertext())
+        return out
+
+    def core_properties(self) -> dict[str, str]:
+        """Return docProps/core.xml as local element name -> text (title, creator, ...)."""
+        names = self.related("", "metadata/core-properties") or ["docProps/core.xml"]
+        root = self.xml(names[0])
+        if root is None:
+            return {}
+        return {
+            etree.QName(el).localname: (el.text or "").strip()
+            for el in root
+            if isinstance(el.tag, str)
+        }
+
+    @property
+    def application(self) -> str | None:
+        """The ``Application`` of docProps/app.xml, or None if absent or empty."""
+        names = self.related("", "extended-properties") or ["docProps/app.xml"]
+        root = self.xml(names[0])
+        if root is None:
+            return None
+        for el in root:
+            if isinstance(el.tag, str) and el.tag.endswith("}Application"):
+                return (el.text or "").strip() or None
+        return None
+
+
+def open_package(source: str | Path | bytes, name: str | None = None) -> Package:
+    """Open and check a .docx from a path or from its bytes.
+
+    ``name`` labels the file in error messages (default: the path, or "the document").
+    Raises NotAWordDocument for anything that is not a Word document and UnsafeDocument for zip
+    bombs, oversized packages and DTDs.
+    """
+    if isinstance(source, bytes):
+        label = name or "the document"
+        data = source
+    else:
+        path = Path(source)
+        label = name or str(path)
+        if path.is_dir():
+            raise NotAWordDocument(f"{label} is a folder, not a .docx file")
+        try:
+            size = path.stat().st_size
+            if size > MAX_FILE_BYTES:
+                raise UnsafeDocument(
+                    f"{label} is {size} bytes (more than {MAX_FILE_BYTES}); refused"
+                )
+            data = path.read_bytes()
+        except OSError as exc:
+            raise NotAWordDocument(f"{label} cannot be read ({exc.strerror})") from exc
+    if len(data) > MAX_FILE_BYTES:
+        raise UnsafeDocument(f"{label} is {len(data)} bytes (more than {MAX_FILE_BYTES}); refused")
+    _sniff(data[:16], label)
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, EOFError, ValueError, OSError) as exc:
+        raise NotAWordDocument(f"{label} is damaged: not a readable zip ({exc})") from exc
+    infos = _check_directory(zf, label)
+    if "mimetype" in infos and "[Content_Types].xml" not in infos:
+        raise NotAWordDocument(
+            f"{label} is an OpenDocument file (.odt), not a .docx; save it as Word Document (.docx)"
+        )
+    return Package(zf, infos, label)

@@ -1,0 +1,470 @@
+"""The review-annotation reader: every comment and tracked change of any .docx, as typed records.
+
+``read_annotations(source)`` needs nothing but the file. It reads every story part (body,
+footnotes, endnotes, headers, footers, comments) and the styles and numbering parts, each
+annotation once (``mc:Fallback`` copies are never read), Strict files like Transitional ones.
+See docs/reader.md for the text rules and the offsets.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+from pydantic import BaseModel, ConfigDict
+
+from drafts.ooxml.namespaces import Element, w
+from drafts.ooxml.read.comments import comment_elements, threads
+from drafts.ooxml.read.package import Package, open_package
+from drafts.ooxml.read.revisions import (
+    KIND_TAGS,
+    PROPERTY_KINDS,
+    RawRevision,
+    describe_property_change,
+    group_changes,
+)
+from drafts.ooxml.read.text import FALLBACK, Anchor, Para, StoryWalker
+
+RevisionKind = Literal[
+    "ins",
+    "del",
+    "moveFrom",
+    "moveTo",
+    "rPrChange",
+    "pPrChange",
+    "sectPrChange",
+    "tblPrChange",
+    "trPrChange",
+    "tcPrChange",
+    "tblGridChange",
+    "numberingChange",
+    "tblPrExChange",
+    "cellIns",
+    "cellDel",
+    "cellMerge",
+]
+_NOTE_SPECIAL = {"separator", "continuationSeparator", "continuationNotice"}
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+_M = TypeVar("_M", bound=_Model)
+_new = object.__new__
+_set = object.__setattr__
+
+
+def _record(cls: type[_M], values: dict[str, Any]) -> _M:
+    """Build a record from values that are valid by construction, without validating them.
+
+    This is what ``cls.model_construct(**values)`` does, less its per-field loop (which, in
+    pydantic 2, costs twice a validation). ``values`` must give every field, in field order, a
+    value of the declared type: the callers below take them from the walker's records, whose
+    types are fixed where they are made. The golden and corpus tests compare the output.
+    """
+    record = _new(cls)
+    _set(record, "__dict__", values)
+    _set(record, "__pydantic_fields_set__", set(values))
+    _set(record, "__pydantic_extra__", None)
+    _set(record, "__pydantic_private__", None)
+    return record
+
+
+class ParagraphView(_Model):
+    """One paragraph of one story part, in reading order.
+
+    ``text_before``/``text_after``: the paragraph's own text with every tracked change rejected /
+    accepted (the paragraph mark itself is not included; merging of paragraphs whose mark is
+    removed happens only in the document-level texts). ``mark``: "ins" or "del" when the
+    paragraph mark is tracked (moveTo counts as "ins", moveFrom as "del"), "ins-del" when it was
+    inserted and then deleted. ``in_before``/``in_after``: False when the whole paragraph does not
+    exist in that view (inside an inserted or deleted table row or cell).
+    """
+
+    part: str
+    index: int
+    text_before: str
+    text_after: str
+    bookmarks: list[str]
+    style: str | None
+    in_table: bool
+    in_text_box: bool
+    footnote_id: str | None
+    comment_id: str | None
+    mark: Literal["ins", "del", "ins-del"] | None
+    in_before: bool
+    in_after: bool
+
+
+class Revision(_Model):
+    """One revision element of the file; ``kind`` is the element's own name.
+
+    ``paragraph`` is the index (within ``part``) of the paragraph holding it, or of the first
+    paragraph of a tracked row or cell; None for revisions outside paragraphs (sections, table
+    properties before any paragraph, styles, numbering). Offsets are code points into that
+    paragraph's ``text_before`` and ``text_after``: for deleted content the span is empty in
+    ``text_after`` (the point where it was), for inserted content it is empty in
+    ``text_before``; a paragraph-mark revision sits at the end of the paragraph; None for row,
+    cell and non-paragraph revisions. ``parent`` is the index in ``revisions`` of the revision
+    that encloses this one (a deletion inside a move or an insertion).
+    """
+
+    kind: RevisionKind
+    id: str | None
+    author: str | None
+    date: str | None
+    text: str
+    part: str
+    paragraph: int | None
+    start_before: int | None
+    end_before: int | None
+    start_after: int | None
+    end_after: int | None
+    on_paragraph_mark: bool
+    on_table_row: bool
+    on_table_cell: bool
+    on_numbering: bool
+    in_table: bool
+    in_field: bool
+    in_content_control: bool
+    in_text_box: bool
+    definition: str | None
+    move: str | None
+    parent: int | None
+
+
+class Comment(_Model):
+    """One ``w:comment``, where its range sits, its thread and resolved state.
+
+    ``anchor_text``: all text between the range start and end as Word shows it with markup
+    (inserted and deleted text both), paragraphs separated by "\\n"; None when the comment marks
+    no text. ``anchor_text_before``/``anchor_text_after``: the same range with changes rejected /
+    accepted. Positions: paragraph indices within ``part`` and offsets into those paragraphs'
+    ``text_before``/``text_after``.
+    """
+
+    id: str
+    author: str | None
+    initials: str | None
+    date: str | None
+    text: str
+    anchor_text: str | None
+    anchor_text_before: str | None
+    anchor_text_after: str | None
+    parent: str | None
+    resolved: bool
+    part: str | None
+    start_paragraph: int | None
+    end_paragraph: int | None
+    start_before: int | None
+    end_before: int | None
+    start_after: int | None
+    end_after: int | None
+
+
+class Change(_Model):
+    """Revisions grouped as a reader thinks of them (see ``drafts.ooxml.read.revisions``)."""
+
+    kind: Literal["insert", "delete", "replace", "move", "format", "table"]
+    author: str | None
+    date: str | None
+    part: str
+    paragraph: int | None
+    text_before: str
+    text_after: str
+    revisions: list[int]
+
+
+class Annotations(_Model):
+    """Everything a reviewer left in one .docx, and the two texts of the document."""
+
+    comments: list[Comment]
+    revisions: list[Revision]
+    changes: list[Change]
+    text_before: str
+    text_after: str
+    paragraphs: list[ParagraphView]
+    custom_properties: dict[str, str]
+    core_properties: dict[str, str]
+    application: str | None
+    header_text: str
+    footer_text: str
+
+
+def read_annotations(source: str | Path | bytes, name: str | None = None) -> Annotations:
+    """Read every comment and tracked change of a .docx (a path or its bytes).
+
+    Raises NotAWordDocument / UnsafeDocument (both DocumentError) for files it refuses.
+    """
+    return annotations_of(open_package(source, name))
+
+
+def _in_fallback(el: Element) -> bool:
+    return any(a.tag == FALLBACK for a in el.iterancestors())
+
+
+def _definition(el: Element) -> str | None:
+    """Name the style or numbering definition holding a revision in styles/numbering.xml."""
+    for a in el.iterancestors():
+        if a.tag == w("style"):
+            return f"style {a.get(w('styleId'))}"
+        if a.tag == w("lvl"):
+            owner = a.getparent()
+            label = owner.get(w("abstractNumId")) if owner is not None else None
+            return f"abstractNum {label} lvl {a.get(w('ilvl'))}"
+        if a.tag == w("num"):
+            return f"num {a.get(w('numId'))}"
+        if a.tag in (w("docDefaults"), w("numbering"), w("styles")):
+            return a.tag.rpartition("}")[2]
+    return None
+
+
+def _sweep(walker: StoryWalker, definitions: bool = False) -> None:
+    """Record revision elements the structural walk did not meet (any place in the part)."""
+    for el in walker.found:
+        if el in walker.seen or _in_fallback(el):
+            continue
+        kind = KIND_TAGS[el.tag]
+        i = walker.record(el, kind)
+        rev = walker.revisions[i]
+        if kind in PROPERTY_KINDS or kind == "cellMerge":
+            rev.text = describe_property_change(el)
+        else:
+            rev.text = "".join(t.text or "" for t in el.iter(w("t"), w("delText")))
+        if definitions:
+            rev.definition = _definition(el)
+
+
+class _Reader:
+    def __init__(self, pkg: Package) -> None:
+        self.pkg = pkg
+        self.revisions: list[RawRevision] = []
+        self.walkers: list[StoryWalker] = []
+
+    def part_xml(self, suffix: str) -> list[tuple[str, Element]]:
+        out = []
+        for name in sorted(self.pkg.related(self.pkg.main_part, suffix), key=_natural):
+            root = self.pkg.xml(name)
+            if root is not None:
+                out.append((name, root))
+        return out
+
+    def story(self, part: str, root: Element, roots: list[tuple[Element, dict[str, Any]]]) -> None:
+        walker = StoryWalker(part, self.revisions, root)
+        for el, attrs in roots:
+            for k, v in attrs.items():
+                setattr(walker, k, v)
+            walker.walk(el)
+        _sweep(walker)
+        self.walkers.append(walker)
+
+    def run(self) -> Annotations:
+        pkg = self.pkg
+        main = pkg.main_part
+        doc = pkg.xml(main)
+        body = doc.find(w("body")) if doc is not None else None
+        self.story(main, doc, [(body, {})] if body is not None else [])
+        for kind in ("footnotes", "endnotes"):
+            for name, root in self.part_xml(kind):
+                notes = [
+                    (n, {"note_id": n.get(w("id"))})
+                    for n in root
+                    if n.tag in (w("footnote"), w("endnote"))
+                    and n.get(w("type"), "normal") not in _NOTE_SPECIAL
+                ]
+                self.story(name, root, notes)
+        for kind in ("header", "footer"):
+            for name, root in self.part_xml(kind):
+                self.story(name, root, [(root, {})])
+        raw_comments = []
+        extended = None
+        for name, root in self.part_xml("comments"):
+            found = comment_elements(root)
+            raw_comments.extend(found)
+            self.story(name, root, [(c.element, {"comment_id": c.id}) for c in found])
+        for name in pkg.related(main, "commentsExtended"):
+            extended = pkg.xml(name)
+        for kind in ("styles", "numbering"):
+            for name, root in self.part_xml(kind):
+                walker = StoryWalker(name, self.revisions, root)
+                _sweep(walker, definitions=True)
+        paragraphs = [_view(walker.part, p) for walker in self.walkers for p in walker.paragraphs]
+        thread = threads(raw_comments, extended)
+        anchors: dict[str, Anchor] = {}
+        for walker in self.walkers:
+            if not walker.part.endswith("comments.xml"):
+                for cid, a in walker.anchors.items():
+                    anchors.setdefault(cid, a)
+        comment_text: dict[str, list[str]] = {}
+        for p in paragraphs:
+            if p.comment_id is not None:
+                comment_text.setdefault(p.comment_id, []).append(p.text_after)
+        comments = [
+            _comment(c, anchors.get(c.id), thread.get(c.id), comment_text.get(c.id, []))
+            for c in raw_comments
+        ]
+        revisions = [_revision(r) for r in self.revisions]
+        changes = [_record(Change, dict(vars(c))) for c in group_changes(self.revisions)]
+        return _record(
+            Annotations,
+            {
+                "comments": comments,
+                "revisions": revisions,
+                "changes": changes,
+                "text_before": self.document_text("before"),
+                "text_after": self.document_text("after"),
+                "paragraphs": paragraphs,
+                "custom_properties": pkg.custom_properties(),
+                "core_properties": pkg.core_properties(),
+                "application": pkg.application,
+                "header_text": self.stories_text("header"),
+                "footer_text": self.stories_text("footer"),
+            },
+        )
+
+    def document_text(self, view: str) -> str:
+        """Body paragraphs, then the notes referenced in that view (see docs/reader.md)."""
+        body = self.walkers[0] if self.walkers else None
+        if body is None:
+            return ""
+        index = 2 if view == "before" else 3
+        referenced = {(ref[0], ref[1]) for ref in body.note_refs if ref[index]}
+        blocks = [join_paragraphs(body.paragraphs, view)]
+        for walker in self.walkers[1:]:
+            kind = "footnote" if "footnote" in walker.part.rsplit("/", 1)[-1] else "endnote"
+            if "note" not in walker.part.rsplit("/", 1)[-1]:
+                continue
+            paras = [p for p in walker.paragraphs if (kind, p.note_id or "") in referenced]
+            if paras:
+                blocks.append(join_paragraphs(paras, view))
+        return "\n".join(b for b in blocks if b or len(blocks) == 1)
+
+    def stories_text(self, kind: str) -> str:
+        texts = [
+            join_paragraphs(walker.paragraphs, "after")
+            for walker in self.walkers
+            if re.search(rf"/{kind}\d*\.xml$", "/" + walker.part)
+        ]
+        return "\n".join(texts)
+
+
+def join_paragraphs(paras: list[Para], view: str) -> str:
+    """Join paragraphs into one text for ``view`` ("before" or "after").
+
+    Paragraphs absent from the view are skipped; the others are separated by "\\n", except that
+    a paragraph whose mark is removed in the view (inserted, for "before"; deleted, for "after")
+    runs on into the next paragraph of the same container (body, cell, text box, note).
+    """
+    before = view == "before"
+    present = [p for p in paras if (p.in_before if before else p.in_after)]
+    out: list[str] = []
+    current: list[str] = []
+    for i, p in enumerate(present):
+        current.append(p.text_before if before else p.text_after)
+        mark = p.mark or ""
+        removed = ("ins" in mark) if before else ("del" in mark)
+        nxt = present[i + 1] if i + 1 < len(present) else None
+        if removed and nxt is not None and nxt.container == p.container:
+            continue
+        out.append("".join(current))
+        current = []
+    if current:
+        out.append("".join(current))
+    return "\n".join(out)
+
+
+def _natural(name: str) -> list[Any]:
+    return [int(s) if s.isdigit() else s for s in re.split(r"(\d+)", name)]
+
+
+def _view(part: str, p: Para) -> ParagraphView:
+    return _record(
+        ParagraphView,
+        {
+            "part": part,
+            "index": p.index,
+            "text_before": p.text_before,
+            "text_after": p.text_after,
+            "bookmarks": p.bookmarks,
+            "style": p.style,
+            "in_table": p.in_table,
+            "in_text_box": p.in_text_box,
+            "footnote_id": p.note_id,
+            "comment_id": p.comment_id,
+            "mark": p.mark,
+            "in_before": p.in_before,
+            "in_after": p.in_after,
+        },
+    )
+
+
+def _revision(r: RawRevision) -> Revision:
+    return _record(
+        Revision,
+        {
+            "kind": r.kind,
+            "id": r.id,
+            "author": r.author,
+            "date": r.date,
+            "text": r.text,
+            "part": r.part,
+            "paragraph": r.paragraph,
+            "start_before": r.start_before,
+            "end_before": r.end_before,
+            "start_after": r.start_after,
+            "end_after": r.end_after,
+            "on_paragraph_mark": r.on_paragraph_mark,
+            "on_table_row": r.on_table_row,
+            "on_table_cell": r.on_table_cell,
+            "on_numbering": r.on_numbering,
+            "in_table": r.in_table,
+            "in_field": r.in_field,
+            "in_content_control": r.in_content_control,
+            "in_text_box": r.in_text_box,
+            "definition": r.definition,
+            "move": r.move,
+            "parent": r.parent,
+        },
+    )
+
+
+def _comment(c: Any, a: Anchor | None, thread: Any, paragraphs: list[str]) -> Comment:
+    parent, resolved = thread if thread is not None else (None, False)
+    values: dict[str, Any] = {
+        "id": c.id,
+        "author": c.author,
+        "initials": c.initials,
+        "date": c.date,
+        "text": "\n".join(paragraphs),
+        "anchor_text": None,
+        "anchor_text_before": None,
+        "anchor_text_after": None,
+        "parent": parent,
+        "resolved": resolved,
+        "part": None,
+        "start_paragraph": None,
+        "end_paragraph": None,
+        "start_before": None,
+        "end_before": None,
+        "start_after": None,
+        "end_after": None,
+    }
+    if a is not None:
+        values["anchor_text"] = "".join(a.markup) or None
+        values["anchor_text_before"] = "".join(a.before) or None
+        values["anchor_text_after"] = "".join(a.after) or None
+        values["part"] = a.part
+        values["start_paragraph"] = a.start_paragraph
+        values["end_paragraph"] = a.end_paragraph
+        values["start_before"] = a.start_before
+        values["end_before"] = a.end_before
+        values["start_after"] = a.start_after
+        values["end_after"] = a.end_after
+    return _record(Comment, values)
+
+
+def annotations_of(pkg: Package) -> Annotations:
+    """Read the annotations of an already opened package."""
+    return _Reader(pkg).run()

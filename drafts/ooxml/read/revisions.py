@@ -1,0 +1,211 @@
+"""Revision vocabulary, descriptions of property changes, and grouping revisions into changes.
+
+A *revision* is one revision element of the file (``w:ins``, ``w:rPrChange``, ``w:cellMerge``
+...). A *change* is what a reader thinks of as one edit: a moveFrom/moveTo pair (linked by the
+name of their move ranges) is one move; adjacent deletions and insertions by one author with no
+unchanged text between them are one replacement; adjacent pieces of one kind by one author
+(runs, paragraph marks, the next paragraph) are one insertion or deletion.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from drafts.ooxml.namespaces import Element, W
+
+TEXT_KINDS = ("ins", "del", "moveFrom", "moveTo")
+PROPERTY_KINDS = (
+    "rPrChange",
+    "pPrChange",
+    "sectPrChange",
+    "tblPrChange",
+    "trPrChange",
+    "tcPrChange",
+    "tblGridChange",
+    "numberingChange",
+    "tblPrExChange",
+)
+CELL_KINDS = ("cellIns", "cellDel", "cellMerge")
+ALL_KINDS = TEXT_KINDS + PROPERTY_KINDS + CELL_KINDS
+KIND_TAGS = {f"{{{W}}}{k}": k for k in ALL_KINDS}
+_SKIP = set(ALL_KINDS) | {"moveFromRangeStart", "moveToRangeStart"}
+_WP = f"{{{W}}}"
+
+
+@dataclass(slots=True)
+class RawRevision:
+    """A revision as the walker records it (positions in the part's text streams)."""
+
+    kind: str
+    id: str | None
+    author: str | None
+    date: str | None
+    part: str
+    paragraph: int | None = None
+    start_before: int | None = None
+    end_before: int | None = None
+    start_after: int | None = None
+    end_after: int | None = None
+    on_paragraph_mark: bool = False
+    on_table_row: bool = False
+    on_table_cell: bool = False
+    on_numbering: bool = False
+    in_table: bool = False
+    in_field: bool = False
+    in_content_control: bool = False
+    in_text_box: bool = False
+    definition: str | None = None
+    move: str | None = None
+    parent: int | None = None
+    text: str = ""
+    # markup-stream span (all text, inserted and deleted, plus one "\n" per paragraph end)
+    m_start: int = 0
+    m_end: int = 0
+    element: Element = field(default=None, repr=False)
+
+
+def _local(tag: str) -> str:
+    return tag.rpartition("}")[2]
+
+
+def _value(el: Element) -> str:
+    items = [(_local(k), v) for k, v in el.attrib.items() if not _local(k).startswith("rsid")]
+    if len(items) == 1 and items[0][0] == "val":
+        return items[0][1]
+    return ",".join(f"{k}={v}" for k, v in items) if items else "on"
+
+
+def _flatten(props: Element | None, prefix: str = "") -> dict[str, str]:
+    out: dict[str, str] = {}
+    if props is None:
+        return out
+    for child in props:
+        if not isinstance(child.tag, str):
+            continue
+        name = _local(child.tag)
+        if name in _SKIP or name.endswith("Change"):
+            continue
+        key = prefix + name
+        if key in out:  # repeated children (gridCol, tab): number them
+            n = 2
+            while f"{key}#{n}" in out:
+                n += 1
+            key = f"{key}#{n}"
+        kids = [c for c in child if isinstance(c.tag, str)]
+        if kids and not child.attrib:
+            out.update(_flatten(child, key + "."))
+        else:
+            out[key] = _value(child)
+    return out
+
+
+def describe_property_change(change: Element) -> str:
+    """Say what a ``*PrChange``/``tblGridChange``/``numberingChange`` changed, old -> new.
+
+    The element's parent holds the current properties and its single child the old ones; the
+    result lists each property that differs as ``name: old -> new`` ("none" when absent).
+    """
+    kind = _local(change.tag)
+    if kind == "numberingChange":
+        return f"numbering: {change.get(_WP + 'original', 'none')} -> (current)"
+    if kind in ("cellMerge",):
+        orig = change.get(_WP + "vMergeOrig", "none")
+        return f"vMerge: {orig} -> {change.get(_WP + 'vMerge', 'none')}"
+    old_props = next((c for c in change if isinstance(c.tag, str)), None)
+    old = _flatten(old_props)
+    new = _flatten(change.getparent())
+    keys = list(dict.fromkeys([*old, *new]))
+    parts = [
+        f"{k}: {old.get(k, 'none')} -> {new.get(k, 'none')}"
+        for k in keys
+        if old.get(k) != new.get(k)
+    ]
+    return "; ".join(parts) if parts else "(no visible difference)"
+
+
+@dataclass
+class RawChange:
+    kind: str
+    author: str | None
+    date: str | None
+    part: str
+    paragraph: int | None
+    text_before: str
+    text_after: str
+    revisions: list[int]
+
+
+_DELETING = {"del", "moveFrom"}
+
+
+def group_changes(revs: list[RawRevision]) -> list[RawChange]:
+    """Group revisions (in document order) into changes, as described in the module docstring."""
+    names_from = {r.move for r in revs if r.kind == "moveFrom" and r.move}
+    names_to = {r.move for r in revs if r.kind == "moveTo" and r.move}
+    paired = names_from & names_to
+    changes: list[RawChange] = []
+    moves: dict[tuple[str, str], RawChange] = {}
+    current: RawChange | None = None
+    current_end = -1
+    for i, r in enumerate(revs):
+        if r.kind in TEXT_KINDS and r.move in paired and r.parent is None:
+            key = (r.part, r.move or "")
+            mv = moves.get(key)
+            if mv is None:
+                mv = RawChange("move", r.author, r.date, r.part, r.paragraph, "", "", [])
+                moves[key] = mv
+                changes.append(mv)
+            mv.revisions.append(i)
+            if r.kind == "moveFrom":
+                mv.text_before += r.text
+            else:
+                mv.text_after += r.text
+            continue
+        if r.kind not in TEXT_KINDS or r.parent is not None or r.on_numbering:
+            changes.append(_single(r, i))
+            continue
+        deleting = r.kind in _DELETING
+        if (
+            current is not None
+            and current.part == r.part
+            and current.author == r.author
+            and r.m_start == current_end
+        ):
+            current.revisions.append(i)
+            if deleting:
+                current.text_before += r.text
+            else:
+                current.text_after += r.text
+            if current.text_before and current.text_after:
+                current.kind = "replace"
+            current_end = r.m_end
+            continue
+        current = RawChange(
+            "delete" if deleting else "insert",
+            r.author,
+            r.date,
+            r.part,
+            r.paragraph,
+            r.text if deleting else "",
+            "" if deleting else r.text,
+            [i],
+        )
+        current_end = r.m_end
+        changes.append(current)
+    return changes
+
+
+_TABLE_KINDS = {"tblPrChange", "trPrChange", "tcPrChange", "tblGridChange", "tblPrExChange"}
+
+
+def _single(r: RawRevision, i: int) -> RawChange:
+    """A change of one revision: a property change, a cell change or a nested revision."""
+    if r.kind in _TABLE_KINDS or r.kind == "cellMerge":
+        kind, before, after = "table", r.text, ""
+    elif r.kind in PROPERTY_KINDS or r.on_numbering:
+        kind, before, after = "format", r.text, ""
+    elif r.kind in _DELETING or r.kind == "cellDel":
+        kind, before, after = "delete", r.text, ""
+    else:
+        kind, before, after = "insert", "", r.text
+    return RawChange(kind, r.author, r.date, r.part, r.paragraph, before, after, [i])

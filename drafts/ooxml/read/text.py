@@ -1,0 +1,644 @@
+"""Walk one story part (body, header, footer, notes, comments) into paragraphs and revisions.
+
+Every paragraph gets two texts: *before* (every tracked change rejected) and *after* (every
+tracked change accepted). Text comes from ``w:t``/``w:delText``; ``w:tab``/``w:ptab`` give
+"\\t", ``w:br``/``w:cr`` "\\n", ``w:noBreakHyphen`` "-", ``w:sym`` its character; field
+instructions (``w:instrText``, ``w:delInstrText``, and anything between a field's ``begin`` and
+``separate``) are not text, field results are. ``mc:AlternateContent`` is read through its first
+``mc:Choice``; ``mc:Fallback`` is never read. Text boxes (``w:txbxContent``) become paragraphs of
+their own, placed right after the paragraph that holds them.
+
+Content is absent from *before* inside ``w:ins``/``w:moveTo`` (or an inserted row or cell) and
+absent from *after* inside ``w:del``/``w:moveFrom`` (or a deleted row or cell).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from drafts.ooxml.namespaces import MC, Element, M, w
+from drafts.ooxml.read.revisions import (
+    KIND_TAGS,
+    PROPERTY_KINDS,
+    RawRevision,
+    describe_property_change,
+)
+
+P, R, T, DELTEXT, TBL, TR, TC, SDT, SDTCONTENT = map(
+    w, ["p", "r", "t", "delText", "tbl", "tr", "tc", "sdt", "sdtContent"]
+)
+PPR, RPR, TCPR, TRPR, TBLPR, TBLGRID, TBLPREX, SECTPR = map(
+    w, ["pPr", "rPr", "tcPr", "trPr", "tblPr", "tblGrid", "tblPrEx", "sectPr"]
+)
+INS, DEL, MOVEFROM, MOVETO = map(w, ["ins", "del", "moveFrom", "moveTo"])
+TAB, PTAB, BR, CR, NBH, SOFTH, SYM = map(
+    w, ["tab", "ptab", "br", "cr", "noBreakHyphen", "softHyphen", "sym"]
+)
+FLDCHAR, INSTR, DELINSTR, FLDSIMPLE = map(w, ["fldChar", "instrText", "delInstrText", "fldSimple"])
+BMSTART, CRSTART, CREND, CREF = map(
+    w, ["bookmarkStart", "commentRangeStart", "commentRangeEnd", "commentReference"]
+)
+MFRS, MFRE, MTRS, MTRE = map(
+    w, ["moveFromRangeStart", "moveFromRangeEnd", "moveToRangeStart", "moveToRangeEnd"]
+)
+FNREF, ENREF, TXBX, PSTYLE, NUMPR = map(
+    w, ["footnoteReference", "endnoteReference", "txbxContent", "pStyle", "numPr"]
+)
+CELLKINDS = {w("cellIns"): "cellIns", w("cellDel"): "cellDel", w("cellMerge"): "cellMerge"}
+ALT, CHOICE, FALLBACK = f"{{{MC}}}AlternateContent", f"{{{MC}}}Choice", f"{{{MC}}}Fallback"
+MATH_T = f"{{{M}}}t"
+INLINE_CONTAINERS = {w(t) for t in ("hyperlink", "smartTag", "customXml", "dir", "bdo")} | {
+    FLDSIMPLE
+}
+BLOCK_CONTAINERS = {w("customXml")}
+TRACK = {INS: "ins", DEL: "del", MOVEFROM: "moveFrom", MOVETO: "moveTo"}
+PROPERTY_TAGS = {tag: kind for tag, kind in KIND_TAGS.items() if kind in PROPERTY_KINDS}
+TEXT_TAGS = (T, DELTEXT)
+MATH_PREFIX = "{" + M
+ID, AUTHOR, DATE, NAME, VAL = map(w, ["id", "author", "date", "name", "val"])
+
+
+@dataclass(slots=True)
+class Para:
+    """One paragraph being read; ``before``/``after`` hold the pieces of its two texts.
+
+    ``text_before``/``text_after`` are those pieces joined, set once the paragraph is closed.
+    """
+
+    index: int
+    container: int
+    before: list[str] = field(default_factory=list)
+    after: list[str] = field(default_factory=list)
+    blen: int = 0
+    alen: int = 0
+    bookmarks: list[str] = field(default_factory=list)
+    style: str | None = None
+    in_table: bool = False
+    in_text_box: bool = False
+    note_id: str | None = None
+    comment_id: str | None = None
+    mark: str | None = None
+    in_before: bool = True
+    in_after: bool = True
+    text_before: str = ""
+    text_after: str = ""
+
+
+@dataclass
+class Anchor:
+    """A comment range as found in a story part."""
+
+    id: str
+    part: str
+    start_paragraph: int
+    start_before: int
+    start_after: int
+    end_paragraph: int | None = None
+    end_before: int | None = None
+    end_after: int | None = None
+    markup: list[str] = field(default_factory=list)
+    before: list[str] = field(default_factory=list)
+    after: list[str] = field(default_factory=list)
+    has_range: bool = True
+
+
+class StoryWalker:
+    """Read one story part; results in ``paragraphs``, ``revisions``, ``anchors``, ``note_refs``.
+
+    ``revisions`` is shared by all parts of one document (so ``parent`` indices are global).
+    ``root`` is the part's root: its revision elements are found once, in document order
+    (``found``, for the sweep), and only the elements holding one (``holders``) are searched for
+    property changes; the paragraphs with properties (``styled``) are found the same way.
+    Without it every properties element and every paragraph is searched.
+    """
+
+    def __init__(self, part: str, revisions: list[RawRevision], root: Element = None) -> None:
+        self.part = part
+        self.found: list[Element] = [] if root is None else list(root.iter(*KIND_TAGS))
+        self.holders: set[Element] | None = None
+        self.styled: set[Element] | None = None
+        if root is not None:  # the sets keep the proxies alive, so membership is identity
+            self.holders = {el.getparent() for el in self.found}
+            self.styled = {el.getparent() for el in root.iter(PPR)}
+        self.paragraphs: list[Para] = []
+        self.revisions = revisions
+        self.anchors: dict[str, Anchor] = {}
+        self.note_refs: list[tuple[str, str, bool, bool]] = []  # (kind, id, in before, after)
+        self.seen: set[Element] = set()
+        self.para: Para | None = None
+        self.ins = 0  # depth of content absent from *before*
+        self.dele = 0  # depth of content absent from *after*
+        self.markup = 0
+        self.code = 0  # number of open fields in their instruction part
+        self.fields: list[bool] = []  # per open field: True while in its instruction part
+        self.table = 0
+        self.sdt = 0
+        self.txbx = 0
+        self.open_revs: list[int] = []  # indices of revisions collecting text
+        self.open_anchors: list[Anchor] = []
+        self.moves: dict[str, list[tuple[str, str]]] = {"from": [], "to": []}
+        self.pending_bookmarks: list[str] = []
+        self.deferred: list[tuple[Element, int, int]] = []
+        self.containers = 0
+        self.container = 0
+        self.note_id: str | None = None
+        self.comment_id: str | None = None
+        self.gone_before = 0  # depth of inserted rows/cells (paragraphs absent from *before*)
+        self.gone_after = 0  # depth of deleted rows/cells (paragraphs absent from *after*)
+
+    # -- text emission ----------------------------------------------------------------------
+    def emit(self, text: str) -> None:
+        if not text or self.code:
+            return
+        para = self.para
+        if para is None:
+            return
+        n = len(text)
+        if not self.ins:
+            para.before.append(text)
+            para.blen += n
+        if not self.dele:
+            para.after.append(text)
+            para.alen += n
+        self.markup += n
+        if self.open_revs:
+            revs = self.revisions
+            for i in self.open_revs:
+                revs[i].text += text
+        for a in self.open_anchors:
+            a.markup.append(text)
+            if not self.ins:
+                a.before.append(text)
+            if not self.dele:
+                a.after.append(text)
+
+    # -- revisions --------------------------------------------------------------------------
+    def record(self, el: Element, kind: str, collect: bool = False, **flags: Any) -> int:
+        """Record revision element ``el``; return its index. ``collect``: gather its text."""
+        self.seen.add(el)
+        para = self.para
+        rev = RawRevision(
+            kind=kind,
+            id=el.get(ID),
+            author=el.get(AUTHOR),
+            date=el.get(DATE),
+            part=self.part,
+            paragraph=para.index if para is not None else None,
+            in_table=self.table > 0,
+            in_field=bool(self.fields),
+            in_content_control=self.sdt > 0,
+            in_text_box=self.txbx > 0,
+            parent=self.open_revs[-1] if self.open_revs else None,
+            m_start=self.markup,
+            m_end=self.markup,
+            element=el,
+            **flags,
+        )
+        if para is not None and not (rev.on_table_row or rev.on_table_cell):
+            rev.start_before = rev.end_before = para.blen
+            rev.start_after = rev.end_after = para.alen
+        self.revisions.append(rev)
+        index = len(self.revisions) - 1
+        if collect:
+            self.open_revs.append(index)
+        return index
+
+    def close(self, index: int) -> None:
+        self.open_revs.remove(index)
+        rev = self.revisions[index]
+        rev.m_end = self.markup
+        para = self.para
+        if para is not None and rev.start_before is not None and rev.paragraph == para.index:
+            rev.end_before = para.blen
+            rev.end_after = para.alen
+
+    def holds(self, el: Element) -> bool:
+        """Whether ``el`` may have revision elements among its children."""
+        return self.holders is None or el in self.holders
+
+    def props(self, props: Element) -> None:
+        """Record property-change revisions that are children of a properties element."""
+        if self.holds(props):
+            for child in props:
+                if child.tag in PROPERTY_TAGS:
+                    self.property_change(child)
+
+    def property_change(self, el: Element) -> int:
+        """Record property-change element ``el`` with its description; return its index."""
+        i = self.record(el, KIND_TAGS[el.tag])
+        self.revisions[i].text = describe_property_change(el)
+        return i
+
+    def track(self, el: Element, kind: str, body: Any) -> None:
+        """Walk ``body()`` inside tracked-change wrapper ``el`` of ``kind``."""
+        flags: dict[str, Any] = {}
+        if kind in ("moveFrom", "moveTo"):
+            flags["move"] = self.move_name(kind)
+        i = self.record(el, kind, collect=True, **flags)
+        absent_before = kind in ("ins", "moveTo")
+        if absent_before:
+            self.ins += 1
+        else:
+            self.dele += 1
+        body()
+        if absent_before:
+            self.ins -= 1
+        else:
+            self.dele -= 1
+        self.close(i)
+
+    def move_name(self, kind: str) -> str | None:
+        stack = self.moves["from" if kind == "moveFrom" else "to"]
+        return stack[-1][1] if stack else None
+
+    # -- markers ----------------------------------------------------------------------------
+    def marker(self, el: Element, tag: str) -> bool:
+        """Handle range markers; return False if ``el`` is not one."""
+        if tag == BMSTART:
+            name = el.get(NAME)
+            if name:
+                if self.para is not None:
+                    self.para.bookmarks.append(name)
+                else:
+                    self.pending_bookmarks.append(name)
+        elif tag == CRSTART:
+            cid = el.get(ID, "")
+            para = self.para
+            if para is not None:
+                a = Anchor(cid, self.part, para.index, para.blen, para.alen)
+            else:
+                a = Anchor(cid, self.part, len(self.paragraphs), 0, 0)
+            self.anchors[cid] = a
+            self.open_anchors.append(a)
+        elif tag == CREND:
+            self.end_anchor(el.get(ID, ""))
+        elif tag in (MFRS, MTRS):
+            stack = self.moves["from" if tag == MFRS else "to"]
+            stack.append((el.get(ID, ""), el.get(NAME, "")))
+        elif tag in (MFRE, MTRE):
+            stack = self.moves["from" if tag == MFRE else "to"]
+            rid = el.get(ID, "")
+            self.moves["from" if tag == MFRE else "to"] = [s for s in stack if s[0] != rid]
+        else:
+            return False
+        return True
+
+    def end_anchor(self, cid: str) -> None:
+        a = self.anchors.get(cid)
+        if a is None or a not in self.open_anchors:
+            return
+        self.open_anchors.remove(a)
+        para = self.para
+        if para is not None:
+            a.end_paragraph, a.end_before, a.end_after = para.index, para.blen, para.alen
+        elif self.paragraphs:
+            last = self.paragraphs[-1]
+            a.end_paragraph, a.end_before, a.end_after = last.index, last.blen, last.alen
+            for pieces in (a.markup, a.before, a.after):  # the "\n" after the last paragraph
+                if pieces and pieces[-1] == "\n":
+                    pieces.pop()
+        else:
+            a.end_paragraph, a.end_before, a.end_after = a.start_paragraph, 0, 0
+
+    # -- block level ------------------------------------------------------------------------
+    def walk(self, root: Element) -> None:
+        """Walk a story root (``w:body``, ``w:hdr``, ``w:ftr``, a note or a comment)."""
+        self.block(root)
+        for a in list(self.open_anchors):
+            self.end_anchor(a.id)
+
+    def block(self, container: Element) -> None:
+        self.containers += 1
+        saved, self.container = self.container, self.containers
+        for child in container:
+            tag = child.tag
+            if tag == P:
+                self.paragraph(child)
+            elif tag == TBL:
+                self.tbl(child)
+            elif tag == SDT:
+                self.sdt += 1
+                content = child.find(SDTCONTENT)
+                if content is not None:
+                    self.block(content)
+                self.sdt -= 1
+            elif tag in BLOCK_CONTAINERS:
+                self.block(child)
+            elif tag == ALT:
+                choice = child.find(CHOICE)
+                if choice is not None:
+                    self.block(choice)
+            elif tag == SECTPR:
+                self.props(child)
+            elif tag in TRACK:
+                self.track(child, TRACK[tag], lambda c=child: self.block(c))
+            else:
+                self.marker(child, tag)
+        self.container = saved
+
+    def tbl(self, tbl: Element) -> None:
+        self.table += 1
+        for child in tbl:
+            tag = child.tag
+            if tag == TR:
+                self.tr(child)
+            elif tag in (TBLPR, TBLGRID):
+                self.props(child)
+            elif tag in (SDT, ALT) or tag in BLOCK_CONTAINERS:
+                inner = self._inner(child)
+                if inner is not None:
+                    for row in inner:
+                        if row.tag == TR:
+                            self.tr(row)
+            else:
+                self.marker(child, tag)
+        self.table -= 1
+
+    @staticmethod
+    def _inner(el: Element) -> Element | None:
+        if el.tag == SDT:
+            return el.find(SDTCONTENT)
+        if el.tag == ALT:
+            return el.find(CHOICE)
+        return el
+
+    def tr(self, tr: Element) -> None:
+        row_rev: int | None = None
+        kind = None
+        for child in tr:
+            tag = child.tag
+            if tag == TRPR:
+                self.props(child)
+                for mark in child:
+                    if mark.tag in (INS, DEL):
+                        kind = TRACK[mark.tag]
+                        row_rev = self.record(mark, kind, collect=True, on_table_row=True)
+            elif tag == TBLPREX:
+                self.props(child)
+        self._struct(kind, +1)
+        for child in tr:
+            tag = child.tag
+            if tag == TC:
+                self.tc(child)
+            elif tag in (TRPR, TBLPREX):
+                continue
+            elif tag in (SDT, ALT) or tag in BLOCK_CONTAINERS:
+                inner = self._inner(child)
+                if inner is not None:
+                    for cell in inner:
+                        if cell.tag == TC:
+                            self.tc(cell)
+            else:
+                self.marker(child, tag)
+        self._struct(kind, -1)
+        if row_rev is not None:
+            self.close(row_rev)
+
+    def _struct(self, kind: str | None, step: int) -> None:
+        """Enter (+1) or leave (-1) an inserted or deleted row or cell."""
+        if kind == "ins":
+            self.ins += step
+            self.gone_before += step
+        elif kind == "del":
+            self.dele += step
+            self.gone_after += step
+
+    def tc(self, tc: Element) -> None:
+        cell_rev: int | None = None
+        cell_kind = None
+        tcpr = tc.find(TCPR)
+        first_para = len(self.paragraphs)
+        if tcpr is not None:
+            self.props(tcpr)
+            for child in tcpr:
+                kind = CELLKINDS.get(child.tag)
+                if kind is not None:
+                    cell_rev = self.record(child, kind, collect=True, on_table_cell=True)
+                    if kind == "cellMerge":
+                        self.revisions[cell_rev].text = describe_property_change(child)
+                        self.close(cell_rev)
+                        cell_rev = None
+                    else:
+                        cell_kind = kind
+        self._struct({"cellIns": "ins", "cellDel": "del"}.get(cell_kind or ""), +1)
+        self.block(tc)
+        self._struct({"cellIns": "ins", "cellDel": "del"}.get(cell_kind or ""), -1)
+        if cell_rev is not None:
+            self.close(cell_rev)
+            rev = self.revisions[cell_rev]
+            if rev.paragraph is None and first_para < len(self.paragraphs):
+                rev.paragraph = first_para
+
+    # -- paragraphs -------------------------------------------------------------------------
+    def paragraph(self, p: Element) -> None:
+        para = Para(len(self.paragraphs), self.container)
+        para.in_table = self.table > 0
+        para.in_text_box = self.txbx > 0
+        para.note_id = self.note_id
+        para.comment_id = self.comment_id
+        if self.pending_bookmarks:
+            para.bookmarks.extend(self.pending_bookmarks)
+            self.pending_bookmarks.clear()
+        para.in_before = not self.gone_before
+        para.in_after = not self.gone_after
+        self.paragraphs.append(para)
+        self.para = para
+        # row revisions get the first paragraph of their row
+        for i in self.open_revs:
+            rev = self.revisions[i]
+            if rev.paragraph is None and (rev.on_table_row or rev.on_table_cell):
+                rev.paragraph = para.index
+        ppr = None
+        if len(p) and (self.styled is None or p in self.styled):
+            first = p[0]  # pPr comes first; searched for only when it does not
+            ppr = first if first.tag == PPR else next(p.iterchildren(PPR), None)
+        marks: list[Element] = []
+        if ppr is not None:
+            own: list[Element] = []  # pPrChange: recorded after what the children hold
+            for child in ppr:
+                tag = child.tag
+                if tag == PSTYLE:
+                    para.style = child.get(VAL)
+                elif tag == RPR and self.holds(child):
+                    for m in child:
+                        mtag = m.tag
+                        if mtag in TRACK:
+                            marks.append(m)
+                        elif mtag in PROPERTY_TAGS:
+                            self.property_change(m)
+                elif tag == NUMPR:
+                    for m in child:
+                        if m.tag == INS:
+                            self.record(m, "ins", on_numbering=True)
+                        elif m.tag in KIND_TAGS:
+                            i = self.record(m, KIND_TAGS[m.tag], on_numbering=True)
+                            self.revisions[i].text = describe_property_change(m)
+                elif tag == SECTPR:
+                    self.props(child)
+                elif tag in PROPERTY_TAGS:
+                    own.append(child)
+            for child in own:
+                self.property_change(child)
+        self.inline(p)
+        self.end_paragraph(para, marks)
+        para.text_before = "".join(para.before)
+        para.text_after = "".join(para.after)
+        self.para = None
+        if self.deferred:
+            deferred, self.deferred = self.deferred, []
+            for box, ins, dele in deferred:
+                saved = (self.ins, self.dele)
+                self.ins, self.dele = ins, dele
+                self.txbx += 1
+                self.block(box)
+                self.txbx -= 1
+                self.ins, self.dele = saved
+
+    def end_paragraph(self, para: Para, marks: list[Element]) -> None:
+        """Close a paragraph: record paragraph-mark revisions and emit its "\\n"."""
+        mark_ins = self.ins > 0
+        mark_del = self.dele > 0
+        opened: list[int] = []
+        has_ins = has_del = False
+        for m in marks:
+            kind = TRACK[m.tag]
+            flags: dict[str, Any] = {"on_paragraph_mark": True}
+            if kind in ("moveFrom", "moveTo"):
+                flags["move"] = self.move_name(kind) or self._recent_move(kind)
+            i = self.record(m, kind, collect=True, **flags)
+            opened.append(i)
+            if kind in ("ins", "moveTo"):
+                mark_ins = has_ins = True
+            else:
+                mark_del = has_del = True
+        if has_ins or has_del:
+            para.mark = "ins-del" if has_ins and has_del else ("ins" if has_ins else "del")
+        self.markup += 1
+        for i in opened:
+            self.revisions[i].text += "\n"
+        for i in self.open_revs:
+            if i not in opened:
+                self.revisions[i].text += "\n"
+        for a in self.open_anchors:
+            a.markup.append("\n")
+            if not mark_ins:
+                a.before.append("\n")
+            if not mark_del:
+                a.after.append("\n")
+        for i in opened:
+            self.close(i)
+
+    def _recent_move(self, kind: str) -> str | None:
+        for rev in reversed(self.revisions):
+            if rev.kind == kind and rev.part == self.part and rev.move:
+                return rev.move
+        return None
+
+    # -- inline level -----------------------------------------------------------------------
+    def inline(self, container: Element) -> None:
+        for child in container:
+            tag = child.tag
+            if tag == R:
+                self.run(child)
+            elif tag in TRACK:
+                self.track(child, TRACK[tag], lambda c=child: self.inline(c))
+            elif tag in INLINE_CONTAINERS:
+                self.inline(child)
+            elif tag == SDT:
+                self.sdt += 1
+                content = child.find(SDTCONTENT)
+                if content is not None:
+                    self.inline(content)
+                self.sdt -= 1
+            elif tag == ALT:
+                choice = child.find(CHOICE)
+                if choice is not None:
+                    self.inline(choice)
+            elif tag == PPR:
+                continue
+            elif isinstance(tag, str) and tag.startswith(MATH_PREFIX):
+                for t in child.iter(MATH_T):
+                    self.emit(t.text or "")
+            else:
+                self.marker(child, tag)
+
+    def run(self, r: Element) -> None:
+        para = self.para
+        start_b = para.blen if para is not None else 0
+        start_a = para.alen if para is not None else 0
+        rpr_revs: list[int] = []
+        for child in r:
+            tag = child.tag
+            if tag in TEXT_TAGS:
+                text = child.text
+                if text:
+                    self.emit(text)
+            elif tag == RPR:
+                if self.holds(child):
+                    for c in child:
+                        if c.tag in KIND_TAGS:
+                            rpr_revs.append(self.property_change(c))
+            elif tag in (TAB, PTAB):
+                self.emit("\t")
+            elif tag in (BR, CR):
+                self.emit("\n")
+            elif tag == NBH:
+                self.emit("-")
+            elif tag == FLDCHAR:
+                self.fld(child.get(w("fldCharType")))
+            elif tag == SYM:
+                self.emit(_sym(child.get(w("char"))))
+            elif tag in (FNREF, ENREF):
+                kind = "footnote" if tag == FNREF else "endnote"
+                self.note_refs.append((kind, child.get(ID, ""), not self.ins, not self.dele))
+            elif tag == ALT:
+                choice = child.find(CHOICE)
+                if choice is not None:
+                    self.boxes(choice)
+            elif tag in (INSTR, DELINSTR, SOFTH, CREF):
+                continue
+            elif isinstance(tag, str) and len(child):
+                self.boxes(child)
+        if para is not None:
+            for i in rpr_revs:
+                rev = self.revisions[i]
+                rev.start_before, rev.end_before = start_b, para.blen
+                rev.start_after, rev.end_after = start_a, para.alen
+
+    def boxes(self, el: Element) -> None:
+        """Defer the text boxes inside a drawing to after the current paragraph."""
+        for box in el.iter(TXBX):
+            ancestor = box.getparent()
+            nested = False
+            while ancestor is not None and ancestor is not el:
+                if ancestor.tag in (TXBX, FALLBACK):
+                    nested = True
+                    break
+                ancestor = ancestor.getparent()
+            if not nested:
+                self.deferred.append((box, self.ins, self.dele))
+
+    def fld(self, kind: str | None) -> None:
+        if kind == "begin":
+            self.fields.append(True)
+            self.code += 1
+        elif kind == "separate" and self.fields:
+            if self.fields[-1]:
+                self.fields[-1] = False
+                self.code -= 1
+        elif kind == "end" and self.fields and self.fields.pop():
+            self.code -= 1
+
+
+def _sym(char: str | None) -> str:
+    """Best effort for ``w:sym``: symbol-font code points F0xx map to their low byte."""
+    if not char:
+        return ""
+    try:
+        code = int(char, 16)
+    except ValueError:
+        return ""
+    if 0xF000 <= code <= 0xF0FF:
+        code -= 0xF000
+    return chr(code) if code >= 0x20 else ""

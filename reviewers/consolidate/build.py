@@ -1,0 +1,151 @@
+"""``penholder consolidate CH --round Rk``: one chapter's round merged into the files drafters
+live in before an EGM, committed to the workspace.
+
+    consolidated/<round>/<chapter>/consolidated.docx   base revision + every suggestion tracked
+    consolidated/<round>/<chapter>/matrix.xlsx         the comment-resolution matrix
+    consolidated/<round>/<chapter>/matrix.docx         the same matrix as a Word table
+    consolidated/<round>/<chapter>/matrix.json         its rows (ids, remark ids, flags)
+
+Late returns on the chapter from earlier rounds, received after this round opened, are merged
+too: made on an older revision, they are rebased onto this round's base (``reviewers.consolidate.rebase``).
+
+Page and line come from LibreOffice's layout of the packet as sent (``reviewers.consolidate.pagelines``);
+without LibreOffice the matrix gives the paragraph number only.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from drafts import blockstore
+from drafts.blocks import BlockMap
+from drafts.core.errors import NotFound, StageRefused
+from drafts.models import Event
+from drafts.word.revision import render_revision
+from drafts.workspace import Actor, Workspace
+from reviewers.consolidate.matrix import write_docx, write_xlsx
+from reviewers.consolidate.merge import Consolidation, merge
+from reviewers.consolidate.models import Matrix
+from reviewers.consolidate.pagelines import LayoutError, page_lines
+from reviewers.consolidate.tracked_docx import write_consolidated
+from reviewers.intake.remarks import ReturnRemarks, load_all
+from reviewers.models import Round
+from reviewers.rounds import records
+
+
+@dataclass(frozen=True)
+class Consolidated:
+    folder: str
+    docx: str
+    xlsx: str
+    matrix_docx: str
+    rows: int
+    remarks: int
+    conflicts: int
+    stale: int
+    commit: str
+
+
+def folder_of(round_id: str, chapter: str) -> str:
+    return f"consolidated/{round_id}/{chapter}"
+
+
+def _base_revision(ws: Workspace, chapter: str, round_id: str) -> tuple[Round, int]:
+    rnd = records.load_round(ws, round_id)
+    base_rev = next((c.revision for c in rnd.chapters if c.chapter == chapter), None)
+    if base_rev is None:
+        raise NotFound(
+            f"chapter {chapter} is not in round {round_id} (chapters: "
+            f"{', '.join(rnd.chapter_ids())})"
+        )
+    return rnd, base_rev
+
+
+def _number(round_id: str | None) -> int:
+    return int(round_id[1:]) if round_id and round_id[1:].isdigit() else 0
+
+
+def returns_of(ws: Workspace, chapter: str, rnd: Round) -> list[ReturnRemarks]:
+    """The round's returns on ``chapter``, and late returns on it from earlier rounds received
+    after this round opened (rebased onto this round's base revision rather than lost)."""
+    found = []
+    for s in load_all(ws, chapter):
+        earlier = 0 < _number(s.round) < _number(rnd.id)  # rounds are numbered as they open
+        late = earlier and s.received is not None and s.received >= rnd.opened
+        if s.round == rnd.id or late:
+            found.append(s)
+    return found
+
+
+def _merge(
+    ws: Workspace, chapter: str, sets: list[ReturnRemarks], base: BlockMap
+) -> tuple[Consolidation, int]:
+    remarks = [r for s in sets for r in s.remarks]
+    revisions = {r.revision for r in remarks} - {base.revision}
+    old = {n: blockstore.load(ws, chapter, n) for n in revisions}
+    people = {p.id: p for p in ws.people}
+    return merge(remarks, base, old, people), len(remarks)
+
+
+def consolidate(ws: Workspace, chapter: str, round_id: str, actor: Actor) -> Consolidated:
+    """Merge the round's remarks on ``chapter``; write and commit the consolidated files."""
+    rnd, base_rev = _base_revision(ws, chapter, round_id)
+    sets = returns_of(ws, chapter, rnd)
+    if not sets:
+        raise StageRefused(
+            f"no returns yet for chapter {chapter} in round {round_id}; nothing to consolidate "
+            f"(see `penholder round status {round_id}`)",
+            rule="nothing-to-consolidate",
+        )
+    base = blockstore.load(ws, chapter, base_rev)
+    folder = folder_of(round_id, chapter)
+    with tempfile.TemporaryDirectory(prefix="penholder-consolidate-") as tmp:
+        work = Path(tmp)
+        rendered = render_revision(ws, chapter, base_rev, work / "base.docx", round_id=round_id)
+        with ThreadPoolExecutor(max_workers=1) as pool:  # LibreOffice lays out meanwhile
+            layout = pool.submit(page_lines, rendered, base.blocks)
+            result, count = _merge(ws, chapter, sets, base)
+            write_consolidated(rendered, result, base, work / "consolidated.docx", ws.now())
+            try:
+                located = layout.result()
+            except LayoutError:  # LibreOffice failed: the matrix gives paragraph numbers only
+                located = {}
+        for row in result.rows:
+            row.page, row.line = located.get(row.block or "", (None, None))
+        matrix = Matrix(
+            guideline=ws.guideline.title,
+            chapter=chapter,
+            chapter_title=ws.front(chapter, ws.text(chapter, base_rev)).title,
+            round=round_id,
+            revision=base_rev,
+            rows=result.rows,
+        )
+        write_xlsx(matrix, work / "matrix.xlsx")
+        write_docx(matrix, work / "matrix.docx")
+        files: dict[str, bytes | None] = {
+            f"{folder}/{name}": (work / name).read_bytes()
+            for name in ("consolidated.docx", "matrix.xlsx", "matrix.docx")
+        }
+    files[f"{folder}/matrix.json"] = matrix.model_dump_json(indent=1).encode("utf-8")
+    conflicts = sum("conflict" in r.flags for r in result.rows)
+    stale = sum("no longer applies" in r.flags for r in result.rows)
+    trailers = [("Event", Event.CONSOLIDATE.value), ("Round", round_id), ("Chapter", chapter)]
+    subject = (
+        f"Consolidate chapter {chapter}, round {round_id}: {count} remarks in "
+        f"{len(result.rows)} rows ({conflicts} in conflict, {stale} no longer apply)"
+    )
+    sha = ws.commit(files, subject, trailers, actor)
+    return Consolidated(
+        folder,
+        f"{folder}/consolidated.docx",
+        f"{folder}/matrix.xlsx",
+        f"{folder}/matrix.docx",
+        len(result.rows),
+        count,
+        conflicts,
+        stale,
+        sha,
+    )

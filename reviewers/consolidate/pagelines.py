@@ -1,0 +1,189 @@
+"""Page and line of each block as printed in a packet, from LibreOffice's layout of it.
+
+``page_lines(docx, blocks)`` returns ``{block id: (page, line)}``: the page (1-based, as the
+footer's "Page X of Y" counts) and the printed line number, in the left margin, of the line
+where the block's text starts. The matrix prints it as "p. 4, l. 12".
+
+Method:
+
+1. LibreOffice lays the packet out: ``soffice --headless --convert-to pdf`` on a private copy
+   of the file, with a private profile (``-env:UserInstallation``) per call, so concurrent
+   calls never share one. A fresh profile makes soffice restart itself once on first start; when
+   that run writes no PDF it is run once more. Each run is bounded by ``timeout`` seconds
+   (the whole process group is killed after it).
+2. ``pdftotext -layout`` gives the text of each page (pages are separated by form feeds) with
+   the line numbers the reference template prints (``w:lnNumType``: every line, restarting on
+   each page) at the start of each line. A printed line is a line whose first token is a number
+   ending at the page's usual line-number column; headers and footers carry no number. Within a
+   page, a number that does not increase starts the footnote area (LibreOffice numbers footnote
+   lines apart, from 1).
+3. Each block is looked for, in block order, in the stream of printed body lines (footnote
+   blocks in the stream of footnote lines): its first ``PREFIX`` letters and digits (case-folded,
+   NFKC, so ligatures, punctuation, bullets, list labels, hyphenation and line breaks do not
+   matter) are searched for within ``SLACK`` characters of where the previous block's text
+   ends (the window widened by the length of blocks not found since), then shorter openings.
+   The line of the first matching character is the block's line; a block not found leaves the
+   cursor where it was, so one miss does not derail the blocks after it.
+
+Limits: this is LibreOffice's layout; Word breaks lines and pages differently, so a reviewer who
+printed from Word may see a line or page off by a few (the fonts, Carlito for Calibri, are
+metric-compatible, which keeps the difference small). Footnote lines are numbered only by
+LibreOffice (Word does not number them). Lines inside tables carry no number (in LibreOffice
+as in Word), so table cells are never located. Blocks with no letters or digits are not
+located. Blocks not located are absent from the result. With no ``soffice`` or ``pdftotext``
+on the PATH the result is ``{}`` (the matrix then shows the paragraph number only); a
+LibreOffice failure or timeout is ``LayoutError``, for the caller to report or to fall back on
+paragraph numbers. Pass the very file the reviewer received (the packet, stamped with its
+header and footer), as a different header or footer can move page breaks.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import unicodedata
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import NamedTuple
+
+from drafts.blocks import Block
+from drafts.core.errors import PenholderError
+
+#: letters and digits of a block's opening that are searched for, longest first
+PREFIX = (40, 20, 10)
+#: letters and digits a block may start before or after where the previous block's text ends
+#: (list labels, paragraph numbers, footnote markers), plus the length of blocks not found since
+SLACK = 60
+_NUMBERED = re.compile(r"^(\s*)(\d{1,4})\s+(\S.*)$")
+
+
+class LayoutError(PenholderError):
+    """LibreOffice or pdftotext failed on a packet, or timed out."""
+
+
+class PrintedLine(NamedTuple):
+    page: int
+    line: int
+    text: str
+    footnote: bool
+
+
+def _run(cmd: list[str], timeout: float) -> subprocess.CompletedProcess[bytes]:
+    """Run ``cmd`` in its own process group; kill the group after ``timeout`` seconds."""
+    proc = subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+    )
+    try:
+        out, err = proc.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.communicate()
+        raise LayoutError(f"{cmd[0]} took over {timeout:.0f} s on {cmd[-1]}; try again") from None
+    return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+
+
+def to_pdf(docx: Path, workdir: Path, timeout: float = 120) -> Path:
+    """Lay ``docx`` out with LibreOffice in ``workdir`` (a new, empty folder); return the PDF."""
+    workdir.mkdir(parents=True, exist_ok=True)
+    src = workdir / "packet.docx"
+    shutil.copyfile(docx, src)
+    profile = (workdir / "lo-profile").resolve().as_uri()
+    cmd = ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
+           "--outdir", str(workdir), str(src)]  # fmt: skip
+    pdf = workdir / "packet.pdf"
+    for _ in range(2):  # a fresh profile may make the first run restart and write nothing
+        done = _run(cmd, timeout)
+        if pdf.is_file():
+            return pdf
+    message = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
+    raise LayoutError(f"LibreOffice could not lay out {docx}: {message[0]}")
+
+
+def pdf_pages(pdf: Path, timeout: float = 60) -> list[str]:
+    """Return ``pdftotext -layout`` of each page of ``pdf``."""
+    done = _run(["pdftotext", "-layout", "-enc", "UTF-8", str(pdf), "-"], timeout)
+    if done.returncode:
+        raise LayoutError(f"pdftotext failed on {pdf}: {done.stderr.decode(errors='replace')}")
+    pages = done.stdout.decode("utf-8", "replace").split("\f")
+    return pages[:-1] if pages and not pages[-1].strip() else pages
+
+
+def printed_lines(pages: Sequence[str]) -> list[PrintedLine]:
+    """Return the numbered lines of every page, in order, footnote lines marked (step 2)."""
+    out: list[PrintedLine] = []
+    for page, text in enumerate(pages, start=1):
+        found = [(m, len(m[1]) + len(m[2])) for m in map(_NUMBERED.match, text.splitlines()) if m]
+        if not found:
+            continue
+        column = Counter(end for _, end in found).most_common(1)[0][0]
+        previous, footnote = 0, False
+        for m, end in found:
+            if abs(end - column) > 1:
+                continue
+            number = int(m[2])
+            footnote = footnote or number <= previous
+            previous = number
+            out.append(PrintedLine(page, number, m[3], footnote))
+    return out
+
+
+def _letters(text: str) -> str:
+    return "".join(c for c in unicodedata.normalize("NFKC", text).casefold() if c.isalnum())
+
+
+class _Stream:
+    """The letters and digits of some printed lines, each character knowing its line."""
+
+    def __init__(self, lines: list[PrintedLine]) -> None:
+        parts = [_letters(line.text) for line in lines]
+        self.text = "".join(parts)
+        self.line = [i for i, part in enumerate(parts) for _ in part]
+        self.lines = lines
+        self.cursor = self.fallback = self.pending = 0
+
+    def find(self, block_text: str) -> PrintedLine | None:
+        """Locate a block's opening near the cursor (step 3); advance the cursor past it."""
+        wanted = _letters(block_text)
+        if not wanted:
+            return None
+        start = max(self.fallback, self.cursor - SLACK)
+        stop = self.cursor + SLACK + self.pending
+        for size in PREFIX:
+            opening = wanted[:size]
+            at = self.text.find(opening, start, stop + len(opening))
+            if at >= 0:
+                self.cursor, self.fallback, self.pending = at + len(wanted), at + len(opening), 0
+                return self.lines[self.line[at]]
+        self.pending += len(wanted)
+        return None
+
+
+def locate(pages: Sequence[str], blocks: list[Block]) -> dict[str, tuple[int, int]]:
+    """Return ``{block id: (page, line)}`` for the blocks found on the printed ``pages``."""
+    lines = printed_lines(pages)
+    body = _Stream([x for x in lines if not x.footnote])
+    notes = _Stream([x for x in lines if x.footnote])
+    found: dict[str, tuple[int, int]] = {}
+    for block in blocks:
+        if block.kind == "table_cell":
+            continue  # table lines are not numbered
+        hit = (notes if block.kind == "footnote" else body).find(block.text)
+        if hit is not None:
+            found[block.id] = (hit.page, hit.line)
+    return found
+
+
+def page_lines(
+    docx: Path, blocks: list[Block], *, timeout: float = 120
+) -> dict[str, tuple[int, int]]:
+    """Return ``{block id: (page, line)}`` as LibreOffice prints ``docx`` (module docstring)."""
+    if shutil.which("soffice") is None or shutil.which("pdftotext") is None:
+        return {}
+    with tempfile.TemporaryDirectory(prefix="penholder-layout-") as tmp:
+        pages = pdf_pages(to_pdf(Path(docx), Path(tmp), timeout), timeout)
+    return locate(pages, blocks)

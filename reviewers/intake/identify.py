@@ -1,0 +1,117 @@
+"""Which packet a returned file answers: properties, else footer, else file name, else text.
+
+``identify(ws, annotations, name, claim)`` returns the round item with how it was found and a
+confidence (1.0 for a packet id; the text similarity for a content match), or raises
+``ReturnRefused`` with one sentence saying what is missing or wrong. A claim (``--round``,
+``--reviewer``, ``--chapter``) that contradicts the file is refused, never overridden.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from difflib import SequenceMatcher
+
+from drafts import blockstore
+from drafts.core.errors import NotFound, ReturnRefused
+from drafts.ooxml.read.reader import Annotations
+from drafts.workspace import Workspace
+from reviewers.models import PACKET_ALPHABET, PACKET_CODE_LENGTH, Round, RoundItem
+from reviewers.rounds import records
+
+PACKET_IN_TEXT = re.compile(
+    rf"\b(R[1-9][0-9]*-[0-9A-Za-z]{{1,16}}-[{PACKET_ALPHABET}]{{{PACKET_CODE_LENGTH}}})\b",
+    re.IGNORECASE,
+)
+#: least text similarity at which a file without packet id is taken for a chapter
+MATCH_THRESHOLD = 0.6
+
+
+@dataclass(frozen=True)
+class Claim:
+    round: str | None = None
+    reviewer: str | None = None
+    chapter: str | None = None
+
+
+@dataclass(frozen=True)
+class Identified:
+    round: Round
+    item: RoundItem
+    how: str  # "properties", "footer", "file name", "content"
+    confidence: float
+
+
+def _candidates(ann: Annotations, name: str) -> list[tuple[str, str]]:
+    found = []
+    prop = ann.custom_properties.get("penholder.packet", "").strip()
+    if prop:
+        found.append(("properties", prop))
+    found += [("footer", m) for m in PACKET_IN_TEXT.findall(ann.footer_text)]
+    found += [("file name", m) for m in PACKET_IN_TEXT.findall(name)]
+    return found
+
+
+def _check_claim(name: str, rnd: Round, item: RoundItem, claim: Claim, how: str) -> None:
+    said = f"{name} is packet {item.packet} (from its {how})"
+    if claim.round and claim.round != rnd.id:
+        raise ReturnRefused(f"{said} of round {rnd.id}, not of round {claim.round} as claimed")
+    if claim.chapter and claim.chapter != item.chapter:
+        raise ReturnRefused(
+            f"{said} for chapter {item.chapter}, not chapter {claim.chapter} as claimed"
+        )
+    if claim.reviewer and claim.reviewer != item.reviewer:
+        raise ReturnRefused(f"{said} sent to {item.reviewer}, not to {claim.reviewer} as claimed")
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"\w+", text.lower())
+
+
+def _best_content_match(ws: Workspace, ann: Annotations, claim: Claim) -> tuple[Round, str, float]:
+    words = _words(ann.text_before)
+    best: tuple[Round, str, float] | None = None
+    rounds = [records.load_round(ws, claim.round)] if claim.round else records.load_rounds(ws)
+    for rnd in rounds:
+        for rc in rnd.chapters:
+            if claim.chapter and rc.chapter != claim.chapter:
+                continue
+            base = blockstore.load(ws, rc.chapter, rc.revision)
+            sent = _words("\n".join(b.text for b in base.blocks))
+            score = SequenceMatcher(None, sent, words, autojunk=False).ratio()
+            if best is None or score > best[2]:
+                best = (rnd, rc.chapter, score)
+    if best is None:
+        raise ReturnRefused("no round has been opened, so no packet can be matched")
+    return best
+
+
+def identify(ws: Workspace, ann: Annotations, name: str, claim: Claim) -> Identified:
+    """Return the round item ``ann`` (the file ``name``) answers, or raise ReturnRefused."""
+    for how, packet in _candidates(ann, name):
+        try:
+            rnd, item = records.find_packet(ws, packet)
+        except NotFound as e:
+            if how == "file name":
+                continue
+            raise ReturnRefused(f"{name} names packet {packet} in its {how}, but {e}") from e
+        _check_claim(name, rnd, item, claim, how)
+        return Identified(rnd, item, how, 1.0)
+    rnd, chapter, score = _best_content_match(ws, ann, claim)
+    where = f"chapter {chapter} of round {rnd.id} ({score:.0%} of its text matches)"
+    if score < MATCH_THRESHOLD:
+        raise ReturnRefused(
+            f"{name} carries no packet id and its text is not close enough to any packet sent "
+            f"(best: {where}); name it with --round, --chapter and --reviewer"
+        )
+    if not claim.reviewer:
+        raise ReturnRefused(
+            f"{name} carries no packet id; its text matches {where}, but who returned it is "
+            "unknown: pass --reviewer"
+        )
+    for item in rnd.items:
+        if item.chapter == chapter and item.reviewer == claim.reviewer:
+            return Identified(rnd, item, "content", score)
+    raise ReturnRefused(
+        f"{name}: {claim.reviewer} is not a reviewer of chapter {chapter} in round {rnd.id}"
+    )

@@ -1,0 +1,145 @@
+"""Reading and writing the round records of a workspace (YAML files committed in git).
+
+    rounds/<id>/round.yaml   the Round (chapters, base revisions, reviewers, due, items+packets)
+    rounds/<id>/sent.yaml    the SentLog (every message that left: packet or reminder)
+
+Reads come from the working tree, which ``Workspace.commit`` keeps equal to HEAD for these
+files. Writers never touch the disk: they return ``{relpath: bytes}`` for ``ws.commit``.
+A packet id names its round (``R2-03-K7Q2`` is in ``rounds/R2/round.yaml``), so looking one up
+reads one file: ``find_packet``.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+from collections.abc import Callable
+
+import yaml
+from pydantic import BaseModel
+
+from drafts import config
+from drafts.core.errors import NotFound, StageRefused
+from drafts.workspace import Workspace
+from reviewers.models import (
+    PACKET_ALPHABET,
+    PACKET_CODE_LENGTH,
+    PACKET_ID,
+    ROUND_ID,
+    Round,
+    RoundItem,
+    SentLog,
+)
+
+ROUNDS = "rounds"
+
+
+def round_path(round_id: str) -> str:
+    return f"{ROUNDS}/{round_id}/round.yaml"
+
+
+def sent_path(round_id: str) -> str:
+    return f"{ROUNDS}/{round_id}/sent.yaml"
+
+
+def round_ids(ws: Workspace) -> list[str]:
+    """Return the ids of every recorded round, in number order (R1, R2, ..., R10)."""
+    folder = ws.root / ROUNDS
+    if not folder.is_dir():
+        return []
+    found = [
+        p.name
+        for p in folder.iterdir()
+        if re.fullmatch(ROUND_ID, p.name) and (p / "round.yaml").is_file()
+    ]
+    return sorted(found, key=lambda r: int(r[1:]))
+
+
+def next_round_id(ws: Workspace) -> str:
+    """Return the id the next round gets: one more than the highest so far."""
+    ids = round_ids(ws)
+    return f"R{int(ids[-1][1:]) + 1}" if ids else "R1"
+
+
+def load_round(ws: Workspace, round_id: str) -> Round:
+    """Return the round ``round_id``, or raise NotFound listing the rounds there are."""
+    path = ws.root / round_path(round_id)
+    if not re.fullmatch(ROUND_ID, round_id) or not path.is_file():
+        known = ", ".join(round_ids(ws)) or "none yet"
+        raise NotFound(
+            f"no round {round_id!r} in this workspace (rounds: {known}); "
+            "open one with `penholder round open`"
+        )
+    return config.validate(Round, config.load_yaml(path, label=round_path(round_id)), path.name)
+
+
+def require_open(ws: Workspace, round_id: str, action: str) -> Round:
+    """Return the round if it is open; else raise StageRefused saying when it closed."""
+    rnd = load_round(ws, round_id)
+    if rnd.closed is not None:
+        raise StageRefused(
+            f"cannot {action}: round {round_id} was closed on {rnd.closed:%Y-%m-%d} (returns are "
+            "still accepted, marked late)",
+            rule="round-closed",
+        )
+    return rnd
+
+
+def load_rounds(ws: Workspace) -> list[Round]:
+    return [load_round(ws, r) for r in round_ids(ws)]
+
+
+def load_sent(ws: Workspace, round_id: str) -> SentLog:
+    """Return the sent log of the round (empty when nothing was sent yet)."""
+    path = ws.root / sent_path(round_id)
+    if not path.is_file():
+        return SentLog()
+    data = config.load_yaml(path, label=sent_path(round_id)) or {}
+    return config.validate(SentLog, data, sent_path(round_id))
+
+
+def to_yaml(model: BaseModel) -> bytes:
+    """Serialise a record as YAML (keys in field order, unicode kept)."""
+    data = model.model_dump(mode="json")
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True).encode("utf-8")
+
+
+def round_file(rnd: Round) -> dict[str, bytes | None]:
+    return {round_path(rnd.id): to_yaml(rnd)}
+
+
+def sent_file(round_id: str, log: SentLog) -> dict[str, bytes | None]:
+    return {sent_path(round_id): to_yaml(log)}
+
+
+# -- packet ids ------------------------------------------------------------------------------
+def all_packet_ids(ws: Workspace) -> set[str]:
+    return {i.packet for r in load_rounds(ws) for i in r.items}
+
+
+def mint_packet_id(
+    round_id: str,
+    chapter: str,
+    taken: set[str],
+    choose: Callable[[str], str] = secrets.choice,
+) -> str:
+    """Return a new packet id ``<round>-<chapter>-<4 chars>`` not in ``taken`` (and add it)."""
+    for _ in range(1000):
+        code = "".join(choose(PACKET_ALPHABET) for _ in range(PACKET_CODE_LENGTH))
+        packet = f"{round_id}-{chapter}-{code}"
+        if packet not in taken:
+            taken.add(packet)
+            return packet
+    raise RuntimeError(f"could not mint a free packet id for round {round_id}, chapter {chapter}")
+
+
+def find_packet(ws: Workspace, packet_id: str) -> tuple[Round, RoundItem]:
+    """Return the round and item a packet id belongs to, or raise NotFound saying why."""
+    match = re.fullmatch(PACKET_ID, packet_id.strip(), flags=re.IGNORECASE)
+    if match is None:
+        raise NotFound(f"{packet_id!r} is not a packet id (packet ids look like R2-03-K7Q2)")
+    rnd = load_round(ws, match.group(1).upper())
+    for item in rnd.items:
+        if item.packet.upper() == match.group(0).upper():
+            return rnd, item
+    raise NotFound(f"no packet {packet_id} in round {rnd.id}")

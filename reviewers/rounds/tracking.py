@@ -1,0 +1,160 @@
+"""Round status: for each reviewer x chapter, sent (when), returned (when, which file), late,
+missing, excused. Read-only, from the workspace alone.
+
+Sources: ``rounds/<id>/round.yaml`` (items, due, closed), ``rounds/<id>/sent.yaml`` (packets
+and reminders that left), and the returns: every commit whose trailers say
+
+    Event: return
+    Packet: R1-03-K7Q2        (names round, chapter and reviewer at once), or all three of
+    Round: R1 / Chapter: 03 / Reviewer: ana-silva
+    Return-File: returns/<sha256>.docx      (optional: the stored file)
+    Received: 2024-03-20T09:12:00+03:00     (optional: when it arrived; default the commit date)
+
+marks that item returned. "Today" and "late" use penholder's clock in the guideline's timezone.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from drafts.models import CommitRecord, Event
+from drafts.workspace import Workspace
+from reviewers.models import (
+    ItemState,
+    ItemStatus,
+    MessageKind,
+    ReturnRecord,
+    Round,
+    RoundItem,
+    RoundStatus,
+    SentLog,
+    SentMessage,
+)
+from reviewers.rounds import records
+
+
+def return_records(ws: Workspace, rnd: Round, commits: list[CommitRecord]) -> list[ReturnRecord]:
+    """Return the returns recorded for round ``rnd`` by ``Event: return`` commits, oldest first."""
+    by_packet = {i.packet.upper(): i for i in rnd.items}
+    found = []
+    closed = False
+    for c in commits:
+        if c.value("Event") == Event.ROUND_CLOSE.value and c.value("Round") == rnd.id:
+            closed = True
+        if c.value("Event") != Event.RETURN.value:
+            continue
+        received = _when(c)
+        targets: list[tuple[str, str, str | None]] = []
+        for named in c.values("Packet"):
+            item = by_packet.get(named.upper())
+            if item is not None:
+                targets.append((item.chapter, item.reviewer, item.packet))
+        if not c.values("Packet") and c.value("Round") == rnd.id and c.value("Reviewer"):
+            reviewer = c.value("Reviewer") or ""
+            targets += [(ch, reviewer, None) for ch in c.values("Chapter")]
+        for chapter, reviewer, packet in targets:
+            found.append(
+                ReturnRecord(
+                    round=rnd.id,
+                    chapter=chapter,
+                    reviewer=reviewer,
+                    at=received,
+                    commit=c.sha,
+                    packet=packet,
+                    file=c.value("Return-File"),
+                    after_close=closed,
+                )
+            )
+    return found
+
+
+def _when(c: CommitRecord) -> datetime:
+    value = c.value("Received")
+    if value:
+        try:
+            when = datetime.fromisoformat(value)
+            return when if when.tzinfo else when.replace(tzinfo=c.date.tzinfo)
+        except ValueError:
+            pass
+    return c.date
+
+
+def item_state(
+    rnd: Round,
+    item: RoundItem,
+    today: date,
+    sent: SentMessage | None,
+    returned: ReturnRecord | None,
+    tz_date: date | None,
+) -> ItemState:
+    """Return where one item stands. ``tz_date`` is the return's day in the guideline's zone.
+
+    Returned beats everything; a return after the due date or after closing is returned_late.
+    Then excused; then (round closed) missing; then unsent, late (past due) or sent.
+    """
+    if returned is not None and tz_date is not None:
+        late = tz_date > rnd.due or returned.after_close
+        return ItemState.RETURNED_LATE if late else ItemState.RETURNED
+    if item.excused is not None:
+        return ItemState.EXCUSED
+    if not rnd.is_open:
+        return ItemState.MISSING
+    if sent is None:
+        return ItemState.UNSENT
+    return ItemState.LATE if today > rnd.due else ItemState.SENT
+
+
+def round_status(ws: Workspace, round_id: str) -> RoundStatus:
+    """Return the status of every reviewer x chapter of round ``round_id``."""
+    rnd = records.load_round(ws, round_id)
+    log = records.load_sent(ws, round_id)
+    now = ws.now()
+    today = now.date()
+    returns: dict[tuple[str, str], ReturnRecord] = {}
+    for r in return_records(ws, rnd, ws.history()):
+        returns.setdefault((r.reviewer, r.chapter), r)  # the first return counts for timing
+    names = {p.id: p.name for p in ws.people}
+    items = []
+    for item in rnd.items:
+        sent = _packet_message(log, item)
+        ret = returns.get((item.reviewer, item.chapter))
+        tz_date = ret.at.astimezone(now.tzinfo).date() if ret else None
+        state = item_state(rnd, item, today, sent, ret, tz_date)
+        reminders = [m.at.astimezone(now.tzinfo).date() for m in _reminders(log, item)]
+        items.append(
+            ItemStatus(
+                reviewer=item.reviewer,
+                name=names.get(item.reviewer, item.reviewer),
+                chapter=item.chapter,
+                revision=item.revision,
+                packet=item.packet,
+                state=state,
+                late=state in (ItemState.LATE, ItemState.RETURNED_LATE, ItemState.MISSING),
+                sent_at=sent.at if sent else None,
+                sent_via=sent.via if sent else None,
+                returned_at=ret.at if ret else None,
+                return_file=ret.file if ret else None,
+                excused=item.excused,
+                reminders=reminders,
+            )
+        )
+    return RoundStatus(
+        round=rnd.id,
+        due=rnd.due,
+        today=today,
+        open=rnd.is_open,
+        days_left=(rnd.due - today).days,
+        chapters=rnd.chapters,
+        items=items,
+    )
+
+
+def _packet_message(log: SentLog, item: RoundItem) -> SentMessage | None:
+    for m in log.of(item.reviewer, MessageKind.PACKET):
+        if item.packet in m.packets:
+            return m
+    return None
+
+
+def _reminders(log: SentLog, item: RoundItem) -> list[SentMessage]:
+    return [m for m in log.of(item.reviewer, MessageKind.REMINDER) if item.packet in m.packets]

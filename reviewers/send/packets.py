@@ -1,0 +1,196 @@
+"""Each reviewer's packet: a folder and a zip under ``outbox/<round>/packets/`` (git-ignored).
+
+    outbox/R1/packets/<reviewer>/
+        Chapter 03 (R1-03-K7Q2).docx                 stamped: packet id in the custom property
+                                                     ``penholder.packet`` and in the footer
+        Chapter 03 changes since revision 1.docx     only when the reviewer was sent an older
+                                                     revision in an earlier round (a redline)
+        Cover letter.docx, Cover letter.txt          due date and how to comment
+    outbox/R1/packets/R1-<reviewer>.zip              the same files, attached to the e-mail
+
+    outbox/R1/renders/03-r1-<digest>.docx            the chapter rendered once for the round;
+                                                     every packet's copy is restamped from it
+    outbox/R1/renders/03-r1-to-r2-<digest>.docx      the redline made once for the round;
+                                                     likewise restamped for each reviewer
+
+The packet ids themselves are minted and recorded when the round opens (``rounds/<id>/
+round.yaml``); a packet folder can be rebuilt at any time from the workspace. Rendering is
+``drafts.word.revision`` unless a ``Renderer`` is passed (tests, or a cheaper renderer): the default
+renders each chapter revision of a round once (``word_out.RenderCache`` over
+``outbox/<round>/renders/``, shared by every reviewer, process and later ``add-reviewer``) and
+gives each reviewer a copy restamped with their packet id, so a round of 300 reviewers costs one
+pandoc run per chapter. Redlines likewise (``word_out.RedlineCache``): one per chapter and older
+revision, each reviewer's copy stamped with the round and the reviewer but no packet id (a
+redline sent back is not taken for the packet).
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import zipfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from drafts.models import Person
+from drafts.workspace import Workspace
+from reviewers.models import Round, RoundItem
+from reviewers.send import letters
+
+OUTBOX = "outbox"
+RENDERS = "renders"
+COVER = "Cover letter"
+
+
+@dataclass(frozen=True)
+class Renderer:
+    """How chapter files are made: ``render(ws, chapter, revision, out, *, round_id, reviewer,
+    packet) -> Path`` and ``redline(ws, chapter, old, new, out, author, *, round_id, reviewer)
+    -> Path``."""
+
+    render: Callable[..., Path]
+    redline: Callable[..., Path] | None = None
+
+
+def default_renderer() -> Renderer:
+    """Return the renderer of ``drafts.word.revision`` (imported here: pandoc is heavy).
+
+    Chapter files of a round are restamped copies of one render per chapter revision, kept in
+    ``outbox/<round>/renders/`` (``word_out.RenderCache``); without a round, a plain render.
+    Redlines of a round are restamped copies of one redline per chapter and pair of revisions
+    (``word_out.RedlineCache``, same folder).
+    """
+    from drafts.word import revision as word_out
+
+    def render(
+        ws: Workspace,
+        chapter: str,
+        revision: int | None,
+        out: Path,
+        *,
+        round_id: str | None = None,
+        reviewer: Person | None = None,
+        packet: str | None = None,
+    ) -> Path:
+        kwargs: dict[str, Any] = {"round_id": round_id, "reviewer": reviewer, "packet": packet}
+        if round_id is None:
+            return word_out.render_revision(ws, chapter, revision, out, **kwargs)
+        cache = word_out.RenderCache(round_outbox(ws, round_id) / RENDERS)
+        return cache.render(ws, chapter, revision, out, **kwargs)
+
+    def redline(
+        ws: Workspace,
+        chapter: str,
+        old: int,
+        new: int,
+        out: Path,
+        author: str,
+        *,
+        round_id: str | None = None,
+        reviewer: Person | None = None,
+    ) -> Path:
+        if round_id is None:
+            return word_out.redline_revisions(ws, chapter, old, new, out, author)
+        cache = word_out.RedlineCache(round_outbox(ws, round_id) / RENDERS)
+        return cache.render(
+            ws, chapter, old, new, out, author, round_id=round_id, reviewer=reviewer
+        )
+
+    return Renderer(render, redline)
+
+
+@dataclass(frozen=True)
+class Packet:
+    """A built packet: the reviewer, the items it carries, its folder, zip and file names."""
+
+    round: str
+    reviewer: Person
+    items: list[RoundItem]
+    folder: Path
+    zip: Path
+    files: list[str]
+    redlines: list[RoundItem]
+
+
+def round_outbox(ws: Workspace, round_id: str) -> Path:
+    return ws.root / OUTBOX / round_id
+
+
+def packet_folder(ws: Workspace, round_id: str, reviewer: str) -> Path:
+    return round_outbox(ws, round_id) / "packets" / reviewer
+
+
+def chapter_file(item: RoundItem) -> str:
+    return f"Chapter {item.chapter} ({item.packet}).docx"
+
+
+def redline_file(item: RoundItem) -> str:
+    return f"Chapter {item.chapter} changes since revision {item.previous_revision}.docx"
+
+
+def needs_redline(item: RoundItem) -> bool:
+    """True when the reviewer was sent an older revision of this chapter in an earlier round."""
+    return item.previous_revision is not None and item.previous_revision < item.revision
+
+
+def live_items(rnd: Round, reviewer: str) -> list[RoundItem]:
+    """Return the reviewer's items of the round that are not excused."""
+    return [i for i in rnd.items_of(reviewer) if i.excused is None]
+
+
+def build_packet(
+    ws: Workspace, rnd: Round, reviewer: Person, renderer: Renderer | None = None
+) -> Packet:
+    """Build (or rebuild) the reviewer's packet folder and zip; return what it holds.
+
+    Files are made in a temporary folder and moved into place only when all succeeded, so a
+    failed render leaves no half-built packet.
+    """
+    items = live_items(rnd, reviewer.id)
+    if not items:
+        raise ValueError(f"{reviewer.id} has no item left in round {rnd.id}")
+    renderer = renderer or default_renderer()
+    folder = packet_folder(ws, rnd.id, reviewer.id)
+    folder.parent.mkdir(parents=True, exist_ok=True)
+    author = ws.guideline.organisation or ws.guideline.mail.from_name
+    with tempfile.TemporaryDirectory(dir=folder.parent, prefix=".build-") as tmp:
+        build = Path(tmp)
+        names: list[str] = []
+        redlines: list[RoundItem] = []
+        for item in items:
+            out = build / chapter_file(item)
+            kwargs: dict[str, Any] = {"round_id": rnd.id, "reviewer": reviewer}
+            renderer.render(ws, item.chapter, item.revision, out, packet=item.packet, **kwargs)
+            names.append(out.name)
+            if needs_redline(item) and renderer.redline is not None:
+                red = build / redline_file(item)
+                old = item.previous_revision
+                renderer.redline(ws, item.chapter, old, item.revision, red, author, **kwargs)
+                names.append(red.name)
+                redlines.append(item)
+        attached = zip_name(rnd.id, reviewer.id)
+        zip_path = folder.parent / attached
+        text = letters.cover_text(
+            ws.guideline, reviewer, rnd, items, redlines, [*names, f"{COVER}.docx"], attached
+        )
+        letters.write_txt(text, build / f"{COVER}.txt")
+        letters.write_docx(text, build / f"{COVER}.docx", f"{rnd.id}: {COVER.lower()}")
+        names += [f"{COVER}.docx", f"{COVER}.txt"]
+        _zip(build, names, build / attached)
+        shutil.rmtree(folder, ignore_errors=True)
+        (build / attached).replace(zip_path)
+        shutil.copytree(build, folder)
+    return Packet(rnd.id, reviewer, items, folder, zip_path, names, redlines)
+
+
+def _zip(folder: Path, names: list[str], out: Path) -> None:
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
+        for name in names:
+            zf.write(folder / name, arcname=name)
+
+
+def zip_name(round_id: str, reviewer: str) -> str:
+    """The name of the packet's zip as attached to the e-mail."""
+    return f"{round_id}-{reviewer}.zip"
