@@ -14,16 +14,14 @@ from render_helpers import pdf_text, soffice_convert
 from reviewers.consolidate.matrix import (
     CONFLICT_FILL,
     DISPOSITIONS,
-    HEADER_ROW,
     HEADERS,
     STALE_FILL,
     TYPES,
     MatrixDisposition,
     MatrixError,
-    read_xlsx_dispositions,
-    write_docx,
-    write_xlsx,
 )
+from reviewers.consolidate.matrix_docx import write_docx
+from reviewers.consolidate.matrix_xlsx import HEADER_ROW, read_xlsx_dispositions, write_xlsx
 from reviewers.consolidate.models import Matrix, Row, Supporter
 
 

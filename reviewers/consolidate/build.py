@@ -26,7 +26,8 @@ from drafts.core.errors import NotFound, StageRefused
 from drafts.models import Event
 from drafts.word.revision import render_revision
 from drafts.workspace import Actor, Workspace
-from reviewers.consolidate.matrix import write_docx, write_xlsx
+from reviewers.consolidate.matrix_docx import write_docx
+from reviewers.consolidate.matrix_xlsx import write_xlsx
 from reviewers.consolidate.merge import Consolidation, merge
 from reviewers.consolidate.models import Matrix
 from reviewers.consolidate.pagelines import LayoutError, page_lines
