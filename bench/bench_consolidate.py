@@ -28,10 +28,10 @@ os.environ.setdefault("PENHOLDER_TODAY", "2024-03-04")
 from bench_intake import people  # noqa: E402
 from bench_render import synthetic  # noqa: E402
 
-from drafts import blockstore, chapters  # noqa: E402
+from drafts import blockstore, chapters, layout  # noqa: E402
 from drafts.word.revision import render_revision  # noqa: E402
 from reviewers.consolidate.build import consolidate  # noqa: E402
-from reviewers.intake.remarks import Remark, ReturnRemarks, relpath  # noqa: E402
+from reviewers.intake.remarks import Remark, ReturnRemarks  # noqa: E402
 from reviewers.rounds import lifecycle as rounds  # noqa: E402
 
 WORDS = ["municipal", "inclusive", "open", "resilient", "local", "public"]
@@ -104,7 +104,7 @@ def main() -> None:
                 file=f"r{n}.docx",
                 remarks=remarks_for(n, item, blocks, rng),
             )
-            sets[relpath("R1", "01", rs.sha256)] = json.dumps(
+            sets[layout.remarks("R1", "01", rs.sha256)] = json.dumps(
                 rs.model_dump(mode="json", by_alias=True)
             ).encode()
         ws.commit(sets, "Bench remarks", [("Event", "return")], who)

@@ -9,19 +9,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from drafts import layout
 from drafts.blocks import BlockMap, build_block_map
 from drafts.core.errors import NotFound
 from drafts.workspace import Workspace
 
 
-def relpath(chapter: str, revision: int) -> str:
-    """Return the workspace path of the block map of ``chapter`` at ``revision``."""
-    return f"blocks/{chapter}/r{revision:04d}.json"
-
-
 def bibliography(ws: Workspace) -> Path | None:
     """Return the workspace's bibliography, or None when it has none."""
-    bib = ws.root / "references.bib"
+    bib = ws.root / layout.REFERENCES
     return bib if bib.is_file() else None
 
 
@@ -35,7 +31,7 @@ def load(ws: Workspace, chapter: str, revision: int) -> BlockMap:
     """Return the committed block map of ``chapter`` at ``revision``."""
     rev = ws.revision(chapter, revision)
     try:
-        data = ws.read_at(rev.commit, relpath(chapter, revision))
+        data = ws.read_at(rev.commit, layout.block_map(chapter, revision))
     except NotFound:
         return compute(ws, chapter, revision, ws.text(chapter, revision))
     return BlockMap.model_validate_json(data)
@@ -44,4 +40,4 @@ def load(ws: Workspace, chapter: str, revision: int) -> BlockMap:
 def artifact(ws: Workspace, chapter: str, revision: int, text: str) -> dict[str, bytes]:
     """Return the files to commit with a new revision: its block map."""
     block_map = compute(ws, chapter, revision, text)
-    return {relpath(chapter, revision): block_map.model_dump_json(indent=1).encode()}
+    return {layout.block_map(chapter, revision): block_map.model_dump_json(indent=1).encode()}

@@ -12,7 +12,7 @@ from pathlib import Path
 import yaml
 
 import examples
-from drafts import blockstore, config, stages
+from drafts import blockstore, config, layout, stages
 from drafts.core.errors import ConfigError, NotFound, StageRefused
 from drafts.models import CHAPTER_ID, Event, Stage
 from drafts.workspace import Actor, Trailers, Workspace, check_new_root, git_identity
@@ -27,9 +27,9 @@ def empty_files(title: str, organisation: str, timezone: str) -> dict[str, bytes
     guideline: dict[str, object] = {"title": title, "short_title": "", "organisation": organisation}
     guideline |= {"timezone": timezone, "mail": {"from_name": organisation, "smtp": None}}
     return {
-        "guideline.yaml": yaml.safe_dump(guideline, sort_keys=False, allow_unicode=True).encode(),
-        "people.yaml": b"people: []\n",
-        "egms.yaml": b"egms: []\n",
+        layout.GUIDELINE: yaml.safe_dump(guideline, sort_keys=False, allow_unicode=True).encode(),
+        layout.PEOPLE: b"people: []\n",
+        layout.EGMS: b"egms: []\n",
     }
 
 
@@ -43,7 +43,7 @@ def example_files(name: str = "smart-cities") -> tuple[dict[str, bytes], dict[st
     for path in sorted(root.rglob("*")):
         if path.is_file() and not path.name.startswith((".", "__")):
             rel = path.relative_to(root).as_posix()
-            (chapters if rel.startswith("chapters/") else files)[rel] = path.read_bytes()
+            (chapters if rel.startswith(f"{layout.CHAPTERS}/") else files)[rel] = path.read_bytes()
     return files, chapters
 
 
@@ -74,7 +74,7 @@ def create_workspace(
 
 def _init_actor(files: dict[str, bytes], who: str | None) -> Actor:
     if who:
-        data = yaml.safe_load(files.get("people.yaml", b"people: []")) or {}
+        data = yaml.safe_load(files.get(layout.PEOPLE, b"people: []")) or {}
         for p in data.get("people") or []:
             if p.get("id") == who:
                 return Actor(p["name"], p["email"])
@@ -126,7 +126,7 @@ def commit_revision(
     ws.front(chapter, new)
     if state.revision and new == ws.text(chapter):
         raise StageRefused(
-            f"nothing to record: chapters/{chapter}.md is unchanged since revision {state.revision}",
+            f"nothing to record: {layout.chapter(chapter)} is unchanged since revision {state.revision}",
             rule="unchanged",
         )
     number = state.revision + 1
@@ -146,7 +146,7 @@ def _record(
     resolves: Sequence[str] = (),
     extra: Trailers = (),
 ) -> str:
-    files: dict[str, bytes | None] = {f"chapters/{chapter}.md": text.encode("utf-8")}
+    files: dict[str, bytes | None] = {layout.chapter(chapter): text.encode("utf-8")}
     files.update(blockstore.artifact(ws, chapter, number, text))
     trailers = [("Event", event.value), ("Chapter", chapter), ("Revision", str(number))]
     trailers += [("Stage", stage.value), *[("Resolves", r) for r in resolves], *extra]

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import git
 
-from drafts import config, history
+from drafts import config, history, layout
 from drafts.core import clock, faults
 from drafts.core.errors import DirtyWorkspace, IdentityError, NotAWorkspace, NotFound
 from drafts.models import (
@@ -29,10 +29,9 @@ from drafts.models import (
     Revision,
 )
 
-GUIDELINE_FILE = "guideline.yaml"
-IGNORED = ("inbox/", "outbox/")
+GUIDELINE_FILE = layout.GUIDELINE
 GITIGNORE = "# Files that arrive or are generated for sending; penholder records what it keeps.\n"
-GITIGNORE += "".join(f"/{p}\n" for p in IGNORED) + ".~lock.*#\n"
+GITIGNORE += "".join(f"/{p}\n" for p in layout.IGNORED) + ".~lock.*#\n"
 
 Trailers = Sequence[tuple[str, str]]
 _US, _RS = "\x1f", "\x1e"
@@ -122,11 +121,11 @@ class Workspace:
 
     @cached_property
     def people(self) -> list[Person]:
-        return config.load_people(self.root / "people.yaml")
+        return config.load_people(self.root / layout.PEOPLE)
 
     @cached_property
     def egms(self) -> list[EGM]:
-        return config.load_egms(self.root / "egms.yaml")
+        return config.load_egms(self.root / layout.EGMS)
 
     def person(self, person_id: str) -> Person:
         for p in self.people:
@@ -139,10 +138,10 @@ class Workspace:
 
     # -- chapters --------------------------------------------------------------------------
     def chapter_path(self, chapter: str) -> Path:
-        return self.root / "chapters" / f"{chapter}.md"
+        return self.root / layout.chapter(chapter)
 
     def chapter_ids(self) -> list[str]:
-        return sorted(p.stem for p in (self.root / "chapters").glob("*.md"))
+        return sorted(p.stem for p in (self.root / layout.CHAPTERS).glob("*.md"))
 
     def require_chapter(self, chapter: str) -> None:
         if chapter not in self.states() and not self.chapter_path(chapter).exists():
@@ -152,7 +151,7 @@ class Workspace:
     def front(self, chapter: str, text: str | None = None) -> ChapterFront:
         """Return the front matter of the chapter (working tree, or ``text`` when given)."""
         self.require_chapter(chapter)
-        name = f"chapters/{chapter}.md"
+        name = layout.chapter(chapter)
         body = text if text is not None else self.chapter_path(chapter).read_text(encoding="utf-8")
         return config.parse_front(body, name, expected_id=chapter)
 
@@ -226,7 +225,7 @@ class Workspace:
 
     def text(self, chapter: str, number: int | None = None) -> str:
         rev = self.revision(chapter, number)
-        return self.read_at(rev.commit, f"chapters/{chapter}.md").decode("utf-8")
+        return self.read_at(rev.commit, layout.chapter(chapter)).decode("utf-8")
 
     # -- writing ---------------------------------------------------------------------------
     def identity(self, person_id: str | None = None) -> Actor:

@@ -14,7 +14,7 @@ import tempfile
 from datetime import datetime
 from pathlib import Path
 
-from drafts import blockstore
+from drafts import blockstore, layout
 from drafts.blocks import Block
 from drafts.ooxml.simulate import annotate
 from drafts.ooxml.simulate.records import (
@@ -32,7 +32,7 @@ from drafts.workspace import Workspace
 
 def packet(ws: Workspace, round_id: str, reviewer: str, chapter: str) -> Path:
     """Return the chapter file of ``reviewer``'s packet in ``round_id``."""
-    folder = ws.root / "outbox" / round_id / "packets" / reviewer
+    folder = ws.root / layout.packet_folder(round_id, reviewer)
     return next(folder.glob(f"Chapter {chapter} ({round_id}-*.docx"))
 
 
@@ -143,7 +143,7 @@ def annotate_return(
 ) -> Path:
     """Write ``reviewer``'s annotated return into ``inbox/`` and return its path."""
     name = ws.person(reviewer).name
-    inbox = ws.root / "inbox"
+    inbox = ws.root / layout.INBOX
     inbox.mkdir(exist_ok=True)
     edits = edits_for(ws, style, chapter, revision, name, when, replier or "A colleague")
     return annotate.apply(

@@ -9,6 +9,7 @@ from typing import Any
 
 from prefect import flow
 
+from drafts import layout
 from drafts.workspace import Workspace
 from flows.engine import run_trailers
 from reviewers.intake.identify import Claim
@@ -71,7 +72,7 @@ def scan_inbox(workspace: str, who: str | None = None) -> list[dict[str, Any]]:
     """Ingest every file in the workspace's inbox/; each file taken leaves the inbox."""
     ws = Workspace.open(Path(workspace))
     ws.run_trailers = run_trailers()
-    inbox = ws.root / "inbox"
+    inbox = ws.root / layout.INBOX
     paths = (
         sorted(p for p in inbox.iterdir() if p.is_file() and not p.name.startswith("."))
         if inbox.is_dir()

@@ -9,6 +9,7 @@ from datetime import date, datetime
 
 from pydantic import BaseModel
 
+from drafts import layout
 from drafts.core.errors import ConfigError
 from drafts.models import EGM
 from drafts.workspace import Workspace
@@ -68,7 +69,7 @@ def _returns(ws: Workspace, round_ids: set[str]) -> dict[str, tuple[int, int]]:
 def _conflicts(ws: Workspace, round_id: str, chapter: str) -> int:
     import json
 
-    data = ws.committed(f"consolidated/{round_id}/{chapter}/matrix.json")
+    data = ws.committed(layout.matrix_json(round_id, chapter))
     rows = json.loads(data)["rows"] if data else []
     return sum("conflict" in row["flags"] for row in rows)
 

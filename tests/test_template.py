@@ -12,14 +12,14 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-import templates
+from drafts.core import resources
 from drafts.core.errors import TemplateError
 from drafts.ooxml.namespaces import w
 from drafts.ooxml.write.numbering import style_names
 from drafts.ooxml.write.parts import DocxParts, edit_docx
-from drafts.ooxml.write.template import REQUIRED_STYLES, check_template
+from drafts.ooxml.write.reference import REQUIRED_STYLES, check_template
 
-REFERENCE = templates.path("reference.docx")
+REFERENCE = resources.reference_docx()
 
 
 def test_committed_template_has_every_required_style() -> None:

@@ -28,15 +28,15 @@ from typing import Any
 
 from pydantic import BaseModel
 
-import templates
 from drafts.blocks import BlockMap
+from drafts.core import resources
 from drafts.core.errors import RenderError
 from drafts.markdown.ast_walk import Site, plain_text, sites
 from drafts.markdown.pandoc import markdown_ast, run_pandoc
 from drafts.ooxml.write.numbering import NUMBERED_PARAGRAPH, install_paragraph_numbering
 from drafts.ooxml.write.parts import DocxParts, edit_docx
+from drafts.ooxml.write.reference import check_template
 from drafts.ooxml.write.stamp import write_stamp
-from drafts.ooxml.write.template import check_template
 
 
 class Stamp(BaseModel):
@@ -151,7 +151,7 @@ def render_chapter(
     template: Path | None = None,
 ) -> Path:
     """Render ``markdown`` to ``out`` (.docx) with anchors and ``stamp``; return ``out``."""
-    reference = template or templates.path("reference.docx")
+    reference = template or resources.reference_docx()
     check_template(reference)
     ast = anchored_ast(markdown, block_map, bibliography)
     out = Path(out)

@@ -16,8 +16,8 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
-import templates
 from drafts import blockstore
+from drafts.core import resources
 from drafts.markdown.pandoc import pandoc_path
 from drafts.models import Person
 from drafts.ooxml.write.stamp import restamp
@@ -131,7 +131,7 @@ class RenderCache:
         text = ws.text(chapter, rev.number)
         block_map = blockstore.load(ws, chapter, rev.number)
         bibliography = blockstore.bibliography(ws)
-        reference = templates.path("reference.docx")
+        reference = resources.reference_docx()
         pandoc = Path(pandoc_path())
         stat = pandoc.stat()
         digest = hashlib.sha256()
@@ -199,7 +199,7 @@ class RedlineCache:
             ws.text(chapter, new).encode("utf-8"),
             blockstore.load(ws, chapter, new).model_dump_json().encode("utf-8"),
             bibliography.read_bytes() if bibliography else b"",
-            templates.path("reference.docx").read_bytes(),
+            resources.reference_docx().read_bytes(),
             f"{pandoc} {stat.st_size} {stat.st_mtime_ns} {_penholder_version()}".encode(),
             author.encode("utf-8"),
         ):

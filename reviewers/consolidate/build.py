@@ -20,7 +20,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from drafts import blockstore
+from drafts import blockstore, layout
 from drafts.blocks import BlockMap
 from drafts.core.errors import NotFound, StageRefused
 from drafts.models import Event
@@ -48,10 +48,6 @@ class Consolidated:
     conflicts: int
     stale: int
     commit: str
-
-
-def folder_of(round_id: str, chapter: str) -> str:
-    return f"consolidated/{round_id}/{chapter}"
 
 
 def _base_revision(ws: Workspace, chapter: str, round_id: str) -> tuple[Round, int]:
@@ -102,16 +98,16 @@ def consolidate(ws: Workspace, chapter: str, round_id: str, actor: Actor) -> Con
             rule="nothing-to-consolidate",
         )
     base = blockstore.load(ws, chapter, base_rev)
-    folder = folder_of(round_id, chapter)
+    folder = layout.consolidated(round_id, chapter)
     with tempfile.TemporaryDirectory(prefix="penholder-consolidate-") as tmp:
         work = Path(tmp)
         rendered = render_revision(ws, chapter, base_rev, work / "base.docx", round_id=round_id)
         with ThreadPoolExecutor(max_workers=1) as pool:  # LibreOffice lays out meanwhile
-            layout = pool.submit(page_lines, rendered, base.blocks)
+            pages = pool.submit(page_lines, rendered, base.blocks)
             result, count = _merge(ws, chapter, sets, base)
             write_consolidated(rendered, result, base, work / "consolidated.docx", ws.now())
             try:
-                located = layout.result()
+                located = pages.result()
             except LayoutError:  # LibreOffice failed: the matrix gives paragraph numbers only
                 located = {}
         for row in result.rows:
@@ -130,7 +126,7 @@ def consolidate(ws: Workspace, chapter: str, round_id: str, actor: Actor) -> Con
             f"{folder}/{name}": (work / name).read_bytes()
             for name in ("consolidated.docx", "matrix.xlsx", "matrix.docx")
         }
-    files[f"{folder}/matrix.json"] = matrix.model_dump_json(indent=1).encode("utf-8")
+    files[layout.matrix_json(round_id, chapter)] = matrix.model_dump_json(indent=1).encode("utf-8")
     conflicts = sum("conflict" in r.flags for r in result.rows)
     stale = sum("no longer applies" in r.flags for r in result.rows)
     trailers = [("Event", Event.CONSOLIDATE.value), ("Round", round_id), ("Chapter", chapter)]

@@ -26,7 +26,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.shared import Cm, Pt, RGBColor
 from docx.table import _Cell
 
-import templates
+from drafts.core import resources
 from drafts.core.files import atomic_output
 from drafts.ooxml.write.tables import (
     append_rows,
@@ -140,7 +140,7 @@ def _table(doc: Any, matrix: Matrix) -> None:
 
 def write_docx(matrix: Matrix, out: Path) -> Path:
     """Write ``matrix`` to ``out`` as a .docx table (see module docstring); return ``out``."""
-    doc = Document(str(templates.path("reference.docx")))
+    doc = Document(str(resources.reference_docx()))
     clear_body(doc.element.body)
     _style(doc)
     _page(doc, matrix)

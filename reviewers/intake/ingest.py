@@ -26,6 +26,7 @@ from pathlib import Path
 
 import yaml
 
+from drafts import layout
 from drafts.blockstore import load as load_block_map
 from drafts.core import faults
 from drafts.core.errors import DocumentError, PenholderError, ReturnRefused
@@ -35,7 +36,7 @@ from drafts.word.revision import render_revision
 from drafts.workspace import Actor, Workspace
 from reviewers.intake.extract import Draft, extract
 from reviewers.intake.identify import Claim, Identified, identify
-from reviewers.intake.remarks import Remark, ReturnRemarks, load_all, mint_ids, relpath
+from reviewers.intake.remarks import Remark, ReturnRemarks, load_all, mint_ids
 
 
 @dataclass
@@ -85,8 +86,8 @@ def _returned_before(ws: Workspace, stored: str) -> tuple[datetime, str] | None:
 def receive(ws: Workspace, data: bytes, name: str, actor: Actor) -> str:
     """Commit ``data`` verbatim as ``returns/<sha256>.docx`` (unless there); return that path."""
     digest = sha256(data)
-    stored = f"returns/{digest}.docx"
-    if ws.committed(stored) is None and ws.committed(f"quarantine/{digest}.docx") is None:
+    stored = layout.returned(digest)
+    if ws.committed(stored) is None and ws.committed(layout.quarantined(digest)) is None:
         trailers = [("Event", Event.RECEIVED.value), ("Return-File", stored)]
         ws.commit({stored: data}, f"Receive {name}", trailers, actor)
     return stored
@@ -97,13 +98,13 @@ def quarantine(ws: Workspace, data: bytes, name: str, reason: str, actor: Actor)
     digest = sha256(data)
     record = {"file": name, "sha256": digest, "reason": reason, "at": ws.now().isoformat()}
     files: dict[str, bytes | None] = {
-        f"returns/{digest}.docx": None,
-        f"quarantine/{digest}.docx": data,
-        f"quarantine/{digest}.yaml": yaml.safe_dump(record, sort_keys=False).encode(),
+        layout.returned(digest): None,
+        layout.quarantined(digest): data,
+        layout.quarantine_note(digest): yaml.safe_dump(record, sort_keys=False).encode(),
     }
-    trailers = [("Event", Event.QUARANTINE.value), ("Return-File", f"quarantine/{digest}.docx")]
+    trailers = [("Event", Event.QUARANTINE.value), ("Return-File", layout.quarantined(digest))]
     ws.commit(files, f"Quarantine {name}", trailers, actor, body=reason)
-    return f"quarantine/{digest}.docx"
+    return layout.quarantined(digest)
 
 
 def _remarks(
@@ -214,27 +215,27 @@ def _record(
         remarks=remarks,
     )
     files: dict[str, bytes | None] = {
-        relpath(rnd.id, item.chapter, digest): json.dumps(
+        layout.remarks(rnd.id, item.chapter, digest): json.dumps(
             record.model_dump(mode="json", by_alias=True), indent=1, ensure_ascii=False
         ).encode("utf-8"),
-        f"returns/{digest}.docx": data,
+        layout.returned(digest): data,
     }
-    if ws.committed(f"quarantine/{digest}.docx") is not None:  # named at last: out of quarantine
-        files |= {f"quarantine/{digest}.docx": None, f"quarantine/{digest}.yaml": None}
+    if ws.committed(layout.quarantined(digest)) is not None:  # named at last: out of quarantine
+        files |= {layout.quarantined(digest): None, layout.quarantine_note(digest): None}
     # a second return of the same packet is the reviewer's latest word: it replaces the first
     earlier = [s for s in load_all(ws, item.chapter, rnd.id) if s.packet == item.packet]
     for s in earlier:
-        files[relpath(rnd.id, item.chapter, s.sha256)] = None
+        files[layout.remarks(rnd.id, item.chapter, s.sha256)] = None
     trailers = [
         ("Event", Event.RETURN.value),
         ("Round", rnd.id),
         ("Chapter", item.chapter),
         ("Reviewer", item.reviewer),
         ("Packet", item.packet),
-        ("Return-File", f"returns/{digest}.docx"),
+        ("Return-File", layout.returned(digest)),
         ("Received", received.isoformat()),
         ("Remarks", str(len(remarks))),
-        *[("Supersedes", f"returns/{s.sha256}.docx") for s in earlier],
+        *[("Supersedes", layout.returned(s.sha256)) for s in earlier],
     ]
     subject = f"Return of {item.packet} from {item.reviewer}: {len(remarks)} remarks"
     ws.commit(files, subject, trailers, actor, body=f"File: {name}\nIdentified by {found.how}.")

@@ -67,11 +67,6 @@ class ReturnRemarks(BaseModel):
     remarks: list[Remark]
 
 
-def relpath(round_id: str | None, chapter: str, sha256: str) -> str:
-    """Return where the remarks of one return are stored."""
-    return f"remarks/{round_id or 'none'}/{chapter}/{sha256[:12]}.json"
-
-
 def mint_ids(prefix: str, taken: Iterable[str], count: int) -> list[str]:
     """Return ``count`` new ids ``<prefix>-NNN`` after the highest taken number."""
     highest = 0

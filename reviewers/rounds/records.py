@@ -18,7 +18,7 @@ from collections.abc import Callable
 import yaml
 from pydantic import BaseModel
 
-from drafts import config
+from drafts import config, layout
 from drafts.core.errors import NotFound, StageRefused
 from drafts.workspace import Workspace
 from reviewers.models import (
@@ -31,26 +31,16 @@ from reviewers.models import (
     SentLog,
 )
 
-ROUNDS = "rounds"
-
-
-def round_path(round_id: str) -> str:
-    return f"{ROUNDS}/{round_id}/round.yaml"
-
-
-def sent_path(round_id: str) -> str:
-    return f"{ROUNDS}/{round_id}/sent.yaml"
-
 
 def round_ids(ws: Workspace) -> list[str]:
     """Return the ids of every recorded round, in number order (R1, R2, ..., R10)."""
-    folder = ws.root / ROUNDS
+    folder = ws.root / layout.ROUNDS
     if not folder.is_dir():
         return []
     found = [
         p.name
         for p in folder.iterdir()
-        if re.fullmatch(ROUND_ID, p.name) and (p / "round.yaml").is_file()
+        if re.fullmatch(ROUND_ID, p.name) and (ws.root / layout.round_record(p.name)).is_file()
     ]
     return sorted(found, key=lambda r: int(r[1:]))
 
@@ -63,14 +53,16 @@ def next_round_id(ws: Workspace) -> str:
 
 def load_round(ws: Workspace, round_id: str) -> Round:
     """Return the round ``round_id``, or raise NotFound listing the rounds there are."""
-    path = ws.root / round_path(round_id)
+    path = ws.root / layout.round_record(round_id)
     if not re.fullmatch(ROUND_ID, round_id) or not path.is_file():
         known = ", ".join(round_ids(ws)) or "none yet"
         raise NotFound(
             f"no round {round_id!r} in this workspace (rounds: {known}); "
             "open one with `penholder round open`"
         )
-    return config.validate(Round, config.load_yaml(path, label=round_path(round_id)), path.name)
+    return config.validate(
+        Round, config.load_yaml(path, label=layout.round_record(round_id)), path.name
+    )
 
 
 def require_open(ws: Workspace, round_id: str, action: str) -> Round:
@@ -91,11 +83,11 @@ def load_rounds(ws: Workspace) -> list[Round]:
 
 def load_sent(ws: Workspace, round_id: str) -> SentLog:
     """Return the sent log of the round (empty when nothing was sent yet)."""
-    path = ws.root / sent_path(round_id)
+    path = ws.root / layout.sent_log(round_id)
     if not path.is_file():
         return SentLog()
-    data = config.load_yaml(path, label=sent_path(round_id)) or {}
-    return config.validate(SentLog, data, sent_path(round_id))
+    data = config.load_yaml(path, label=layout.sent_log(round_id)) or {}
+    return config.validate(SentLog, data, layout.sent_log(round_id))
 
 
 def to_yaml(model: BaseModel) -> bytes:
@@ -105,11 +97,11 @@ def to_yaml(model: BaseModel) -> bytes:
 
 
 def round_file(rnd: Round) -> dict[str, bytes | None]:
-    return {round_path(rnd.id): to_yaml(rnd)}
+    return {layout.round_record(rnd.id): to_yaml(rnd)}
 
 
 def sent_file(round_id: str, log: SentLog) -> dict[str, bytes | None]:
-    return {sent_path(round_id): to_yaml(log)}
+    return {layout.sent_log(round_id): to_yaml(log)}
 
 
 # -- packet ids ------------------------------------------------------------------------------

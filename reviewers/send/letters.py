@@ -16,7 +16,7 @@ from string import Template
 
 import docx
 
-import templates
+from drafts.core import resources
 from drafts.core.errors import ConfigError
 from drafts.models import Guideline, Person
 from reviewers.models import Round, RoundItem
@@ -24,7 +24,7 @@ from reviewers.models import Round, RoundItem
 
 def template(name: str) -> str:
     """Return the text of ``templates/letters/<name>.txt``, or raise ConfigError."""
-    path = templates.path(f"letters/{name}.txt")
+    path = resources.template(f"letters/{name}.txt")
     try:
         return path.read_text(encoding="utf-8")
     except FileNotFoundError as e:

@@ -30,12 +30,12 @@ from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid
 from pathlib import Path
 
+from drafts import layout
 from drafts.core.errors import MailError
 from drafts.models import Event, Person, SmtpSettings
 from drafts.workspace import Actor, Trailers, Workspace
 from reviewers.models import MessageKind, SentMessage
 from reviewers.rounds import records
-from reviewers.send.packets import round_outbox
 
 SMTP_ERRORS = (smtplib.SMTPException, OSError)
 
@@ -159,8 +159,9 @@ def deliver(
 ) -> Delivery:
     """Send ``outgoing`` and every message left unsent in the round's outbox (see module doc)."""
     log = records.load_sent(ws, round_id)
-    box = round_outbox(ws, round_id)
-    unsent, sent_dir, mail_dir = box / "unsent", box / "sent", box / "mail"
+    unsent, sent_dir, mail_dir = (
+        ws.root / layout.mail_folder(round_id, box) for box in ("unsent", "sent", "mail")
+    )
     result = Delivery()
     for out in outgoing:
         if log.has(out.key):

@@ -34,13 +34,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from drafts import layout
 from drafts.models import Person
 from drafts.workspace import Workspace
 from reviewers.models import Round, RoundItem
 from reviewers.send import letters
 
-OUTBOX = "outbox"
-RENDERS = "renders"
 COVER = "Cover letter"
 
 
@@ -77,7 +76,7 @@ def default_renderer() -> Renderer:
         kwargs: dict[str, Any] = {"round_id": round_id, "reviewer": reviewer, "packet": packet}
         if round_id is None:
             return word_out.render_revision(ws, chapter, revision, out, **kwargs)
-        cache = word_out.RenderCache(round_outbox(ws, round_id) / RENDERS)
+        cache = word_out.RenderCache(ws.root / layout.renders(round_id))
         return cache.render(ws, chapter, revision, out, **kwargs)
 
     def redline(
@@ -93,7 +92,7 @@ def default_renderer() -> Renderer:
     ) -> Path:
         if round_id is None:
             return word_out.redline_revisions(ws, chapter, old, new, out, author)
-        cache = word_out.RedlineCache(round_outbox(ws, round_id) / RENDERS)
+        cache = word_out.RedlineCache(ws.root / layout.renders(round_id))
         return cache.render(
             ws, chapter, old, new, out, author, round_id=round_id, reviewer=reviewer
         )
@@ -115,11 +114,11 @@ class Packet:
 
 
 def round_outbox(ws: Workspace, round_id: str) -> Path:
-    return ws.root / OUTBOX / round_id
+    return ws.root / layout.round_outbox(round_id)
 
 
 def packet_folder(ws: Workspace, round_id: str, reviewer: str) -> Path:
-    return round_outbox(ws, round_id) / "packets" / reviewer
+    return ws.root / layout.packet_folder(round_id, reviewer)
 
 
 def chapter_file(item: RoundItem) -> str:

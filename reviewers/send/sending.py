@@ -12,6 +12,7 @@ Both record what left with one commit (``reviewers.send.mail.deliver``).
 
 from __future__ import annotations
 
+from drafts import layout
 from drafts.workspace import Actor, Trailers, Workspace
 from reviewers.models import ItemState, MessageKind
 from reviewers.rounds import records, tracking
@@ -48,7 +49,7 @@ def send_packets(
         items = live_items(rnd, reviewer_id)
         if log.has(key) or not items:
             continue
-        unsent = ws.root / "outbox" / round_id / "unsent" / f"{key}.eml"
+        unsent = ws.root / layout.mail_folder(round_id, "unsent") / f"{key}.eml"
         if unsent.exists():  # built and composed before: resend those same bytes
             continue
         person = ws.person(reviewer_id)

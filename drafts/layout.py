@@ -1,0 +1,113 @@
+"""Every path under a workspace, in one place.
+
+Paths are relative POSIX strings, as commits and trailers name them (``ws.root / path`` makes one
+absolute). No other module spells a workspace folder or file name: they ask here.
+
+```
+guideline.yaml  people.yaml  egms.yaml  references.bib
+chapters/<chapter>.md                          the text (pandoc Markdown with front matter)
+blocks/<chapter>/r<revision:04d>.json          the block map committed with each revision
+rounds/<round>/round.yaml, sent.yaml           a round, and every message that left for it
+returns/<sha256>.docx                          returned files, verbatim, named by content
+quarantine/<sha256>.docx, .yaml                refused files, verbatim, with the reason
+remarks/<round|none>/<chapter>/<sha12>.json    remarks read from one return
+consolidated/<round>/<chapter>/                tracked .docx, matrix (.json, .xlsx, .docx)
+inbox/                                         git-ignored: files waiting to be taken in
+outbox/<round>/renders|packets|unsent|sent|mail  git-ignored: what is made for sending
+```
+"""
+
+from __future__ import annotations
+
+GUIDELINE = "guideline.yaml"
+PEOPLE = "people.yaml"
+EGMS = "egms.yaml"
+REFERENCES = "references.bib"
+
+CHAPTERS = "chapters"
+BLOCKS = "blocks"
+ROUNDS = "rounds"
+RETURNS = "returns"
+QUARANTINE = "quarantine"
+REMARKS = "remarks"
+CONSOLIDATED = "consolidated"
+INBOX = "inbox"
+OUTBOX = "outbox"
+
+#: folders git ignores in every workspace (written to its .gitignore at init)
+IGNORED = (f"{INBOX}/", f"{OUTBOX}/")
+
+
+def chapter(chapter_id: str) -> str:
+    """``chapters/<id>.md``: the chapter's text."""
+    return f"{CHAPTERS}/{chapter_id}.md"
+
+
+def block_map(chapter_id: str, revision: int) -> str:
+    """``blocks/<id>/r0003.json``: the block map of a revision."""
+    return f"{BLOCKS}/{chapter_id}/r{revision:04d}.json"
+
+
+def round_folder(round_id: str) -> str:
+    """``rounds/<round>``: a round's records."""
+    return f"{ROUNDS}/{round_id}"
+
+
+def round_record(round_id: str) -> str:
+    """``rounds/<round>/round.yaml``: chapters, reviewers, due date, packets."""
+    return f"{round_folder(round_id)}/round.yaml"
+
+
+def sent_log(round_id: str) -> str:
+    """``rounds/<round>/sent.yaml``: every message that left for the round."""
+    return f"{round_folder(round_id)}/sent.yaml"
+
+
+def returned(sha256: str) -> str:
+    """``returns/<sha256>.docx``: a returned file, byte for byte."""
+    return f"{RETURNS}/{sha256}.docx"
+
+
+def quarantined(sha256: str) -> str:
+    """``quarantine/<sha256>.docx``: a refused file, byte for byte."""
+    return f"{QUARANTINE}/{sha256}.docx"
+
+
+def quarantine_note(sha256: str) -> str:
+    """``quarantine/<sha256>.yaml``: why a file was refused."""
+    return f"{QUARANTINE}/{sha256}.yaml"
+
+
+def remarks(round_id: str | None, chapter_id: str, sha256: str) -> str:
+    """``remarks/<round|none>/<chapter>/<sha12>.json``: the remarks of one return."""
+    return f"{REMARKS}/{round_id or 'none'}/{chapter_id}/{sha256[:12]}.json"
+
+
+def consolidated(round_id: str, chapter_id: str) -> str:
+    """``consolidated/<round>/<chapter>``: the consolidation of a chapter's round."""
+    return f"{CONSOLIDATED}/{round_id}/{chapter_id}"
+
+
+def matrix_json(round_id: str, chapter_id: str) -> str:
+    """The matrix of a consolidation as JSON (the record the other files are made from)."""
+    return f"{consolidated(round_id, chapter_id)}/matrix.json"
+
+
+def round_outbox(round_id: str) -> str:
+    """``outbox/<round>``: what is made for sending in a round (git-ignored)."""
+    return f"{OUTBOX}/{round_id}"
+
+
+def renders(round_id: str) -> str:
+    """``outbox/<round>/renders``: each render or redline made once per round."""
+    return f"{round_outbox(round_id)}/renders"
+
+
+def packet_folder(round_id: str, reviewer: str) -> str:
+    """``outbox/<round>/packets/<reviewer>``: one reviewer's packet."""
+    return f"{round_outbox(round_id)}/packets/{reviewer}"
+
+
+def mail_folder(round_id: str, box: str) -> str:
+    """``outbox/<round>/<box>``: messages ``unsent``, ``sent`` or kept as ``mail``."""
+    return f"{round_outbox(round_id)}/{box}"
