@@ -15,7 +15,7 @@ import examples
 from drafts import blockstore, config, layout, stages
 from drafts.core.errors import ConfigError, NotFound, StageRefused
 from drafts.models import CHAPTER_ID, Event, Stage
-from drafts.workspace import Actor, Trailers, Workspace, check_new_root, git_identity
+from drafts.workspace import Actor, Workspace, check_new_root, git_identity
 
 # Hooks later capabilities register: each returns what blocks a chapter from entering a stage.
 Guard = Callable[[Workspace, str, Stage], list[str]]
@@ -116,7 +116,6 @@ def commit_revision(
     event: Event = Event.NEW_REVISION,
     message: str = "",
     resolves: Sequence[str] = (),
-    extra: Trailers = (),
 ) -> str:
     """Record a new text of ``chapter`` (the working file when ``text`` is None) as a revision."""
     state = ws.state(chapter)
@@ -131,7 +130,7 @@ def commit_revision(
         )
     number = state.revision + 1
     subject = message or f"Chapter {chapter}: revision {number}"
-    return _record(ws, chapter, new, actor, event, stage_after, number, subject, resolves, extra)
+    return _record(ws, chapter, new, actor, event, stage_after, number, subject, resolves)
 
 
 def _record(
@@ -144,12 +143,11 @@ def _record(
     number: int,
     subject: str,
     resolves: Sequence[str] = (),
-    extra: Trailers = (),
 ) -> str:
     files: dict[str, bytes | None] = {layout.chapter(chapter): text.encode("utf-8")}
     files.update(blockstore.artifact(ws, chapter, number, text))
     trailers = [("Event", event.value), ("Chapter", chapter), ("Revision", str(number))]
-    trailers += [("Stage", stage.value), *[("Resolves", r) for r in resolves], *extra]
+    trailers += [("Stage", stage.value), *[("Resolves", r) for r in resolves]]
     return ws.commit(files, subject, trailers, actor)
 
 
@@ -161,7 +159,6 @@ def move_stage(
     *,
     next_cycle: bool = False,
     via: str = "stage",
-    extra: Trailers = (),
 ) -> str:
     """Move ``chapter`` to ``target`` if the rules and every guard allow it; one commit."""
     state = ws.state(chapter)
@@ -181,4 +178,4 @@ def move_stage(
     subject = f"Chapter {chapter}: {state.stage.value} -> {target.value}"
     if next_cycle:
         subject = f"Chapter {chapter}: open cycle {state.cycle + 1} (drafting)"
-    return ws.commit({}, subject, [*trailers, *extra], actor)
+    return ws.commit({}, subject, trailers, actor)

@@ -1,14 +1,28 @@
 """How the CLI runs a flow: through Prefect's engine (the default), or its plain function.
 
+``run_flow(flow, **kwargs)`` takes the flow object itself (the CLI imports its flow module
+lazily, inside the command, so ``--help`` and read-only commands never import Prefect) and
+returns what the flow returns: a pydantic result model (``flows.results``), never a dict.
 ``PENHOLDER_ENGINE=off`` calls ``flow.fn`` directly (tests, and anyone who wants no Prefect run
 recorded); anything else runs the flow on Prefect: the embedded temporary server when no
 ``PREFECT_API_URL`` is set, or the team's server when it is.
+
+``open_workspace(path)`` is how a flow opens its workspace: every commit made through it carries
+the ``Prefect-Run`` trailer of the run (the one way that trailer travels).
 """
 
 from __future__ import annotations
 
 import os
-from typing import Any
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
+
+if TYPE_CHECKING:
+    from drafts.workspace import Workspace
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 DEFAULTS = {
     "PREFECT_SERVER_ANALYTICS_ENABLED": "false",
@@ -23,11 +37,22 @@ def prepare() -> None:
         os.environ.setdefault(key, value)
 
 
-def run(flow: Any, **kwargs: Any) -> Any:
-    """Run ``flow`` with ``kwargs`` on the engine, or as a plain function when it is off."""
+def run_flow(flow: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+    """Run ``flow`` on the engine, or as a plain function when it is off; return its result."""
+    prepare()
     if os.environ.get("PENHOLDER_ENGINE", "").lower() in {"off", "0", "false", "no"}:
-        return flow.fn(**kwargs)
-    return flow(**kwargs)
+        fn: Callable[P, R] = flow.fn  # type: ignore[attr-defined]
+        return fn(*args, **kwargs)
+    return flow(*args, **kwargs)
+
+
+def open_workspace(path: str | Path) -> Workspace:
+    """Open the workspace at ``path`` for a flow: its commits carry this run's trailer."""
+    from drafts.workspace import Workspace
+
+    ws = Workspace.open(Path(path))
+    ws.run_trailers = run_trailers()
+    return ws
 
 
 def run_trailers() -> list[tuple[str, str]]:

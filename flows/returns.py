@@ -3,52 +3,65 @@
 from __future__ import annotations
 
 import sys
-from dataclasses import asdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 from prefect import flow
 
 from drafts import layout
 from drafts.workspace import Workspace
-from flows.engine import run_trailers
+from flows.engine import open_workspace
+from flows.results import Returns
 from reviewers.intake.identify import Claim
-from reviewers.intake.ingest import Outcome, SentCache, ingest
+from reviewers.intake.ingest import ingest_all
 
 
-def _progress_artifact(done: int, total: int, key: str | None) -> str | None:
-    """Report progress as a Prefect progress artifact (shown in the UI); return its id."""
-    from prefect.context import FlowRunContext
+class _ProgressArtifact:
+    """Progress as a Prefect progress artifact (shown in the UI), when a flow run is active."""
 
-    if FlowRunContext.get() is None:  # a plain function call: no engine to report to
-        return key
-    try:
-        from prefect.artifacts import create_progress_artifact, update_progress_artifact
+    def __init__(self) -> None:
+        self.key: str | None = None
 
-        percent = 100.0 * done / total if total else 100.0
-        if key is None:
-            return str(create_progress_artifact(progress=percent, description="returns read"))
-        update_progress_artifact(artifact_id=key, progress=percent)  # type: ignore[arg-type]
-        return key
-    except Exception:  # reporting progress must never fail an intake
-        return key
+    def update(self, done: int, total: int) -> None:
+        from prefect.context import FlowRunContext
+
+        if FlowRunContext.get() is None:  # a plain function call: no engine to report to
+            return
+        try:
+            from prefect.artifacts import create_progress_artifact, update_progress_artifact
+
+            percent = 100.0 * done / total if total else 100.0
+            if self.key is None:
+                self.key = str(create_progress_artifact(progress=percent, description="returns"))
+            else:
+                update_progress_artifact(artifact_id=self.key, progress=percent)  # type: ignore[arg-type]
+        except Exception:  # reporting progress must never fail an intake
+            return
 
 
-def _ingest_many(ws: Workspace, paths: list[Path], who: str | None, claim: Claim) -> list[Outcome]:
+@contextmanager
+def _progress(total: int) -> Iterator[Callable[[int, int], None]]:
+    """Yield ``report(done, total)``: a terminal bar (several files, on a terminal) and the
+    Prefect progress artifact."""
     from rich.progress import Progress
 
+    artifact = _ProgressArtifact()
+    artifact.update(0, total)
+    with Progress(transient=True, disable=not (total > 1 and sys.stderr.isatty())) as bar:
+        task = bar.add_task("reading returns", total=total)
+
+        def report(done: int, n: int) -> None:
+            bar.update(task, completed=done)
+            artifact.update(done, n)
+
+        yield report
+
+
+def _ingest(ws: Workspace, paths: list[Path], who: str | None, claim: Claim) -> Returns:
     actor = ws.identity(who)
-    cache = SentCache()
-    outcomes: list[Outcome] = []
-    artifact = _progress_artifact(0, len(paths), None)
-    show = len(paths) > 1 and sys.stderr.isatty()
-    with Progress(transient=True, disable=not show) as bar:
-        task = bar.add_task("reading returns", total=len(paths))
-        for path in paths:
-            outcomes.append(ingest(ws, path, actor, claim, cache))
-            bar.advance(task)
-            artifact = _progress_artifact(len(outcomes), len(paths), artifact)
-    return outcomes
+    with _progress(len(paths)) as report:
+        return Returns(outcomes=ingest_all(ws, paths, actor, claim, report))
 
 
 @flow(name="add-returns")
@@ -59,26 +72,24 @@ def add_returns(
     round_id: str | None = None,
     reviewer: str | None = None,
     chapter: str | None = None,
-) -> list[dict[str, Any]]:
+) -> Returns:
     """Store, identify and read returned files; one outcome per file."""
-    ws = Workspace.open(Path(workspace))
-    ws.run_trailers = run_trailers()
+    ws = open_workspace(workspace)
     claim = Claim(round=round_id, reviewer=reviewer, chapter=chapter)
-    return [asdict(o) for o in _ingest_many(ws, [Path(f) for f in files], who, claim)]
+    return _ingest(ws, [Path(f) for f in files], who, claim)
 
 
 @flow(name="scan-inbox")
-def scan_inbox(workspace: str, who: str | None = None) -> list[dict[str, Any]]:
+def scan_inbox(workspace: str, who: str | None = None) -> Returns:
     """Ingest every file in the workspace's inbox/; each file taken leaves the inbox."""
-    ws = Workspace.open(Path(workspace))
-    ws.run_trailers = run_trailers()
+    ws = open_workspace(workspace)
     inbox = ws.root / layout.INBOX
     paths = (
         sorted(p for p in inbox.iterdir() if p.is_file() and not p.name.startswith("."))
         if inbox.is_dir()
         else []
     )
-    outcomes = _ingest_many(ws, paths, who, Claim())
+    returns = _ingest(ws, paths, who, Claim())
     for path in paths:
         path.unlink()  # stored verbatim in returns/ or quarantine/ by now
-    return [asdict(o) for o in outcomes]
+    return returns

@@ -7,14 +7,15 @@ from pathlib import Path
 from prefect import flow
 
 from drafts.word.importer import record_import
-from drafts.workspace import Workspace
-from flows.engine import run_trailers
+from flows.engine import open_workspace
+from flows.results import Committed
 
 
 @flow(name="import-docx")
-def import_docx(workspace: str, chapter: str, docx: str, who: str | None, message: str = "") -> str:
-    """Import a drafter's edited .docx as a new revision of ``chapter``; return the commit."""
-    ws = Workspace.open(Path(workspace))
-    return record_import(
-        ws, chapter, Path(docx), ws.identity(who), message=message, extra=run_trailers()
-    )
+def import_docx(
+    workspace: str, chapter: str, docx: str, who: str | None, message: str = ""
+) -> Committed:
+    """Import a drafter's edited .docx as a new revision of ``chapter``."""
+    ws = open_workspace(workspace)
+    commit = record_import(ws, chapter, Path(docx), ws.identity(who), message=message)
+    return Committed(commit=commit)

@@ -78,11 +78,11 @@ def test_round_returns_and_consolidation_run_on_the_engine(engine: None, tmp_pat
     )
     packet = next((root / "outbox" / "R1" / "packets" / bureau[0]).glob("Chapter 03 (*.docx"))
     outcomes = return_flows.add_returns(workspace=str(root), files=[str(packet)], who=DRAFTER)
-    assert outcomes[0]["status"] == "recorded"
+    assert outcomes.outcomes[0].status == "recorded"
     done = consolidate_flows.consolidate_chapter(
         workspace=str(root), chapter="03", round_id="R1", who=DRAFTER
     )
-    assert (root / done["xlsx"]).is_file()
+    assert (root / done.xlsx).is_file()
     last = ws.history()[-3:]
     assert [c.value("Event") for c in last] == ["received", "return", "consolidate"]
     assert all(c.value("Prefect-Run") for c in last)  # every commit names the run that made it

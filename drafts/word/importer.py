@@ -39,7 +39,7 @@ from drafts.ooxml.read.reader import read_annotations
 from drafts.word.align import Para, accepted_paragraphs, align
 from drafts.word.diff import word_diff
 from drafts.word.revision import render_revision
-from drafts.workspace import Actor, Trailers, Workspace
+from drafts.workspace import Actor, Workspace
 
 #: least share of the revision's blocks a file must match to be taken for the chapter
 RECOGNISED = 0.5
@@ -179,13 +179,10 @@ def record_import(
     actor: Actor,
     *,
     message: str = "",
-    extra: Trailers = (),
 ) -> str:
     """Import ``docx`` and record it as a new revision (event ``import``); return the commit."""
     from drafts.chapters import commit_revision
 
     text = import_docx(ws, chapter, docx)
     subject = message or f"Chapter {chapter}: import {Path(docx).name}"
-    return commit_revision(
-        ws, chapter, text, actor, event=Event.IMPORT, message=subject, extra=extra
-    )
+    return commit_revision(ws, chapter, text, actor, event=Event.IMPORT, message=subject)

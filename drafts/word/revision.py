@@ -6,6 +6,12 @@ stamp (guideline, chapter, revision and commit, round, reviewer, packet id, toda
 Many copies of one revision (a round's packets) differ only in their stamp: ``RenderCache``
 renders each revision once and restamps a copy per addressee (``drafts.ooxml.write.stamp.restamp``);
 ``RedlineCache`` does the same for redlines between two revisions.
+
+``RenderFn`` and ``RedlineFn`` are the one render and redline signature (a Protocol each);
+``render_for`` and ``redline_for`` are the implementations every stage uses: within a round, a
+restamped copy of the round's one render in ``outbox/<round>/renders/``, else a plain render.
+``sent_render`` is the round's unaddressed render of a revision: what intake compares a return
+with (the packets are copies of it that differ only in their stamp).
 """
 
 from __future__ import annotations
@@ -15,8 +21,9 @@ import tempfile
 from functools import cache
 from importlib import metadata
 from pathlib import Path
+from typing import Protocol
 
-from drafts import blockstore
+from drafts import blockstore, layout
 from drafts.core import resources
 from drafts.markdown.pandoc import pandoc_path
 from drafts.models import Person
@@ -229,3 +236,84 @@ class RedlineCache:
         base = self.base(ws, chapter, old, new, author)
         stamp = stamp_for(ws, chapter, new, round_id=round_id, reviewer=reviewer, packet=packet)
         return restamp(base, stamp, out)
+
+
+class RenderFn(Protocol):
+    """Render ``chapter`` at ``revision`` (latest when None) to ``out``, stamped for an
+    addressee (round, reviewer, packet id); return ``out``."""
+
+    def __call__(
+        self,
+        ws: Workspace,
+        chapter: str,
+        revision: int | None,
+        out: Path,
+        *,
+        round_id: str | None = None,
+        reviewer: Person | None = None,
+        packet: str | None = None,
+    ) -> Path: ...
+
+
+class RedlineFn(Protocol):
+    """Write revision ``old`` with the changes up to ``new`` tracked (by ``author``) to ``out``,
+    stamped for an addressee; return ``out``."""
+
+    def __call__(
+        self,
+        ws: Workspace,
+        chapter: str,
+        old: int,
+        new: int,
+        out: Path,
+        author: str,
+        *,
+        round_id: str | None = None,
+        reviewer: Person | None = None,
+        packet: str | None = None,
+    ) -> Path: ...
+
+
+def render_for(
+    ws: Workspace,
+    chapter: str,
+    revision: int | None,
+    out: Path,
+    *,
+    round_id: str | None = None,
+    reviewer: Person | None = None,
+    packet: str | None = None,
+) -> Path:
+    """``RenderFn``: within a round a restamped copy of its one render, else a plain render."""
+    if round_id is None:
+        return render_revision(ws, chapter, revision, out, reviewer=reviewer, packet=packet)
+    cache = RenderCache(ws.root / layout.renders(round_id))
+    return cache.render(
+        ws, chapter, revision, out, round_id=round_id, reviewer=reviewer, packet=packet
+    )
+
+
+def redline_for(
+    ws: Workspace,
+    chapter: str,
+    old: int,
+    new: int,
+    out: Path,
+    author: str,
+    *,
+    round_id: str | None = None,
+    reviewer: Person | None = None,
+    packet: str | None = None,
+) -> Path:
+    """``RedlineFn``: within a round a restamped copy of its one redline, else a plain one."""
+    if round_id is None:
+        return redline_revisions(ws, chapter, old, new, out, author)
+    cache = RedlineCache(ws.root / layout.renders(round_id))
+    return cache.render(
+        ws, chapter, old, new, out, author, round_id=round_id, reviewer=reviewer, packet=packet
+    )
+
+
+def sent_render(ws: Workspace, round_id: str, chapter: str, revision: int) -> Path:
+    """Return the round's unaddressed render of ``chapter`` at ``revision`` (made if missing)."""
+    return RenderCache(ws.root / layout.renders(round_id)).base(ws, chapter, revision)

@@ -48,9 +48,10 @@ def main(argv: list[str] | None = None) -> int:
         return int(e.exit_code)
     except Exception as e:
         # usage errors: typer bundles its own click in newer releases, so match by interface
-        if callable(getattr(e, "show", None)) and isinstance(getattr(e, "exit_code", None), int):
-            e.show()
-            return int(e.exit_code)
+        show, code = getattr(e, "show", None), getattr(e, "exit_code", None)
+        if callable(show) and isinstance(code, int):
+            show()
+            return code
         raise
     return result if isinstance(result, int) else 0
 

@@ -31,15 +31,17 @@ def new(
     """Add a chapter (revision 1, stage drafting)."""
     ws = open_workspace(workspace)
     body = source.read_text(encoding="utf-8") if source else ""
-    sha = run_flow(
-        "chapters:new_chapter",
+    from flows import chapters as chapters_flows
+
+    done = run_flow(
+        chapters_flows.new_chapter,
         workspace=str(ws.root),
         chapter=chapter,
         title=title,
         body=body,
         who=who,
     )
-    typer.echo(f"chapter {chapter}: revision 1 ({sha[:10]})")
+    typer.echo(f"chapter {chapter}: revision 1 ({done.commit[:10]})")
 
 
 @app.command("log")
@@ -87,15 +89,17 @@ def commit(
 ) -> None:
     """Record your edit of chapters/CH.md as a new revision."""
     ws = open_workspace(workspace)
-    sha = run_flow(
-        "chapters:commit_revision",
+    from flows import chapters as chapters_flows
+
+    done = run_flow(
+        chapters_flows.commit_revision,
         workspace=str(ws.root),
         chapter=chapter,
         who=who,
         message=message,
         resolves=resolves or [],
     )
-    typer.echo(f"chapter {chapter}: revision {ws.state(chapter).revision} ({sha[:10]})")
+    typer.echo(f"chapter {chapter}: revision {ws.state(chapter).revision} ({done.commit[:10]})")
 
 
 @app.command("stage")
@@ -117,8 +121,10 @@ def stage(
         raise StageRefused(f"unknown stage {to!r} (stages: {names})", rule="unknown-stage")
     ws = open_workspace(workspace)
     ws.require_chapter(chapter)
+    from flows import chapters as chapters_flows
+
     run_flow(
-        "chapters:move_stage",
+        chapters_flows.move_stage,
         workspace=str(ws.root),
         chapter=chapter,
         target=to,

@@ -9,6 +9,10 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from flows.engine import run_flow
+
+__all__ = ["AsOpt", "JsonOpt", "WorkspaceOpt", "open_workspace", "print_json", "run_flow"]
+
 if TYPE_CHECKING:
     from drafts.workspace import Workspace
 
@@ -53,15 +57,3 @@ def print_json(data: Any) -> None:
     if isinstance(data, BaseModel):
         data = data.model_dump(mode="json")
     sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False, default=default) + "\n")
-
-
-def run_flow(flow_name: str, **kwargs: Any) -> Any:
-    """Import ``flows.<module>:<flow>`` lazily (Prefect is slow to import) and run it."""
-    import importlib
-
-    from flows import engine
-
-    engine.prepare()
-    module, _, name = flow_name.partition(":")
-    flow = getattr(importlib.import_module(f"flows.{module}"), name)
-    return engine.run(flow, **kwargs)

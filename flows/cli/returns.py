@@ -3,23 +3,26 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from flows.cli.common import AsOpt, JsonOpt, WorkspaceOpt, open_workspace, print_json, run_flow
 
+if TYPE_CHECKING:
+    from flows.results import Returns
+
 returns_app = typer.Typer(help="Returned files: store, identify, read.", no_args_is_help=True)
 inbox_app = typer.Typer(help="The inbox/ folder of the workspace.", no_args_is_help=True)
 
 
-def _report(outcomes: list[dict[str, Any]], as_json: bool) -> None:
+def _report(returns: Returns, as_json: bool) -> None:
     if as_json:
-        print_json({"returns": outcomes})
+        print_json({"returns": returns.outcomes})
     else:
-        for o in outcomes:
-            typer.echo(f"{o['status']:<11} {o['message']}")
-    if any(o["status"] == "quarantined" for o in outcomes):
+        for o in returns.outcomes:
+            typer.echo(f"{o.status:<11} {o.message}")
+    if returns.quarantined:
         raise typer.Exit(1)
 
 
@@ -37,8 +40,10 @@ def add(
 ) -> None:
     """Store returned files verbatim, identify them and read every remark."""
     ws = open_workspace(workspace)
+    from flows import returns as returns_flows
+
     outcomes = run_flow(
-        "returns:add_returns",
+        returns_flows.add_returns,
         workspace=str(ws.root),
         files=[str(f.resolve()) for f in files],
         who=who,
@@ -53,7 +58,9 @@ def add(
 def scan(workspace: WorkspaceOpt = None, who: AsOpt = None, as_json: JsonOpt = False) -> None:
     """Take in every file waiting in inbox/."""
     ws = open_workspace(workspace)
-    _report(run_flow("returns:scan_inbox", workspace=str(ws.root), who=who), as_json)
+    from flows import returns as returns_flows
+
+    _report(run_flow(returns_flows.scan_inbox, workspace=str(ws.root), who=who), as_json)
 
 
 def remarks(
@@ -91,8 +98,10 @@ def consolidate(
     """Merge a round's remarks on a chapter: consolidated .docx and comment-resolution matrix."""
     ws = open_workspace(workspace)
     ws.require_chapter(chapter)
+    from flows import consolidate as consolidate_flows
+
     done = run_flow(
-        "consolidate:consolidate_chapter",
+        consolidate_flows.consolidate_chapter,
         workspace=str(ws.root),
         chapter=chapter,
         round_id=round_id,
@@ -102,8 +111,8 @@ def consolidate(
         print_json(done)
         return
     typer.echo(
-        f"{done['remarks']} remarks in {done['rows']} rows "
-        f"({done['conflicts']} in conflict, {done['stale']} no longer apply)"
+        f"{done.remarks} remarks in {done.rows} rows "
+        f"({done.conflicts} in conflict, {done.stale} no longer apply)"
     )
-    for key in ("docx", "xlsx", "matrix_docx"):
-        typer.echo(str(ws.root / done[key]))
+    for path in (done.docx, done.xlsx, done.matrix_docx):
+        typer.echo(str(ws.root / path))

@@ -7,11 +7,14 @@ never imports Prefect.
 from __future__ import annotations
 
 from datetime import date
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from flows.cli.common import AsOpt, JsonOpt, WorkspaceOpt, open_workspace, print_json, run_flow
+
+if TYPE_CHECKING:
+    from flows.results import Delivered
 
 app = typer.Typer(
     help="Review rounds: open one, send packets, track returns, remind, close.",
@@ -33,16 +36,15 @@ def _split(values: list[str]) -> list[str]:
     return [v.strip() for value in values for v in value.split(",") if v.strip()]
 
 
-def _report(result: dict[str, Any]) -> None:
-    sent, skipped = result.get("sent", []), result.get("skipped", [])
-    via = " and ".join(result.get("via", [])) or "-"
-    if sent:
+def _report(result: Delivered) -> None:
+    via = " and ".join(result.via) or "-"
+    if result.sent:
         where = "written to outbox/ for your mail client" if via == "outbox" else f"sent ({via})"
-        typer.echo(f"round {result['round']}: {len(sent)} messages {where}")
-    elif not skipped:
-        typer.echo(f"round {result['round']}: nothing to send")
-    if skipped:
-        typer.echo(f"round {result['round']}: {len(skipped)} already sent, not sent again")
+        typer.echo(f"round {result.round}: {len(result.sent)} messages {where}")
+    elif not result.skipped:
+        typer.echo(f"round {result.round}: nothing to send")
+    if result.skipped:
+        typer.echo(f"round {result.round}: {len(result.skipped)} already sent, not sent again")
 
 
 @app.command("open")
@@ -66,8 +68,10 @@ def open_(
 ) -> None:
     """Open a review round on some chapters for some reviewers, and send their packets."""
     ws = open_workspace(workspace)
+    from flows import rounds as rounds_flows
+
     result = run_flow(
-        "rounds:open_round",
+        rounds_flows.open_round,
         workspace=str(ws.root),
         chapters=_split(chapters),
         reviewers=_split(reviewers),
@@ -75,7 +79,7 @@ def open_(
         who=who,
         note=note.read() if note else "",
     )
-    typer.echo(f"round {result['round']}: open, {result['items']} items, due {_iso(due)}")
+    typer.echo(f"round {result.round}: open, {result.items} items, due {_iso(due)}")
     _report(result)
 
 
@@ -115,14 +119,18 @@ def status(round_id: RoundArg, workspace: WorkspaceOpt = None, as_json: JsonOpt 
 def send(round_id: RoundArg, workspace: WorkspaceOpt = None, who: AsOpt = None) -> None:
     """Send packets not sent yet and retry messages left unsent (nothing is sent twice)."""
     ws = open_workspace(workspace)
-    _report(run_flow("rounds:send_round", workspace=str(ws.root), round_id=round_id, who=who))
+    from flows import rounds as rounds_flows
+
+    _report(run_flow(rounds_flows.send_round, workspace=str(ws.root), round_id=round_id, who=who))
 
 
 @app.command("remind")
 def remind(round_id: RoundArg, workspace: WorkspaceOpt = None, who: AsOpt = None) -> None:
     """Remind every reviewer who still owes a return (at most once a day)."""
     ws = open_workspace(workspace)
-    _report(run_flow("rounds:remind_round", workspace=str(ws.root), round_id=round_id, who=who))
+    from flows import rounds as rounds_flows
+
+    _report(run_flow(rounds_flows.remind_round, workspace=str(ws.root), round_id=round_id, who=who))
 
 
 @app.command("close")
@@ -136,12 +144,14 @@ def close(
 ) -> None:
     """Close a round: its chapters move to consolidating; late returns are still accepted."""
     ws = open_workspace(workspace)
-    missing = run_flow(
-        "rounds:close_round", workspace=str(ws.root), round_id=round_id, who=who, force=force
+    from flows import rounds as rounds_flows
+
+    closed = run_flow(
+        rounds_flows.close_round, workspace=str(ws.root), round_id=round_id, who=who, force=force
     )
     typer.echo(f"round {round_id}: closed")
-    if missing:
-        typer.echo(f"not returned ({len(missing)}): " + ", ".join(missing))
+    if closed.missing:
+        typer.echo(f"not returned ({len(closed.missing)}): " + ", ".join(closed.missing))
 
 
 @app.command("add-reviewer")
@@ -150,8 +160,10 @@ def add_reviewer(
 ) -> None:
     """Add a reviewer to an open round and send them their packet."""
     ws = open_workspace(workspace)
+    from flows import rounds as rounds_flows
+
     result = run_flow(
-        "rounds:add_reviewer", workspace=str(ws.root), round_id=round_id, person=person, who=who
+        rounds_flows.add_reviewer, workspace=str(ws.root), round_id=round_id, person=person, who=who
     )
     typer.echo(f"round {round_id}: {person} added")
     _report(result)
@@ -166,10 +178,16 @@ def due(
 ) -> None:
     """Move the due date of an open round."""
     ws = open_workspace(workspace)
-    value = run_flow(
-        "rounds:move_due", workspace=str(ws.root), round_id=round_id, due=_iso(new_date), who=who
+    from flows import rounds as rounds_flows
+
+    moved = run_flow(
+        rounds_flows.move_due,
+        workspace=str(ws.root),
+        round_id=round_id,
+        due=_iso(new_date),
+        who=who,
     )
-    typer.echo(f"round {round_id}: due {value}")
+    typer.echo(f"round {round_id}: due {moved.due.isoformat()}")
 
 
 @app.command("excuse")
@@ -184,8 +202,10 @@ def excuse(
 ) -> None:
     """Excuse a reviewer who withdraws (from the round, or one chapter): no more reminders."""
     ws = open_workspace(workspace)
+    from flows import rounds as rounds_flows
+
     run_flow(
-        "rounds:excuse_reviewer",
+        rounds_flows.excuse_reviewer,
         workspace=str(ws.root),
         round_id=round_id,
         person=person,

@@ -4,11 +4,14 @@ revisions as tracked changes) and ``import`` (a drafter's edited .docx as a new 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from flows.cli.common import AsOpt, WorkspaceOpt, open_workspace, run_flow
+
+if TYPE_CHECKING:
+    from drafts.workspace import Workspace
 
 
 def render(
@@ -33,7 +36,9 @@ def render(
     typer.echo(str(output))
 
 
-def _packet(ws, round_id: str, chapter: str, reviewer: str, rev: int | None) -> tuple[str, int]:  # type: ignore[no-untyped-def]
+def _packet(
+    ws: Workspace, round_id: str, chapter: str, reviewer: str, rev: int | None
+) -> tuple[str, int]:
     """Return the packet id and base revision recorded for ``reviewer`` in the round."""
     from drafts.core.errors import NotFound
     from reviewers.rounds.records import load_round
@@ -78,12 +83,14 @@ def import_docx(
 ) -> None:
     """Import a drafter's edited .docx as a new revision: only changed blocks are patched."""
     ws = open_workspace(workspace)
-    commit = run_flow(
-        "word:import_docx",
+    from flows import word as word_flows
+
+    done = run_flow(
+        word_flows.import_docx,
         workspace=str(ws.root),
         chapter=chapter,
         docx=str(docx.resolve()),
         who=who,
         message=message,
     )
-    typer.echo(f"chapter {chapter}: revision {ws.state(chapter).revision} ({commit[:7]})")
+    typer.echo(f"chapter {chapter}: revision {ws.state(chapter).revision} ({done.commit[:7]})")

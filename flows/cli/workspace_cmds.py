@@ -23,8 +23,10 @@ def init(
     who: AsOpt = None,
 ) -> None:
     """Create a guideline workspace (a git repository) in DIRECTORY."""
-    root = run_flow(
-        "chapters:init_workspace",
+    from flows import chapters as chapters_flows
+
+    made = run_flow(
+        chapters_flows.init_workspace,
         root=str(directory.resolve()),
         example=example,
         who=who,
@@ -32,7 +34,7 @@ def init(
         organisation=organisation,
         timezone=timezone,
     )
-    typer.echo(root)
+    typer.echo(made.root)
 
 
 def status(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:

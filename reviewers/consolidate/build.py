@@ -17,8 +17,9 @@ from __future__ import annotations
 
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from pathlib import Path
+
+from pydantic import BaseModel, ConfigDict
 
 from drafts import blockstore, layout
 from drafts.blocks import BlockMap
@@ -37,8 +38,11 @@ from reviewers.models import Round
 from reviewers.rounds import records
 
 
-@dataclass(frozen=True)
-class Consolidated:
+class Consolidated(BaseModel):
+    """What a consolidation wrote (paths relative to the workspace) and counted."""
+
+    model_config = ConfigDict(frozen=True)
+
     folder: str
     docx: str
     xlsx: str
@@ -136,13 +140,13 @@ def consolidate(ws: Workspace, chapter: str, round_id: str, actor: Actor) -> Con
     )
     sha = ws.commit(files, subject, trailers, actor)
     return Consolidated(
-        folder,
-        f"{folder}/consolidated.docx",
-        f"{folder}/matrix.xlsx",
-        f"{folder}/matrix.docx",
-        len(result.rows),
-        count,
-        conflicts,
-        stale,
-        sha,
+        folder=folder,
+        docx=f"{folder}/consolidated.docx",
+        xlsx=f"{folder}/matrix.xlsx",
+        matrix_docx=f"{folder}/matrix.docx",
+        rows=len(result.rows),
+        remarks=count,
+        conflicts=conflicts,
+        stale=stale,
+        commit=sha,
     )

@@ -12,35 +12,39 @@ For each file, in this order (each commit one state change):
    (``Event: return`` with ``Packet``, ``Round``, ``Chapter``, ``Reviewer``, ``Return-File``,
    ``Received`` trailers, which round tracking reads).
 
+The verbatim store and quarantine are ``reviewers.intake.store``; what recording a return changes
+is decided by ``reviewers.intake.record.plan_return`` (pure); this module reads, orchestrates and
+commits. What was sent is the round's one render (``drafts.word.revision.sent_render``, the file
+every packet of the round was restamped from), read once per chapter revision in a run.
+
 A crash anywhere leaves the file in the workspace; running intake again finishes the job once.
 """
 
 from __future__ import annotations
 
-import hashlib
-import json
-import tempfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 from pathlib import Path
 
-import yaml
+from pydantic import BaseModel
 
 from drafts import layout
 from drafts.blockstore import load as load_block_map
 from drafts.core import faults
 from drafts.core.errors import DocumentError, PenholderError, ReturnRefused
-from drafts.models import Event
 from drafts.ooxml.read.reader import Annotations, read_annotations
-from drafts.word.revision import render_revision
+from drafts.word.revision import sent_render
 from drafts.workspace import Actor, Workspace
-from reviewers.intake.extract import Draft, extract
+from reviewers.intake.extract import extract
 from reviewers.intake.identify import Claim, Identified, identify
-from reviewers.intake.remarks import Remark, ReturnRemarks, load_all, mint_ids
+from reviewers.intake.record import plan_return
+from reviewers.intake.remarks import load_all
+from reviewers.intake.store import quarantine, receive, returned_before, sha256
+
+__all__ = ["Outcome", "SentCache", "ingest", "ingest_all", "sha256"]
 
 
-@dataclass
-class Outcome:
+class Outcome(BaseModel):
     """What intake did with one file."""
 
     file: str
@@ -59,98 +63,16 @@ class Outcome:
 
 @dataclass
 class SentCache:
-    """What was sent, rendered and read once per (chapter, revision) in one intake run."""
+    """What was sent, read once per (round, chapter, revision) in one intake run."""
 
-    folder: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="penholder-sent-")))
-    read: dict[tuple[str, int], Annotations] = field(default_factory=dict)
+    read: dict[tuple[str, str, int], Annotations] = field(default_factory=dict)
 
-    def get(self, ws: Workspace, chapter: str, revision: int) -> Annotations:
-        key = (chapter, revision)
+    def get(self, ws: Workspace, round_id: str, chapter: str, revision: int) -> Annotations:
+        """Return the reader's view of the round's render of ``chapter`` at ``revision``."""
+        key = (round_id, chapter, revision)
         if key not in self.read:
-            out = render_revision(ws, chapter, revision, self.folder / f"{chapter}-{revision}.docx")
-            self.read[key] = read_annotations(out)
+            self.read[key] = read_annotations(sent_render(ws, round_id, chapter, revision))
         return self.read[key]
-
-
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
-def _returned_before(ws: Workspace, stored: str) -> tuple[datetime, str] | None:
-    for c in reversed(ws.history()):
-        if c.value("Event") == Event.RETURN.value and c.value("Return-File") == stored:
-            return c.date, c.value("Packet") or ""
-    return None
-
-
-def receive(ws: Workspace, data: bytes, name: str, actor: Actor) -> str:
-    """Commit ``data`` verbatim as ``returns/<sha256>.docx`` (unless there); return that path."""
-    digest = sha256(data)
-    stored = layout.returned(digest)
-    if ws.committed(stored) is None and ws.committed(layout.quarantined(digest)) is None:
-        trailers = [("Event", Event.RECEIVED.value), ("Return-File", stored)]
-        ws.commit({stored: data}, f"Receive {name}", trailers, actor)
-    return stored
-
-
-def quarantine(ws: Workspace, data: bytes, name: str, reason: str, actor: Actor) -> str:
-    """Move the stored copy to ``quarantine/`` with the reason; one commit; return the path."""
-    digest = sha256(data)
-    record = {"file": name, "sha256": digest, "reason": reason, "at": ws.now().isoformat()}
-    files: dict[str, bytes | None] = {
-        layout.returned(digest): None,
-        layout.quarantined(digest): data,
-        layout.quarantine_note(digest): yaml.safe_dump(record, sort_keys=False).encode(),
-    }
-    trailers = [("Event", Event.QUARANTINE.value), ("Return-File", layout.quarantined(digest))]
-    ws.commit(files, f"Quarantine {name}", trailers, actor, body=reason)
-    return layout.quarantined(digest)
-
-
-def _remarks(
-    drafts: list[Draft],
-    found: Identified,
-    ws: Workspace,
-    digest: str,
-    received: datetime,
-    late: bool,
-) -> list[Remark]:
-    rnd, item = found.round, found.item
-    prefix = f"{rnd.id}-{item.chapter}"
-    taken = [r.id for s in load_all(ws, item.chapter, rnd.id) for r in s.remarks]
-    ids = mint_ids(prefix, taken, len(drafts))
-    by_comment = {d.comment_id: rid for d, rid in zip(drafts, ids, strict=True) if d.comment_id}
-    name = ws.person(item.reviewer).name
-    out = []
-    for d, rid in zip(drafts, ids, strict=True):
-        out.append(
-            Remark(
-                id=rid,
-                round=rnd.id,
-                chapter=item.chapter,
-                revision=item.revision,
-                reviewer=item.reviewer,
-                author=d.author or name,
-                date=d.date or received.isoformat(),
-                kind=d.kind,
-                section=" > ".join(d.block.heading_path) if d.block else None,
-                block=d.block.id if d.block else None,
-                paragraph=d.block.paragraph if d.block else None,
-                start=d.start,
-                end=d.end,
-                anchor_text=d.anchor_text,
-                text=d.text,
-                proposed=d.proposed,
-                parent=by_comment.get(d.parent_comment or ""),
-                resolved=d.resolved,
-                late=late,
-                return_=digest,
-                packet=item.packet,
-                target_block=d.target_block.id if d.target_block else None,
-                target_offset=d.target_offset,
-            )
-        )
-    return out
 
 
 def ingest(
@@ -161,14 +83,14 @@ def ingest(
     digest, name = sha256(data), path.name
     stored = receive(ws, data, name, actor)
     faults.point("intake:after-verbatim")
-    seen = _returned_before(ws, stored)
+    seen = returned_before(ws, stored)
     if seen is not None:
         when, packet = seen
         return Outcome(
-            name,
-            digest,
-            "duplicate",
-            f"{name} was already received on "
+            file=name,
+            sha256=digest,
+            status="duplicate",
+            message=f"{name} was already received on "
             f"{when:%Y-%m-%d %H:%M} as packet {packet}; nothing recorded",
             packet=packet,
         )
@@ -184,7 +106,9 @@ def ingest(
     except Exception as e:  # a file nobody foresaw must not crash intake or be lost
         reason = f"{name} could not be read ({type(e).__name__}: {e}); please report it"
     where = quarantine(ws, data, name, reason, actor)
-    return Outcome(name, digest, "quarantined", f"{reason} (kept in {where})")
+    return Outcome(
+        file=name, sha256=digest, status="quarantined", message=f"{reason} (kept in {where})"
+    )
 
 
 def _record(
@@ -196,73 +120,48 @@ def _record(
     actor: Actor,
     cache: SentCache,
 ) -> Outcome:
-    digest = sha256(data)
+    """Read the remarks of an identified return, then commit what ``plan_return`` decides."""
     rnd, item = found.round, found.item
-    received = ws.now()
-    late = rnd.closed is not None or received.date() > rnd.due
-    sent = cache.get(ws, item.chapter, item.revision)
+    sent = cache.get(ws, rnd.id, item.chapter, item.revision)
     drafts = extract(sent, ann, load_block_map(ws, item.chapter, item.revision))
-    remarks = _remarks(drafts, found, ws, digest, received, late)
-    record = ReturnRemarks(
-        round=rnd.id,
-        chapter=item.chapter,
-        reviewer=item.reviewer,
-        revision=item.revision,
-        packet=item.packet,
-        sha256=digest,
-        file=name,
-        received=received,
-        remarks=remarks,
+    digest = sha256(data)
+    plan = plan_return(
+        found,
+        drafts,
+        data=data,
+        name=name,
+        digest=digest,
+        received=ws.now(),
+        reviewer_name=ws.person(item.reviewer).name,
+        existing=load_all(ws, item.chapter, rnd.id),
+        was_quarantined=ws.committed(layout.quarantined(digest)) is not None,
     )
-    files: dict[str, bytes | None] = {
-        layout.remarks(rnd.id, item.chapter, digest): json.dumps(
-            record.model_dump(mode="json", by_alias=True), indent=1, ensure_ascii=False
-        ).encode("utf-8"),
-        layout.returned(digest): data,
-    }
-    if ws.committed(layout.quarantined(digest)) is not None:  # named at last: out of quarantine
-        files |= {layout.quarantined(digest): None, layout.quarantine_note(digest): None}
-    # a second return of the same packet is the reviewer's latest word: it replaces the first
-    earlier = [s for s in load_all(ws, item.chapter, rnd.id) if s.packet == item.packet]
-    for s in earlier:
-        files[layout.remarks(rnd.id, item.chapter, s.sha256)] = None
-    trailers = [
-        ("Event", Event.RETURN.value),
-        ("Round", rnd.id),
-        ("Chapter", item.chapter),
-        ("Reviewer", item.reviewer),
-        ("Packet", item.packet),
-        ("Return-File", layout.returned(digest)),
-        ("Received", received.isoformat()),
-        ("Remarks", str(len(remarks))),
-        *[("Supersedes", layout.returned(s.sha256)) for s in earlier],
-    ]
-    subject = f"Return of {item.packet} from {item.reviewer}: {len(remarks)} remarks"
-    ws.commit(files, subject, trailers, actor, body=f"File: {name}\nIdentified by {found.how}.")
-    late_note = " (late)" if late else ""
-    if earlier:
-        withdrawn = sum(len(s.remarks) for s in earlier)
-        late_note += f"; replaces the earlier return of this packet ({withdrawn} remarks withdrawn)"
+    ws.commit(plan.files, plan.subject, plan.trailers, actor, body=plan.body)
     return Outcome(
-        name,
-        digest,
-        "recorded",
-        f"{name}: packet {item.packet} from {item.reviewer}, {len(remarks)} remarks{late_note}",
+        file=name,
+        sha256=digest,
+        status="recorded",
+        message=plan.message,
         round=rnd.id,
         chapter=item.chapter,
         reviewer=item.reviewer,
         packet=item.packet,
         how=found.how,
         confidence=found.confidence,
-        late=late,
-        remarks=len(remarks),
+        late=plan.late,
+        remarks=len(plan.record.remarks),
     )
 
 
 def ingest_all(
-    ws: Workspace, paths: list[Path], actor: Actor, claim: Claim = Claim()
+    ws: Workspace,
+    paths: list[Path],
+    actor: Actor,
+    claim: Claim = Claim(),
+    progress: Callable[[int, int], None] | None = None,
 ) -> list[Outcome]:
-    """Ingest several files, sharing the rendering of what was sent."""
+    """Ingest several files, sharing the rendering of what was sent; after each file, call
+    ``progress(done, total)`` when given. A file that cannot be read at all is refused by name."""
     cache = SentCache()
     outcomes = []
     for path in paths:
@@ -270,4 +169,6 @@ def ingest_all(
             outcomes.append(ingest(ws, path, actor, claim, cache))
         except OSError as e:
             raise PenholderError(f"{path}: cannot read the file ({e.strerror})") from e
+        if progress is not None:
+            progress(len(outcomes), len(paths))
     return outcomes

@@ -23,7 +23,7 @@ from drafts import stages
 from drafts.chapters import GUARDS
 from drafts.core.errors import NotFound, StageRefused
 from drafts.models import Event, Person, Stage
-from drafts.workspace import Actor, Trailers, Workspace
+from drafts.workspace import Actor, Workspace
 from reviewers.models import ItemState, Round, RoundChapter, RoundItem
 from reviewers.rounds import records, tracking
 
@@ -98,7 +98,6 @@ def open_round(
     actor: Actor,
     *,
     note: str = "",
-    extra: Trailers = (),
 ) -> Round:
     """Open the next round on ``chapters`` for ``reviewers`` (ids or groups); one commit."""
     wanted = list(dict.fromkeys(c.strip() for c in chapters if c.strip()))
@@ -127,23 +126,19 @@ def open_round(
     body = f"{len(people)} reviewers: {', '.join(rnd.reviewers)}"
     trailers = [("Event", Event.ROUND_OPEN.value), ("Round", rnd.id)]
     trailers += [("Chapter", ch) for ch in wanted] + [("Stage", Stage.IN_REVIEW.value)]
-    ws.commit(records.round_file(rnd), subject, [*trailers, *extra], actor, body=body)
+    ws.commit(records.round_file(rnd), subject, trailers, actor, body=body)
     return rnd
 
 
-def _change(
-    ws: Workspace, rnd: Round, subject: str, actor: Actor, extra: Trailers, reviewer: str = ""
-) -> Round:
+def _change(ws: Workspace, rnd: Round, subject: str, actor: Actor, reviewer: str = "") -> Round:
     trailers = [("Event", Event.ROUND_CHANGE.value), ("Round", rnd.id)]
     trailers += [("Chapter", ch) for ch in rnd.chapter_ids()]
     trailers += [("Reviewer", reviewer)] if reviewer else []
-    ws.commit(records.round_file(rnd), subject, [*trailers, *extra], actor)
+    ws.commit(records.round_file(rnd), subject, trailers, actor)
     return rnd
 
 
-def add_reviewer(
-    ws: Workspace, round_id: str, person_id: str, actor: Actor, *, extra: Trailers = ()
-) -> Round:
+def add_reviewer(ws: Workspace, round_id: str, person_id: str, actor: Actor) -> Round:
     """Add one person to an open round (a packet per chapter at the round's revisions)."""
     rnd = records.require_open(ws, round_id, f"add a reviewer to round {round_id}")
     person = ws.person(person_id)
@@ -153,19 +148,17 @@ def add_reviewer(
     rnd.items += _items(ws, rnd, [person], earlier)
     rnd.reviewers.append(person.id)
     subject = f"Round {rnd.id}: add reviewer {person.name}"
-    return _change(ws, rnd, subject, actor, extra, person.id)
+    return _change(ws, rnd, subject, actor, person.id)
 
 
-def move_due(
-    ws: Workspace, round_id: str, due: date, actor: Actor, *, extra: Trailers = ()
-) -> Round:
+def move_due(ws: Workspace, round_id: str, due: date, actor: Actor) -> Round:
     """Move the due date of an open round (not into the past)."""
     rnd = records.require_open(ws, round_id, f"move the due date of round {round_id}")
     check_due(ws, due)
     if due == rnd.due:
         raise StageRefused(f"round {round_id} is already due on {due}", rule="same-due")
     old, rnd.due = rnd.due, due
-    return _change(ws, rnd, f"Round {rnd.id}: due {old} -> {due}", actor, extra)
+    return _change(ws, rnd, f"Round {rnd.id}: due {old} -> {due}", actor)
 
 
 def excuse(
@@ -175,7 +168,6 @@ def excuse(
     actor: Actor,
     *,
     chapter: str | None = None,
-    extra: Trailers = (),
 ) -> Round:
     """Excuse a reviewer from the round (or from one chapter of it); they get no reminders."""
     rnd = records.require_open(ws, round_id, f"excuse a reviewer in round {round_id}")
@@ -192,11 +184,11 @@ def excuse(
         item.excused = ws.now().date()
     what = f"chapter {chapter}" if chapter else "the round"
     subject = f"Round {rnd.id}: excuse {person_id} from {what}"
-    return _change(ws, rnd, subject, actor, extra, person_id)
+    return _change(ws, rnd, subject, actor, person_id)
 
 
 def close_round(
-    ws: Workspace, round_id: str, actor: Actor, *, force: bool = False, extra: Trailers = ()
+    ws: Workspace, round_id: str, actor: Actor, *, force: bool = False
 ) -> tuple[Round, list[str]]:
     """Close a round, moving its chapters to consolidating; return it and who had not returned.
 
@@ -225,6 +217,6 @@ def close_round(
     body = "Not returned: " + ", ".join(missing) if missing else "Every item returned or excused."
     trailers = [("Event", Event.ROUND_CLOSE.value), ("Round", rnd.id)]
     trailers += [("Chapter", ch) for ch in rnd.chapter_ids()]
-    trailers += [("Stage", Stage.CONSOLIDATING.value), *extra]
+    trailers += [("Stage", Stage.CONSOLIDATING.value)]
     ws.commit(records.round_file(rnd), subject, trailers, actor, body=body)
     return rnd, missing

@@ -33,7 +33,7 @@ from pathlib import Path
 from drafts import layout
 from drafts.core.errors import MailError
 from drafts.models import Event, Person, SmtpSettings
-from drafts.workspace import Actor, Trailers, Workspace
+from drafts.workspace import Actor, Workspace
 from reviewers.models import MessageKind, SentMessage
 from reviewers.rounds import records
 
@@ -154,8 +154,6 @@ def deliver(
     round_id: str,
     outgoing: Sequence[Outgoing],
     actor: Actor,
-    *,
-    extra: Trailers = (),
 ) -> Delivery:
     """Send ``outgoing`` and every message left unsent in the round's outbox (see module doc)."""
     log = records.load_sent(ws, round_id)
@@ -192,7 +190,7 @@ def deliver(
         kind = "reminder" if reminders else "message"
         subject = f"Round {round_id}: {len(new)} {kind}{'s' if len(new) != 1 else ''} sent"
         body = "\n".join(f"{m.key} -> {m.to} ({m.via})" for m in new)
-        trailers = [("Event", event.value), ("Round", round_id), *extra]
+        trailers = [("Event", event.value), ("Round", round_id)]
         ws.commit(records.sent_file(round_id, log), subject, trailers, actor, body=body)
     if result.failed:
         raise MailError(_failure(ws, round_id, result))

@@ -16,10 +16,10 @@
 The packet ids themselves are minted and recorded when the round opens (``rounds/<id>/
 round.yaml``); a packet folder can be rebuilt at any time from the workspace. Rendering is
 ``drafts.word.revision`` unless a ``Renderer`` is passed (tests, or a cheaper renderer): the default
-renders each chapter revision of a round once (``word_out.RenderCache`` over
+renders each chapter revision of a round once (``RenderCache`` over
 ``outbox/<round>/renders/``, shared by every reviewer, process and later ``add-reviewer``) and
 gives each reviewer a copy restamped with their packet id, so a round of 300 reviewers costs one
-pandoc run per chapter. Redlines likewise (``word_out.RedlineCache``): one per chapter and older
+pandoc run per chapter. Redlines likewise (``RedlineCache``): one per chapter and older
 revision, each reviewer's copy stamped with the round and the reviewer but no packet id (a
 redline sent back is not taken for the packet).
 """
@@ -29,10 +29,9 @@ from __future__ import annotations
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from drafts import layout
 from drafts.models import Person
@@ -40,64 +39,27 @@ from drafts.workspace import Workspace
 from reviewers.models import Round, RoundItem
 from reviewers.send import letters
 
+if TYPE_CHECKING:
+    from drafts.word.revision import RedlineFn, RenderFn
+
 COVER = "Cover letter"
 
 
 @dataclass(frozen=True)
 class Renderer:
-    """How chapter files are made: ``render(ws, chapter, revision, out, *, round_id, reviewer,
-    packet) -> Path`` and ``redline(ws, chapter, old, new, out, author, *, round_id, reviewer)
-    -> Path``."""
+    """How chapter files and redlines are made (``drafts.word.revision`` signatures)."""
 
-    render: Callable[..., Path]
-    redline: Callable[..., Path] | None = None
+    render: RenderFn
+    redline: RedlineFn | None = None
 
 
 def default_renderer() -> Renderer:
-    """Return the renderer of ``drafts.word.revision`` (imported here: pandoc is heavy).
+    """Return the renderer of ``drafts.word.revision``: chapter files of a round are restamped
+    copies of one render per chapter revision, redlines of one redline per pair of revisions,
+    both kept in ``outbox/<round>/renders/``."""
+    from drafts.word import revision
 
-    Chapter files of a round are restamped copies of one render per chapter revision, kept in
-    ``outbox/<round>/renders/`` (``word_out.RenderCache``); without a round, a plain render.
-    Redlines of a round are restamped copies of one redline per chapter and pair of revisions
-    (``word_out.RedlineCache``, same folder).
-    """
-    from drafts.word import revision as word_out
-
-    def render(
-        ws: Workspace,
-        chapter: str,
-        revision: int | None,
-        out: Path,
-        *,
-        round_id: str | None = None,
-        reviewer: Person | None = None,
-        packet: str | None = None,
-    ) -> Path:
-        kwargs: dict[str, Any] = {"round_id": round_id, "reviewer": reviewer, "packet": packet}
-        if round_id is None:
-            return word_out.render_revision(ws, chapter, revision, out, **kwargs)
-        cache = word_out.RenderCache(ws.root / layout.renders(round_id))
-        return cache.render(ws, chapter, revision, out, **kwargs)
-
-    def redline(
-        ws: Workspace,
-        chapter: str,
-        old: int,
-        new: int,
-        out: Path,
-        author: str,
-        *,
-        round_id: str | None = None,
-        reviewer: Person | None = None,
-    ) -> Path:
-        if round_id is None:
-            return word_out.redline_revisions(ws, chapter, old, new, out, author)
-        cache = word_out.RedlineCache(ws.root / layout.renders(round_id))
-        return cache.render(
-            ws, chapter, old, new, out, author, round_id=round_id, reviewer=reviewer
-        )
-
-    return Renderer(render, redline)
+    return Renderer(revision.render_for, revision.redline_for)
 
 
 @dataclass(frozen=True)
@@ -163,9 +125,9 @@ def build_packet(
             kwargs: dict[str, Any] = {"round_id": rnd.id, "reviewer": reviewer}
             renderer.render(ws, item.chapter, item.revision, out, packet=item.packet, **kwargs)
             names.append(out.name)
-            if needs_redline(item) and renderer.redline is not None:
+            old = item.previous_revision
+            if needs_redline(item) and renderer.redline is not None and old is not None:
                 red = build / redline_file(item)
-                old = item.previous_revision
                 renderer.redline(ws, item.chapter, old, item.revision, red, author, **kwargs)
                 names.append(red.name)
                 redlines.append(item)

@@ -13,7 +13,7 @@ Both record what left with one commit (``reviewers.send.mail.deliver``).
 from __future__ import annotations
 
 from drafts import layout
-from drafts.workspace import Actor, Trailers, Workspace
+from drafts.workspace import Actor, Workspace
 from reviewers.models import ItemState, MessageKind
 from reviewers.rounds import records, tracking
 from reviewers.send import letters
@@ -37,7 +37,6 @@ def send_packets(
     actor: Actor,
     *,
     renderer: Renderer | None = None,
-    extra: Trailers = (),
 ) -> Delivery:
     """Build and send the packet of every reviewer who has not been sent one; retry unsent."""
     rnd = records.require_open(ws, round_id, f"send the packets of round {round_id}")
@@ -66,7 +65,7 @@ def send_packets(
                 packets=[i.packet for i in items],
             )
         )
-    return deliver(ws, round_id, outgoing, actor, extra=extra)
+    return deliver(ws, round_id, outgoing, actor)
 
 
 def reminder_targets(ws: Workspace, round_id: str) -> dict[str, list[str]]:
@@ -79,7 +78,7 @@ def reminder_targets(ws: Workspace, round_id: str) -> dict[str, list[str]]:
     return targets
 
 
-def remind(ws: Workspace, round_id: str, actor: Actor, *, extra: Trailers = ()) -> Delivery:
+def remind(ws: Workspace, round_id: str, actor: Actor) -> Delivery:
     """Send one reminder to each reviewer still owing a return; never twice the same day."""
     rnd = records.require_open(ws, round_id, f"send reminders for round {round_id}")
     today = ws.now().date()
@@ -100,4 +99,4 @@ def remind(ws: Workspace, round_id: str, actor: Actor, *, extra: Trailers = ()) 
                 packets=[i.packet for i in items],
             )
         )
-    return deliver(ws, round_id, outgoing, actor, extra=extra)
+    return deliver(ws, round_id, outgoing, actor)

@@ -10,11 +10,12 @@ unchanged text between them are one replacement; adjacent pieces of one kind by 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Literal, get_args
 
 from drafts.ooxml.namespaces import Element, W
 
-TEXT_KINDS = ("ins", "del", "moveFrom", "moveTo")
-PROPERTY_KINDS = (
+TextKind = Literal["ins", "del", "moveFrom", "moveTo"]
+PropertyKind = Literal[
     "rPrChange",
     "pPrChange",
     "sectPrChange",
@@ -24,8 +25,13 @@ PROPERTY_KINDS = (
     "tblGridChange",
     "numberingChange",
     "tblPrExChange",
-)
-CELL_KINDS = ("cellIns", "cellDel", "cellMerge")
+]
+CellKind = Literal["cellIns", "cellDel", "cellMerge"]
+#: every kind of revision the reader reports: the one list (element names in ``w:``)
+RevisionKind = Literal[TextKind, PropertyKind, CellKind]
+TEXT_KINDS: tuple[str, ...] = get_args(TextKind)
+PROPERTY_KINDS: tuple[str, ...] = get_args(PropertyKind)
+CELL_KINDS: tuple[str, ...] = get_args(CellKind)
 ALL_KINDS = TEXT_KINDS + PROPERTY_KINDS + CELL_KINDS
 KIND_TAGS = {f"{{{W}}}{k}": k for k in ALL_KINDS}
 _SKIP = set(ALL_KINDS) | {"moveFromRangeStart", "moveToRangeStart"}

@@ -14,93 +14,43 @@ absent from *after* inside ``w:del``/``w:moveFrom`` (or a deleted row or cell).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
-from drafts.ooxml.namespaces import MC, Element, M, w
-from drafts.ooxml.read.revisions import (
-    KIND_TAGS,
-    PROPERTY_KINDS,
-    RawRevision,
-    describe_property_change,
+from drafts.ooxml.namespaces import Element
+from drafts.ooxml.read.revisions import KIND_TAGS, RawRevision, describe_property_change
+from drafts.ooxml.read.runs import RunReader
+from drafts.ooxml.read.story import (
+    ALT,
+    AUTHOR,
+    BLOCK_CONTAINERS,
+    BMSTART,
+    CHOICE,
+    CREND,
+    CRSTART,
+    DATE,
+    ID,
+    INS,
+    MFRE,
+    MFRS,
+    MTRE,
+    MTRS,
+    NAME,
+    NUMPR,
+    PPR,
+    PROPERTY_TAGS,
+    PSTYLE,
+    RPR,
+    SDT,
+    SDTCONTENT,
+    SECTPR,
+    TBL,
+    TRACK,
+    VAL,
+    Anchor,
+    P,
+    Para,
 )
-
-P, R, T, DELTEXT, TBL, TR, TC, SDT, SDTCONTENT = map(
-    w, ["p", "r", "t", "delText", "tbl", "tr", "tc", "sdt", "sdtContent"]
-)
-PPR, RPR, TCPR, TRPR, TBLPR, TBLGRID, TBLPREX, SECTPR = map(
-    w, ["pPr", "rPr", "tcPr", "trPr", "tblPr", "tblGrid", "tblPrEx", "sectPr"]
-)
-INS, DEL, MOVEFROM, MOVETO = map(w, ["ins", "del", "moveFrom", "moveTo"])
-TAB, PTAB, BR, CR, NBH, SOFTH, SYM = map(
-    w, ["tab", "ptab", "br", "cr", "noBreakHyphen", "softHyphen", "sym"]
-)
-FLDCHAR, INSTR, DELINSTR, FLDSIMPLE = map(w, ["fldChar", "instrText", "delInstrText", "fldSimple"])
-BMSTART, CRSTART, CREND, CREF = map(
-    w, ["bookmarkStart", "commentRangeStart", "commentRangeEnd", "commentReference"]
-)
-MFRS, MFRE, MTRS, MTRE = map(
-    w, ["moveFromRangeStart", "moveFromRangeEnd", "moveToRangeStart", "moveToRangeEnd"]
-)
-FNREF, ENREF, TXBX, PSTYLE, NUMPR = map(
-    w, ["footnoteReference", "endnoteReference", "txbxContent", "pStyle", "numPr"]
-)
-CELLKINDS = {w("cellIns"): "cellIns", w("cellDel"): "cellDel", w("cellMerge"): "cellMerge"}
-ALT, CHOICE, FALLBACK = f"{{{MC}}}AlternateContent", f"{{{MC}}}Choice", f"{{{MC}}}Fallback"
-MATH_T = f"{{{M}}}t"
-INLINE_CONTAINERS = {w(t) for t in ("hyperlink", "smartTag", "customXml", "dir", "bdo")} | {
-    FLDSIMPLE
-}
-BLOCK_CONTAINERS = {w("customXml")}
-TRACK = {INS: "ins", DEL: "del", MOVEFROM: "moveFrom", MOVETO: "moveTo"}
-PROPERTY_TAGS = {tag: kind for tag, kind in KIND_TAGS.items() if kind in PROPERTY_KINDS}
-TEXT_TAGS = (T, DELTEXT)
-MATH_PREFIX = "{" + M
-ID, AUTHOR, DATE, NAME, VAL = map(w, ["id", "author", "date", "name", "val"])
-
-
-@dataclass(slots=True)
-class Para:
-    """One paragraph being read; ``before``/``after`` hold the pieces of its two texts.
-
-    ``text_before``/``text_after`` are those pieces joined, set once the paragraph is closed.
-    """
-
-    index: int
-    container: int
-    before: list[str] = field(default_factory=list)
-    after: list[str] = field(default_factory=list)
-    blen: int = 0
-    alen: int = 0
-    bookmarks: list[str] = field(default_factory=list)
-    style: str | None = None
-    in_table: bool = False
-    in_text_box: bool = False
-    note_id: str | None = None
-    comment_id: str | None = None
-    mark: str | None = None
-    in_before: bool = True
-    in_after: bool = True
-    text_before: str = ""
-    text_after: str = ""
-
-
-@dataclass
-class Anchor:
-    """A comment range as found in a story part."""
-
-    id: str
-    part: str
-    start_paragraph: int
-    start_before: int
-    start_after: int
-    end_paragraph: int | None = None
-    end_before: int | None = None
-    end_after: int | None = None
-    markup: list[str] = field(default_factory=list)
-    before: list[str] = field(default_factory=list)
-    after: list[str] = field(default_factory=list)
-    has_range: bool = True
+from drafts.ooxml.read.tables import TableReader
 
 
 class StoryWalker:
@@ -146,6 +96,8 @@ class StoryWalker:
         self.comment_id: str | None = None
         self.gone_before = 0  # depth of inserted rows/cells (paragraphs absent from *before*)
         self.gone_after = 0  # depth of deleted rows/cells (paragraphs absent from *after*)
+        self.tables = TableReader(self)
+        self.runs = RunReader(self)
 
     # -- text emission ----------------------------------------------------------------------
     def emit(self, text: str) -> None:
@@ -316,7 +268,7 @@ class StoryWalker:
             if tag == P:
                 self.paragraph(child)
             elif tag == TBL:
-                self.tbl(child)
+                self.tables.tbl(child)
             elif tag == SDT:
                 self.sdt += 1
                 content = child.find(SDTCONTENT)
@@ -336,99 +288,6 @@ class StoryWalker:
             else:
                 self.marker(child, tag)
         self.container = saved
-
-    def tbl(self, tbl: Element) -> None:
-        self.table += 1
-        for child in tbl:
-            tag = child.tag
-            if tag == TR:
-                self.tr(child)
-            elif tag in (TBLPR, TBLGRID):
-                self.props(child)
-            elif tag in (SDT, ALT) or tag in BLOCK_CONTAINERS:
-                inner = self._inner(child)
-                if inner is not None:
-                    for row in inner:
-                        if row.tag == TR:
-                            self.tr(row)
-            else:
-                self.marker(child, tag)
-        self.table -= 1
-
-    @staticmethod
-    def _inner(el: Element) -> Element | None:
-        if el.tag == SDT:
-            return el.find(SDTCONTENT)
-        if el.tag == ALT:
-            return el.find(CHOICE)
-        return el
-
-    def tr(self, tr: Element) -> None:
-        row_rev: int | None = None
-        kind = None
-        for child in tr:
-            tag = child.tag
-            if tag == TRPR:
-                self.props(child)
-                for mark in child:
-                    if mark.tag in (INS, DEL):
-                        kind = TRACK[mark.tag]
-                        row_rev = self.record(mark, kind, collect=True, on_table_row=True)
-            elif tag == TBLPREX:
-                self.props(child)
-        self._struct(kind, +1)
-        for child in tr:
-            tag = child.tag
-            if tag == TC:
-                self.tc(child)
-            elif tag in (TRPR, TBLPREX):
-                continue
-            elif tag in (SDT, ALT) or tag in BLOCK_CONTAINERS:
-                inner = self._inner(child)
-                if inner is not None:
-                    for cell in inner:
-                        if cell.tag == TC:
-                            self.tc(cell)
-            else:
-                self.marker(child, tag)
-        self._struct(kind, -1)
-        if row_rev is not None:
-            self.close(row_rev)
-
-    def _struct(self, kind: str | None, step: int) -> None:
-        """Enter (+1) or leave (-1) an inserted or deleted row or cell."""
-        if kind == "ins":
-            self.ins += step
-            self.gone_before += step
-        elif kind == "del":
-            self.dele += step
-            self.gone_after += step
-
-    def tc(self, tc: Element) -> None:
-        cell_rev: int | None = None
-        cell_kind = None
-        tcpr = tc.find(TCPR)
-        first_para = len(self.paragraphs)
-        if tcpr is not None:
-            self.props(tcpr)
-            for child in tcpr:
-                kind = CELLKINDS.get(child.tag)
-                if kind is not None:
-                    cell_rev = self.record(child, kind, collect=True, on_table_cell=True)
-                    if kind == "cellMerge":
-                        self.revisions[cell_rev].text = describe_property_change(child)
-                        self.close(cell_rev)
-                        cell_rev = None
-                    else:
-                        cell_kind = kind
-        self._struct({"cellIns": "ins", "cellDel": "del"}.get(cell_kind or ""), +1)
-        self.block(tc)
-        self._struct({"cellIns": "ins", "cellDel": "del"}.get(cell_kind or ""), -1)
-        if cell_rev is not None:
-            self.close(cell_rev)
-            rev = self.revisions[cell_rev]
-            if rev.paragraph is None and first_para < len(self.paragraphs):
-                rev.paragraph = first_para
 
     # -- paragraphs -------------------------------------------------------------------------
     def paragraph(self, p: Element) -> None:
@@ -480,7 +339,7 @@ class StoryWalker:
                     own.append(child)
             for child in own:
                 self.property_change(child)
-        self.inline(p)
+        self.runs.inline(p)
         self.end_paragraph(para, marks)
         para.text_before = "".join(para.before)
         para.text_after = "".join(para.after)
@@ -534,111 +393,3 @@ class StoryWalker:
             if rev.kind == kind and rev.part == self.part and rev.move:
                 return rev.move
         return None
-
-    # -- inline level -----------------------------------------------------------------------
-    def inline(self, container: Element) -> None:
-        for child in container:
-            tag = child.tag
-            if tag == R:
-                self.run(child)
-            elif tag in TRACK:
-                self.track(child, TRACK[tag], lambda c=child: self.inline(c))
-            elif tag in INLINE_CONTAINERS:
-                self.inline(child)
-            elif tag == SDT:
-                self.sdt += 1
-                content = child.find(SDTCONTENT)
-                if content is not None:
-                    self.inline(content)
-                self.sdt -= 1
-            elif tag == ALT:
-                choice = child.find(CHOICE)
-                if choice is not None:
-                    self.inline(choice)
-            elif tag == PPR:
-                continue
-            elif isinstance(tag, str) and tag.startswith(MATH_PREFIX):
-                for t in child.iter(MATH_T):
-                    self.emit(t.text or "")
-            else:
-                self.marker(child, tag)
-
-    def run(self, r: Element) -> None:
-        para = self.para
-        start_b = para.blen if para is not None else 0
-        start_a = para.alen if para is not None else 0
-        rpr_revs: list[int] = []
-        for child in r:
-            tag = child.tag
-            if tag in TEXT_TAGS:
-                text = child.text
-                if text:
-                    self.emit(text)
-            elif tag == RPR:
-                if self.holds(child):
-                    for c in child:
-                        if c.tag in KIND_TAGS:
-                            rpr_revs.append(self.property_change(c))
-            elif tag in (TAB, PTAB):
-                self.emit("\t")
-            elif tag in (BR, CR):
-                self.emit("\n")
-            elif tag == NBH:
-                self.emit("-")
-            elif tag == FLDCHAR:
-                self.fld(child.get(w("fldCharType")))
-            elif tag == SYM:
-                self.emit(_sym(child.get(w("char"))))
-            elif tag in (FNREF, ENREF):
-                kind = "footnote" if tag == FNREF else "endnote"
-                self.note_refs.append((kind, child.get(ID, ""), not self.ins, not self.dele))
-            elif tag == ALT:
-                choice = child.find(CHOICE)
-                if choice is not None:
-                    self.boxes(choice)
-            elif tag in (INSTR, DELINSTR, SOFTH, CREF):
-                continue
-            elif isinstance(tag, str) and len(child):
-                self.boxes(child)
-        if para is not None:
-            for i in rpr_revs:
-                rev = self.revisions[i]
-                rev.start_before, rev.end_before = start_b, para.blen
-                rev.start_after, rev.end_after = start_a, para.alen
-
-    def boxes(self, el: Element) -> None:
-        """Defer the text boxes inside a drawing to after the current paragraph."""
-        for box in el.iter(TXBX):
-            ancestor = box.getparent()
-            nested = False
-            while ancestor is not None and ancestor is not el:
-                if ancestor.tag in (TXBX, FALLBACK):
-                    nested = True
-                    break
-                ancestor = ancestor.getparent()
-            if not nested:
-                self.deferred.append((box, self.ins, self.dele))
-
-    def fld(self, kind: str | None) -> None:
-        if kind == "begin":
-            self.fields.append(True)
-            self.code += 1
-        elif kind == "separate" and self.fields:
-            if self.fields[-1]:
-                self.fields[-1] = False
-                self.code -= 1
-        elif kind == "end" and self.fields and self.fields.pop():
-            self.code -= 1
-
-
-def _sym(char: str | None) -> str:
-    """Best effort for ``w:sym``: symbol-font code points F0xx map to their low byte."""
-    if not char:
-        return ""
-    try:
-        code = int(char, 16)
-    except ValueError:
-        return ""
-    if 0xF000 <= code <= 0xF0FF:
-        code -= 0xF000
-    return chr(code) if code >= 0x20 else ""

@@ -1,0 +1,151 @@
+"""Inline content of a paragraph: runs, their text, fields, symbols, notes and text boxes.
+
+``RunReader(walker).inline(el)`` walks a paragraph's children for a ``StoryWalker``: text goes to
+the walker's two texts (``emit``), run-property changes become revisions spanning the run's text,
+field instructions are skipped (results are text), text boxes are deferred to after the
+paragraph, and note references are recorded.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from drafts.ooxml.namespaces import Element, w
+from drafts.ooxml.read.revisions import KIND_TAGS
+from drafts.ooxml.read.story import (
+    ALT,
+    BR,
+    CHOICE,
+    CR,
+    CREF,
+    DELINSTR,
+    ENREF,
+    FALLBACK,
+    FLDCHAR,
+    FNREF,
+    ID,
+    INLINE_CONTAINERS,
+    INSTR,
+    MATH_PREFIX,
+    MATH_T,
+    NBH,
+    PPR,
+    PTAB,
+    RPR,
+    SDT,
+    SDTCONTENT,
+    SOFTH,
+    SYM,
+    TAB,
+    TEXT_TAGS,
+    TRACK,
+    TXBX,
+    R,
+    symbol_char,
+)
+
+if TYPE_CHECKING:
+    from drafts.ooxml.read.text import StoryWalker
+
+
+class RunReader:
+    """Walk the inline content of paragraphs for one ``StoryWalker`` (its state is the walker's)."""
+
+    def __init__(self, walker: StoryWalker) -> None:
+        self.walker = walker
+
+    def inline(self, container: Element) -> None:
+        for child in container:
+            tag = child.tag
+            if tag == R:
+                self.run(child)
+            elif tag in TRACK:
+                self.walker.track(child, TRACK[tag], lambda c=child: self.inline(c))
+            elif tag in INLINE_CONTAINERS:
+                self.inline(child)
+            elif tag == SDT:
+                self.walker.sdt += 1
+                content = child.find(SDTCONTENT)
+                if content is not None:
+                    self.inline(content)
+                self.walker.sdt -= 1
+            elif tag == ALT:
+                choice = child.find(CHOICE)
+                if choice is not None:
+                    self.inline(choice)
+            elif tag == PPR:
+                continue
+            elif isinstance(tag, str) and tag.startswith(MATH_PREFIX):
+                for t in child.iter(MATH_T):
+                    self.walker.emit(t.text or "")
+            else:
+                self.walker.marker(child, tag)
+
+    def run(self, r: Element) -> None:
+        para = self.walker.para
+        start_b = para.blen if para is not None else 0
+        start_a = para.alen if para is not None else 0
+        rpr_revs: list[int] = []
+        for child in r:
+            tag = child.tag
+            if tag in TEXT_TAGS:
+                text = child.text
+                if text:
+                    self.walker.emit(text)
+            elif tag == RPR:
+                if self.walker.holds(child):
+                    for c in child:
+                        if c.tag in KIND_TAGS:
+                            rpr_revs.append(self.walker.property_change(c))
+            elif tag in (TAB, PTAB):
+                self.walker.emit("\t")
+            elif tag in (BR, CR):
+                self.walker.emit("\n")
+            elif tag == NBH:
+                self.walker.emit("-")
+            elif tag == FLDCHAR:
+                self.fld(child.get(w("fldCharType")))
+            elif tag == SYM:
+                self.walker.emit(symbol_char(child.get(w("char"))))
+            elif tag in (FNREF, ENREF):
+                kind = "footnote" if tag == FNREF else "endnote"
+                self.walker.note_refs.append(
+                    (kind, child.get(ID, ""), not self.walker.ins, not self.walker.dele)
+                )
+            elif tag == ALT:
+                choice = child.find(CHOICE)
+                if choice is not None:
+                    self.boxes(choice)
+            elif tag in (INSTR, DELINSTR, SOFTH, CREF):
+                continue
+            elif isinstance(tag, str) and len(child):
+                self.boxes(child)
+        if para is not None:
+            for i in rpr_revs:
+                rev = self.walker.revisions[i]
+                rev.start_before, rev.end_before = start_b, para.blen
+                rev.start_after, rev.end_after = start_a, para.alen
+
+    def boxes(self, el: Element) -> None:
+        """Defer the text boxes inside a drawing to after the current paragraph."""
+        for box in el.iter(TXBX):
+            ancestor = box.getparent()
+            nested = False
+            while ancestor is not None and ancestor is not el:
+                if ancestor.tag in (TXBX, FALLBACK):
+                    nested = True
+                    break
+                ancestor = ancestor.getparent()
+            if not nested:
+                self.walker.deferred.append((box, self.walker.ins, self.walker.dele))
+
+    def fld(self, kind: str | None) -> None:
+        if kind == "begin":
+            self.walker.fields.append(True)
+            self.walker.code += 1
+        elif kind == "separate" and self.walker.fields:
+            if self.walker.fields[-1]:
+                self.walker.fields[-1] = False
+                self.walker.code -= 1
+        elif kind == "end" and self.walker.fields and self.walker.fields.pop():
+            self.walker.code -= 1
