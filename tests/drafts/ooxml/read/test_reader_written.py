@@ -1,0 +1,316 @@
+"""The reader on files written here (zipfile + WordprocessingML), one feature at a time."""
+
+from __future__ import annotations
+
+import io
+import json
+import zipfile
+from collections import Counter
+
+import typer
+from typer.testing import CliRunner
+
+from drafts.ooxml.read.reader import read_annotations
+from flows.cli.read import read
+from tests.helpers.reader_helpers import make_docx, p, r, rev
+
+D = 'w:author="Ann" w:date="2025-01-02T03:04:05Z"'
+
+
+def comment(cid: str, para_id: str, text: str, author: str = "Bo") -> str:
+    return (
+        f'<w:comment w:id="{cid}" w:author="{author}" w:initials="B" '
+        f'w:date="2025-02-0{cid}T00:00:00Z"><w:p w14:paraId="{para_id}">'
+        f"<w:r><w:annotationRef/></w:r>{r(text)}</w:p></w:comment>"
+    )
+
+
+def commented_docx() -> bytes:
+    body = p(
+        r("Keep ")
+        + '<w:commentRangeStart w:id="1"/>'
+        + r("the first")
+        + '<w:commentRangeStart w:id="3"/>'
+        + r(" clause")
+        + '<w:commentRangeEnd w:id="1"/>'
+        + r(" here")
+    ) + p(r("and this") + '<w:commentRangeEnd w:id="3"/>' + r(" end."))
+    body = body.replace('<w:commentRangeStart w:id="1"/>', '<w:commentRangeStart w:id="1"/>' * 1)
+    comments = (
+        comment("1", "0000000A", "Why?")
+        + comment("2", "0000000B", "Because.", author="Ann")
+        + comment("3", "0000000C", "Spans two paragraphs.")
+    )
+    # comment 2 replies to 1 and has no range of its own (Word gives replies the parent's range;
+    # a reply without one is still a reply)
+    extended = (
+        '<w15:commentEx w15:paraId="0000000A" w15:done="1"/>'
+        '<w15:commentEx w15:paraId="0000000B" w15:paraIdParent="0000000A" w15:done="0"/>'
+        '<w15:commentEx w15:paraId="0000000C" w15:done="0"/>'
+    )
+    return make_docx(body, {"word/comments.xml": comments, "word/commentsExtended.xml": extended})
+
+
+def test_comments_with_replies_resolved_state_and_overlapping_ranges():
+    a = read_annotations(commented_docx())
+    by_id = {c.id: c for c in a.comments}
+    assert by_id["1"].anchor_text == "the first clause"
+    assert by_id["1"].resolved and by_id["1"].parent is None
+    assert by_id["2"].parent == "1" and not by_id["2"].resolved
+    assert by_id["2"].anchor_text is None and by_id["2"].part is None
+    assert by_id["3"].anchor_text == " clause here\nand this"
+    assert (by_id["3"].start_paragraph, by_id["3"].end_paragraph) == (0, 1)
+    assert (by_id["3"].start_after, by_id["3"].end_after) == (len("Keep the first"), 8)
+    assert by_id["1"].text == "Why?" and by_id["1"].initials == "B"
+    assert by_id["2"].date == "2025-02-02T00:00:00Z"
+
+
+def every_kind_docx() -> bytes:
+    tcpr_change = (
+        '<w:tcPrChange w:id="20" ' + D + '><w:tcPr><w:tcW w:w="100" w:type="dxa"/></w:tcPr>'
+        "</w:tcPrChange>"
+    )
+    table = (
+        "<w:tbl>"
+        '<w:tblPr><w:tblW w:w="5000" w:type="pct"/><w:tblPrChange w:id="21" '
+        + D
+        + '><w:tblPr><w:tblW w:w="0" w:type="auto"/></w:tblPr></w:tblPrChange></w:tblPr>'
+        '<w:tblGrid><w:gridCol w:w="200"/><w:gridCol w:w="300"/><w:tblGridChange w:id="22">'
+        '<w:tblGrid><w:gridCol w:w="250"/><w:gridCol w:w="250"/></w:tblGrid></w:tblGridChange>'
+        "</w:tblGrid>"
+        "<w:tr>"
+        '<w:tblPrEx><w:jc w:val="center"/><w:tblPrExChange w:id="23" '
+        + D
+        + "><w:tblPrEx/></w:tblPrExChange></w:tblPrEx>"
+        '<w:trPr><w:cantSplit/><w:trPrChange w:id="24" ' + D + "><w:trPr/></w:trPrChange>"
+        "</w:trPr>"
+        '<w:tc><w:tcPr><w:tcW w:w="200" w:type="dxa"/>'
+        + tcpr_change
+        + "</w:tcPr>"
+        + p(r("A1"))
+        + "</w:tc>"
+        '<w:tc><w:tcPr><w:cellIns w:id="25" ' + D + "/></w:tcPr>" + p(r("new cell")) + "</w:tc>"
+        "</w:tr>"
+        '<w:tr><w:trPr><w:del w:id="26" ' + D + "/></w:trPr>"
+        '<w:tc><w:tcPr><w:cellDel w:id="27" '
+        + D
+        + "/></w:tcPr>"
+        + p(rev("del", 28, r("gone row", True)), '<w:rPr><w:del w:id="29" ' + D + "/></w:rPr>")
+        + "</w:tc>"
+        '<w:tc><w:tcPr><w:vMerge/><w:cellMerge w:id="30" w:vMerge="cont" w:vMergeOrig="rest" '
+        + D
+        + "/></w:tcPr>"
+        + p("")
+        + "</w:tc></w:tr></w:tbl>"
+    )
+    body = (
+        p(r("Alpha ") + rev("del", 1, r("old", True)) + rev("ins", 2, r("new")) + r(" omega."))
+        + p(
+            '<w:moveFromRangeStart w:id="3" w:name="move1" '
+            + D
+            + "/>"
+            + rev("moveFrom", 4, r("Moved. "))
+            + '<w:moveFromRangeEnd w:id="3"/>'
+            + r("Stays.")
+        )
+        + p(
+            r("Target ")
+            + '<w:moveToRangeStart w:id="5" w:name="move1" '
+            + D
+            + "/>"
+            + rev("moveTo", 6, r("Moved. "))
+            + '<w:moveToRangeEnd w:id="5"/>'
+        )
+        + p(
+            '<w:r><w:rPr><w:b/><w:rPrChange w:id="7" ' + D + "><w:rPr/></w:rPrChange></w:rPr>"
+            "<w:t>bold now</w:t></w:r>",
+            '<w:jc w:val="center"/><w:pPrChange w:id="8" ' + D + '><w:pPr><w:jc w:val="left"/>'
+            "</w:pPr></w:pPrChange>",
+        )
+        + p(
+            r("Numbered"),
+            '<w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/><w:ins w:id="9" ' + D + "/></w:numPr>",
+        )
+        + p(r("Joined "), '<w:rPr><w:del w:id="10" ' + D + "/></w:rPr>")
+        + p(r("together."))
+        + p(
+            '<w:fldSimple w:instr=" DATE "><w:r><w:t>today</w:t></w:r></w:fldSimple>'
+            + '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+            + rev("del", 11, "<w:r><w:delInstrText> PAGE </w:delInstrText></w:r>")
+            + '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+            + r("7")
+            + '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+        )
+        + table
+        + p(r("After."))
+        + '<w:sectPr><w:pgSz w:w="11906"/><w:sectPrChange w:id="31" '
+        + D
+        + '><w:sectPr><w:pgSz w:w="12240"/></w:sectPr></w:sectPrChange></w:sectPr>'
+    )
+    return make_docx(body)
+
+
+def test_every_revision_kind_is_read_once_with_its_context():
+    a = read_annotations(every_kind_docx())
+    kinds = Counter(x.kind for x in a.revisions)
+    assert kinds == Counter(
+        {
+            "ins": 2,
+            "del": 6,
+            "moveFrom": 1,
+            "moveTo": 1,
+            "rPrChange": 1,
+            "pPrChange": 1,
+            "sectPrChange": 1,
+            "tblPrChange": 1,
+            "trPrChange": 1,
+            "tcPrChange": 1,
+            "tblGridChange": 1,
+            "tblPrExChange": 1,
+            "cellIns": 1,
+            "cellDel": 1,
+            "cellMerge": 1,
+        }
+    )
+    by_id = {x.id: x for x in a.revisions}
+    assert by_id["9"].on_numbering
+    assert by_id["10"].on_paragraph_mark and a.paragraphs[5].mark == "del"
+    assert by_id["26"].on_table_row and by_id["26"].text == "gone row\n\n"
+    assert by_id["25"].on_table_cell and by_id["25"].text == "new cell\n"
+    assert by_id["11"].in_field and by_id["28"].in_table
+    assert by_id["22"].author is None  # CT_TblGridChange has no author or date
+    assert "jc: left -> center" in by_id["8"].text
+    assert "b: none -> on" in by_id["7"].text
+    assert "pgSz: w=12240 -> w=11906" in by_id["31"].text
+    assert "vMerge: rest -> cont" in by_id["30"].text
+    first = a.paragraphs[0]
+    old = by_id["1"]
+    assert first.text_before[old.start_before : old.end_before] == "old"
+    assert first.text_after[by_id["2"].start_after : by_id["2"].end_after] == "new"
+    assert by_id["4"].move == by_id["6"].move == "move1"
+
+
+def test_changes_group_moves_and_replacements():
+    a = read_annotations(every_kind_docx())
+    kinds = Counter(c.kind for c in a.changes)
+    assert kinds["move"] == 1 and kinds["replace"] == 1
+    replace = next(c for c in a.changes if c.kind == "replace")
+    assert (replace.text_before, replace.text_after) == ("old", "new")
+    move = next(c for c in a.changes if c.kind == "move")
+    assert move.text_before == move.text_after == "Moved. "
+
+
+def test_text_before_and_after_follow_the_tracked_changes():
+    a = read_annotations(every_kind_docx())
+    before = a.text_before.split("\n")
+    after = a.text_after.split("\n")
+    assert before[0] == "Alpha old omega." and after[0] == "Alpha new omega."
+    assert before[1] == "Moved. Stays." and after[1] == "Stays."
+    assert before[2] == "Target " and after[2] == "Target Moved. "
+    assert "Joined " in before and "together." in before
+    assert "Joined together." in after  # the deleted paragraph mark joins them
+    assert "today7" in before and "today7" in after  # field results, never instructions
+    assert "gone row" in before and "gone row" not in a.text_after
+    assert "new cell" in after and "new cell" not in a.text_before
+    assert before[-1] == after[-1] == "After."
+
+
+def test_revisions_in_headers_and_footnotes_and_deleted_note_reference():
+    header = p(r("Packet R2-03-007 ") + rev("ins", 1, r("draft")))
+    footnotes = (
+        '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p>'
+        "</w:footnote>"
+        '<w:footnote w:id="1">'
+        + p(r("A note ") + rev("del", 2, r("with old words", True)))
+        + "</w:footnote>"
+        '<w:footnote w:id="2">' + p(r("Second note")) + "</w:footnote>"
+    )
+    body = p(
+        r("Text")
+        + '<w:r><w:footnoteReference w:id="1"/></w:r>'
+        + rev("del", 3, '<w:r><w:footnoteReference w:id="2"/></w:r>')
+    )
+    a = read_annotations(
+        make_docx(body, {"word/header1.xml": header, "word/footnotes.xml": footnotes})
+    )
+    parts = Counter(x.part for x in a.revisions)
+    assert parts == {"word/header1.xml": 1, "word/footnotes.xml": 1, "word/document.xml": 1}
+    assert a.header_text == "Packet R2-03-007 draft"
+    note = next(x for x in a.paragraphs if x.footnote_id == "1")
+    assert note.text_before == "A note with old words" and note.text_after == "A note "
+    assert "Second note" in a.text_before and "Second note" not in a.text_after
+    assert len([x for x in a.paragraphs if x.part == "word/footnotes.xml"]) == 2
+
+
+def test_alternate_content_is_read_once_through_its_choice():
+    box = p(rev("ins", 5, r("In the box")))
+    run = (
+        '<w:r><mc:AlternateContent><mc:Choice Requires="wps"><w:drawing><wps:txbx>'
+        f"<w:txbxContent>{box}</w:txbxContent></wps:txbx></w:drawing></mc:Choice>"
+        f"<mc:Fallback><w:pict><w:txbxContent>{box}</w:txbxContent></w:pict></mc:Fallback>"
+        "</mc:AlternateContent></w:r>"
+    )
+    a = read_annotations(make_docx(p(r("Anchor") + run) + p(r("Next"))))
+    assert [x.kind for x in a.revisions] == ["ins"]
+    assert a.revisions[0].in_text_box
+    assert [x.text_after for x in a.paragraphs] == ["Anchor", "In the box", "Next"]
+
+
+STRICT = {
+    "http://schemas.openxmlformats.org/wordprocessingml/2006/main": (
+        "http://purl.oclc.org/ooxml/wordprocessingml/main"
+    ),
+    "http://schemas.openxmlformats.org/officeDocument/2006/relationships": (
+        "http://purl.oclc.org/ooxml/officeDocument/relationships"
+    ),
+}
+
+
+def strict_copy(docx: bytes) -> bytes:
+    """Rewrite every Transitional namespace and relationship type to Strict."""
+    src = zipfile.ZipFile(io.BytesIO(docx))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for info in src.infolist():
+            data = src.read(info).decode("utf-8")
+            for old, new in STRICT.items():
+                data = data.replace(old, new)
+            zf.writestr(info.filename, data)
+    return out.getvalue()
+
+
+def test_a_strict_copy_reads_exactly_like_the_transitional_file():
+    original = every_kind_docx()
+    strict = strict_copy(original)
+    assert b"purl.oclc.org" in zipfile.ZipFile(io.BytesIO(strict)).read("word/document.xml")
+    assert read_annotations(strict) == read_annotations(original)
+    commented = commented_docx()
+    assert read_annotations(strict_copy(commented)) == read_annotations(commented)
+
+
+def _app() -> typer.Typer:
+    app = typer.Typer()
+    app.command()(read)
+    return app
+
+
+def test_cli_prints_json_and_a_summary(tmp_path):
+    path = tmp_path / "returned.docx"
+    path.write_bytes(every_kind_docx())
+    result = CliRunner().invoke(_app(), [str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.stdout)
+    assert {"comments", "revisions", "changes", "text_before", "text_after"} <= set(data)
+    assert len(data["revisions"]) == 21
+    result = CliRunner().invoke(_app(), [str(path)])
+    assert result.exit_code == 0
+    assert "21 revisions" in result.stdout and "Ann: 20" in result.stdout
+
+
+def test_cli_turns_a_refusal_into_one_line(tmp_path):
+    path = tmp_path / "scan.docx"
+    path.write_bytes(b"%PDF-1.5 not really")
+    result = CliRunner().invoke(_app(), [str(path)])
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("penholder: ") and "scan.docx" in lines[0]

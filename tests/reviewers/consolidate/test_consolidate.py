@@ -1,0 +1,327 @@
+"""Consolidation on real returns: the tracked .docx, the matrix, conflicts, duplicates, re-runs."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+from datetime import date, datetime
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from drafts import blockstore
+from drafts.ooxml.read.reader import read_annotations
+from drafts.ooxml.simulate import annotate
+from drafts.ooxml.simulate.records import Comment, Delete, Insert, Replace, Reply, SilentEdit
+from drafts.word.revision import render_revision
+from drafts.workspace import Workspace
+from reviewers.consolidate.build import consolidate
+from reviewers.intake.ingest import ingest
+from reviewers.intake.remarks import load_all
+from reviewers.rounds import lifecycle as rounds
+from tests.conftest import DRAFTER, soffice_or_skip
+from tests.helpers.lo_helpers import ACCEPT_SCRIPT
+
+WHEN = datetime(2024, 3, 15, 9, 30)
+
+
+@pytest.fixture
+def returned(example_ws: Workspace, tmp_path: Path):  # type: ignore[no-untyped-def]
+    """Round R1 on chapter 03 for three experts, each returning an annotated packet."""
+    ws = example_ws
+    experts = [p for p in ws.people if "ewg" in p.groups][:4]
+    rnd = rounds.open_round(
+        ws, ["03"], [p.id for p in experts], date(2024, 3, 22), ws.identity(DRAFTER)
+    )
+    paras = [b for b in blockstore.load(ws, "03", 1).blocks if b.kind == "paragraph"]
+    p1, p2, p3 = paras[1], paras[2], paras[3]
+    w1, w2, w3 = p1.text.split()[3], " ".join(p2.text.split()[5:7]), p3.text.split()[4]
+    a, b, c, _ = experts
+    plans = {
+        a.id: [
+            Replace(paragraph=p1.id, quote=w1, new_text="RELEASE", author=a.name, date=WHEN),
+            Comment(
+                paragraph=p3.id,
+                quote=w3,
+                text="Source?",
+                author=a.name,
+                date=WHEN,
+                replies=[Reply(author=b.name, date=WHEN, text="UN-Habitat 2022.")],
+            ),
+        ],
+        b.id: [
+            SilentEdit(paragraph=p1.id, quote=w1, new_text="RELEASE"),
+            Delete(paragraph=p2.id, quote=w2, author=b.name, date=WHEN),
+        ],
+        c.id: [
+            Replace(paragraph=p2.id, quote=w2, new_text="OTHER WORDS", author=c.name, date=WHEN),
+            Insert(
+                paragraph=p3.id,
+                at_end=True,
+                text=" Cities should report yearly.",
+                author=c.name,
+                date=WHEN,
+            ),
+        ],
+    }
+    for item in rnd.items:
+        if item.reviewer in plans:
+            packet = render_revision(
+                ws,
+                "03",
+                1,
+                tmp_path / f"{item.reviewer}.docx",
+                round_id="R1",
+                reviewer=ws.person(item.reviewer),
+                packet=item.packet,
+            )
+            back = annotate.apply(
+                packet, plans[item.reviewer], tmp_path / f"back-{item.reviewer}.docx"
+            )
+            assert ingest(ws, back, ws.identity(DRAFTER)).status == "recorded"
+    return ws, rnd, (p1, p2, p3), (w1, w2, w3), experts
+
+
+def test_consolidated_docx_has_every_suggestion_tracked_and_conflicts_as_comments(returned) -> None:  # type: ignore[no-untyped-def]
+    ws, rnd, (p1, p2, p3), (w1, w2, w3), (a, b, c, _) = returned
+    done = consolidate(ws, "03", "R1", ws.identity(DRAFTER))
+    ann = read_annotations(ws.root / done.docx)
+    authors = {(r.kind, r.author) for r in ann.revisions}
+    assert ("ins", a.name) in authors and (
+        "del",
+        a.name,
+    ) in authors  # duplicate: once, first author
+    assert ("ins", c.name) in authors  # disjoint insert placed
+    assert not any(r.author == b.name for r in ann.revisions)  # b's suggestions: duplicate/conflict
+    texts = [c_.text for c_ in ann.comments]
+    conflict = next(t for t in texts if t.startswith("conflict: "))
+    assert " vs " in conflict and "OTHER WORDS" in conflict
+    thread = next(c_ for c_ in ann.comments if c_.text.endswith("Source?"))
+    assert thread.anchor_text == w3 and thread.author == a.name
+    assert any(c_.parent == thread.id and c_.author == b.name for c_ in ann.comments)
+    after = {p.text_after for p in ann.paragraphs}
+    assert p1.text.replace(w1, "RELEASE", 1) in after
+    assert p2.text in after  # conflicting suggestions left out of the text
+    assert p3.text + " Cities should report yearly." in after
+
+
+def test_matrix_has_every_remark_exactly_once(returned) -> None:  # type: ignore[no-untyped-def]
+    ws, rnd, *_ = returned
+    done = consolidate(ws, "03", "R1", ws.identity(DRAFTER))
+    remark_ids = sorted(r.id for s in load_all(ws, "03", "R1") for r in s.remarks)
+    rows = json.loads((ws.root / done.folder / "matrix.json").read_text())["rows"]
+    assert sorted(i for row in rows for i in row["remarks"]) == remark_ids
+    flags = {row["id"]: row["flags"] for row in rows}
+    assert sum("conflict" in f for f in flags.values()) == 2
+    assert sum("duplicate" in f for f in flags.values()) == 1
+    sheet = openpyxl.load_workbook(ws.root / done.xlsx).active
+    cells = [str(c.value) for row in sheet.iter_rows() for c in row if c.value]
+    assert all(any(rid in c for c in cells) for rid in flags)
+    assert ws.dirty_paths() == []
+    assert ws.history()[-1].value("Event") == "consolidate"
+
+
+def test_rerun_after_another_return_keeps_row_ids(returned, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    ws, rnd, (p1, p2, p3), (w1, w2, w3), experts = returned
+    first = consolidate(ws, "03", "R1", ws.identity(DRAFTER))
+    before = json.loads((ws.root / first.folder / "matrix.json").read_text())["rows"]
+    late = experts[3]
+    item = next(i for i in rnd.items if i.reviewer == late.id)
+    packet = render_revision(
+        ws, "03", 1, tmp_path / "late.docx", round_id="R1", reviewer=late, packet=item.packet
+    )
+    back = annotate.apply(
+        packet,
+        [SilentEdit(paragraph=p1.id, quote=w1, new_text="RELEASE")],
+        tmp_path / "late-back.docx",
+    )
+    assert ingest(ws, back, ws.identity(DRAFTER)).status == "recorded"
+    second = consolidate(ws, "03", "R1", ws.identity(DRAFTER))
+    after = {
+        r["id"]: r
+        for r in json.loads((ws.root / second.folder / "matrix.json").read_text())["rows"]
+    }
+    assert {r["id"] for r in before} == set(after)
+    grown = next(r for r in after.values() if len(r["supporters"]) == 3)
+    assert late.name in [s["name"] for s in grown["supporters"]]
+
+
+@pytest.mark.slow
+@pytest.mark.libreoffice
+def test_libreoffice_opens_the_consolidated_file_and_the_matrix(returned, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    soffice = soffice_or_skip()
+    ws, *_ = returned
+    done = consolidate(ws, "03", "R1", ws.identity(DRAFTER))
+    for rel in (done.docx, done.xlsx):
+        subprocess.run(
+            [
+                soffice,
+                f"-env:UserInstallation=file://{tmp_path}/lo",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                str(tmp_path / "pdf"),
+                str(ws.root / rel),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=180,
+        )
+    assert sorted(p.name for p in (tmp_path / "pdf").iterdir()) == [
+        "consolidated.pdf",
+        "matrix.pdf",
+    ]
+
+
+def _expected_text(ws: Workspace, p1, w1: str, p3, tmp_path: Path) -> list[str]:  # type: ignore[no-untyped-def]
+    """Render the base revision with exactly the non-conflicting suggestions applied."""
+    from drafts import chapters as chapter_ops
+    from tests.helpers.render_helpers import normalised
+
+    lines = ws.text("03", 1).split("\n")
+    (l1, _), (l3, _) = p1.lines, p3.lines
+    assert lines[l1 - 1].startswith(p1.text[:30]) and lines[l3 - 1].endswith(p3.text[-20:])
+    lines[l1 - 1] = lines[l1 - 1].replace(w1, "RELEASE", 1)
+    lines[l3 - 1] += " Cities should report yearly."
+    edited = "\n".join(lines)
+    rounds.close_round(ws, "R1", ws.identity(DRAFTER), force=True)
+    chapter_ops.commit_revision(ws, "03", edited, ws.identity(DRAFTER))
+    return normalised(render_revision(ws, "03", 2, tmp_path / "expected.docx"))
+
+
+def test_accepting_every_change_gives_the_text_with_all_placed_suggestions(
+    returned, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.helpers.render_helpers import normalised
+
+    ws, _, (p1, _, p3), (w1, _, _), _ = returned
+    done = consolidate(ws, "03", "R1", ws.identity(DRAFTER))
+    accepted = normalised(ws.root / done.docx, "accept")
+    rejected = normalised(ws.root / done.docx, "reject")
+    expected = _expected_text(ws, p1, w1, p3, tmp_path)
+    assert accepted == expected
+    assert rejected == normalised(render_revision(ws, "03", 1, tmp_path / "base.docx"))
+
+
+@pytest.mark.slow
+@pytest.mark.libreoffice
+def test_libreoffice_accepts_every_change(example_ws, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """LibreOffice (through UNO) accepts every tracked change of a consolidated file.
+
+    The file here has tracked changes only: LibreOffice 7.4 headless crashes on documents with
+    comments when driven through UNO (NOTES.md; seen here on returns written by Word-style
+    writers too), so comments are covered by the PDF conversion and pandoc tests above.
+    """
+    from tests.helpers.lo_helpers import uno_python_or_skip
+
+    soffice_or_skip()
+    python = uno_python_or_skip()
+    ws = example_ws
+    experts = [p for p in ws.people if "ewg" in p.groups][:2]
+    rnd = rounds.open_round(
+        ws, ["03"], [p.id for p in experts], date(2024, 3, 22), ws.identity(DRAFTER)
+    )
+    p1, p3 = [b for b in blockstore.load(ws, "03", 1).blocks if b.kind == "paragraph"][1:4:2]
+    w1 = p1.text.split()[3]
+    plans = [
+        [Replace(paragraph=p1.id, quote=w1, new_text="RELEASE", author=experts[0].name, date=WHEN)],
+        [
+            Insert(
+                paragraph=p3.id,
+                at_end=True,
+                text=" Cities should report yearly.",
+                author=experts[1].name,
+                date=WHEN,
+            )
+        ],
+    ]
+    for item, edits in zip(rnd.items, plans, strict=True):
+        packet = render_revision(
+            ws,
+            "03",
+            1,
+            tmp_path / f"{item.reviewer}.docx",
+            round_id="R1",
+            reviewer=ws.person(item.reviewer),
+            packet=item.packet,
+        )
+        back = annotate.apply(packet, edits, tmp_path / f"back-{item.reviewer}.docx")
+        assert ingest(ws, back, ws.identity(DRAFTER)).status == "recorded"
+    done = consolidate(ws, "03", "R1", ws.identity(DRAFTER))
+    out = tmp_path / "accepted.docx"
+    script = ACCEPT_SCRIPT
+    run = subprocess.run(
+        [python, str(script), str(ws.root / done.docx), str(out)], capture_output=True, timeout=300
+    )
+    assert run.returncode == 0, run.stderr.decode()
+    accepted = read_annotations(out)
+    assert accepted.revisions == []
+    _expected_text(ws, p1, w1, p3, tmp_path)  # commits the expected text as revision 2
+    expected = read_annotations(render_revision(ws, "03", 2, tmp_path / "expected.docx"))
+
+    def body(ann):  # type: ignore[no-untyped-def]
+        return [
+            " ".join(p.text_after.split())
+            for p in ann.paragraphs
+            if p.part == "word/document.xml" and p.text_after.strip()
+        ]
+
+    assert body(accepted) == body(expected)
+
+
+@pytest.mark.slow
+@pytest.mark.libreoffice
+def test_every_placed_row_is_a_mark_that_survives_a_libreoffice_resave(returned, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from drafts.ooxml.write.records import mark_name
+
+    soffice = soffice_or_skip()
+    ws, *_ = returned
+    done = consolidate(ws, "03", "R1", ws.identity(DRAFTER))
+    rows = json.loads((ws.root / done.folder / "matrix.json").read_text())["rows"]
+    # placed: every row but those in conflict and those that no longer apply; a conflict's
+    # comment is placed under the first row of the conflict
+    placed = {
+        r["id"]: r["block"]
+        for r in rows
+        if "no longer applies" not in r["flags"]
+        and ("conflict" not in r["flags"] or all(r["id"] < o for o in r["conflicts_with"]))
+    }
+    assert len(placed) >= 4 and any("conflict" in r["flags"] for r in rows)
+
+    def marks(path: Path) -> dict[str, list[str]]:
+        """Return ``{mark: the bookmarks of its paragraph}`` over the file's paragraphs."""
+        return {
+            name: p.bookmarks
+            for p in read_annotations(path).paragraphs
+            for name in p.bookmarks
+            if name.startswith("rm_")
+        }
+
+    def check(found: dict[str, list[str]]) -> None:
+        for row, block in placed.items():
+            assert block in found[mark_name(row)], row  # the first piece: on the row's block
+        pieces = {mark_name(row, n) for row in placed for n in range(1, 4)}
+        assert set(found) <= pieces  # nothing else is marked
+
+    written = marks(ws.root / done.docx)
+    check(written)
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{tmp_path}/lo",
+            "--headless",
+            "--convert-to",
+            "docx",
+            "--outdir",
+            str(tmp_path / "resaved"),
+            str(ws.root / done.docx),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    resaved = marks(tmp_path / "resaved" / "consolidated.docx")
+    check(resaved)
+    assert set(resaved) == set(written)
