@@ -12,6 +12,8 @@ import sys
 import tempfile
 from pathlib import Path
 
+from drafts import layout
+
 DRAFTER = "amina-odhiambo"
 
 
@@ -29,7 +31,7 @@ def story(root: Path) -> None:
     ws = str(root)
     step("Create the example guideline workspace", "init", ws, "--example", "--as", DRAFTER)
     os.environ["PENHOLDER_WORKSPACE"] = ws
-    chapter = root / "chapters" / "03.md"
+    chapter = root / layout.chapter("03")
     text = chapter.read_text(encoding="utf-8")
     chapter.write_text(
         text.rstrip("\n")
@@ -112,7 +114,7 @@ def returns(root: Path) -> None:
     )
     # the drafter rewrites a passage one expert had edited, so that edit will no longer apply
     revised = experts.passage(ws, "03", 2, 2, 8, 13)
-    chapter = root / "chapters" / "03.md"
+    chapter = root / layout.chapter("03")
     chapter.write_text(
         chapter.read_text(encoding="utf-8").replace(revised, "across all districts", 1),
         encoding="utf-8",

@@ -9,7 +9,8 @@ live in before an EGM, committed to the workspace.
 Late returns on the chapter from earlier rounds, received after this round opened, are merged
 too: made on an older revision, they are rebased onto this round's base (``reviewers.consolidate.rebase``).
 
-Page and line come from LibreOffice's layout of the packet as sent (``reviewers.consolidate.pagelines``);
+What to write and commit is decided by ``reviewers.consolidate.plan`` (pure); this module renders,
+writes and commits. Page and line come from LibreOffice's layout of the packet as sent (``reviewers.consolidate.pagelines``);
 without LibreOffice the matrix gives the paragraph number only.
 """
 
@@ -24,14 +25,12 @@ from pydantic import BaseModel, ConfigDict
 from drafts import blockstore, layout
 from drafts.blocks import BlockMap
 from drafts.core.errors import NotFound, StageRefused
-from drafts.models import Event
 from drafts.word.revision import render_revision
 from drafts.workspace import Actor, Workspace
 from reviewers.consolidate.matrix_docx import write_docx
 from reviewers.consolidate.matrix_xlsx import write_xlsx
-from reviewers.consolidate.merge import Consolidation, merge
-from reviewers.consolidate.models import Matrix
 from reviewers.consolidate.pagelines import LayoutError, page_lines
+from reviewers.consolidate.plan import locate, plan_consolidation
 from reviewers.consolidate.tracked_docx import write_consolidated
 from reviewers.intake.remarks import ReturnRemarks, load_all
 from reviewers.models import Round
@@ -81,14 +80,12 @@ def returns_of(ws: Workspace, chapter: str, rnd: Round) -> list[ReturnRemarks]:
     return found
 
 
-def _merge(
-    ws: Workspace, chapter: str, sets: list[ReturnRemarks], base: BlockMap
-) -> tuple[Consolidation, int]:
-    remarks = [r for s in sets for r in s.remarks]
-    revisions = {r.revision for r in remarks} - {base.revision}
-    old = {n: blockstore.load(ws, chapter, n) for n in revisions}
-    people = {p.id: p for p in ws.people}
-    return merge(remarks, base, old, people), len(remarks)
+def _older_maps(
+    ws: Workspace, chapter: str, sets: list[ReturnRemarks], base: int
+) -> dict[int, BlockMap]:
+    """The block maps of the older revisions late remarks were made on."""
+    revisions = {r.revision for s in sets for r in s.remarks} - {base}
+    return {n: blockstore.load(ws, chapter, n) for n in revisions}
 
 
 def consolidate(ws: Workspace, chapter: str, round_id: str, actor: Actor) -> Consolidated:
@@ -108,45 +105,37 @@ def consolidate(ws: Workspace, chapter: str, round_id: str, actor: Actor) -> Con
         rendered = render_revision(ws, chapter, base_rev, work / "base.docx", round_id=round_id)
         with ThreadPoolExecutor(max_workers=1) as pool:  # LibreOffice lays out meanwhile
             pages = pool.submit(page_lines, rendered, base.blocks)
-            result, count = _merge(ws, chapter, sets, base)
-            write_consolidated(rendered, result, base, work / "consolidated.docx", ws.now())
+            plan = plan_consolidation(
+                sets,
+                base,
+                _older_maps(ws, chapter, sets, base_rev),
+                {p.id: p for p in ws.people},
+                guideline=ws.guideline.title,
+                chapter_title=ws.front(chapter, ws.text(chapter, base_rev)).title,
+                round_id=round_id,
+            )
+            write_consolidated(rendered, plan.result, base, work / "consolidated.docx", ws.now())
             try:
-                located = pages.result()
+                locate(plan, dict(pages.result()))
             except LayoutError:  # LibreOffice failed: the matrix gives paragraph numbers only
-                located = {}
-        for row in result.rows:
-            row.page, row.line = located.get(row.block or "", (None, None))
-        matrix = Matrix(
-            guideline=ws.guideline.title,
-            chapter=chapter,
-            chapter_title=ws.front(chapter, ws.text(chapter, base_rev)).title,
-            round=round_id,
-            revision=base_rev,
-            rows=result.rows,
-        )
-        write_xlsx(matrix, work / "matrix.xlsx")
-        write_docx(matrix, work / "matrix.docx")
+                locate(plan, {})
+        write_xlsx(plan.matrix, work / "matrix.xlsx")
+        write_docx(plan.matrix, work / "matrix.docx")
         files: dict[str, bytes | None] = {
             f"{folder}/{name}": (work / name).read_bytes()
             for name in ("consolidated.docx", "matrix.xlsx", "matrix.docx")
         }
-    files[layout.matrix_json(round_id, chapter)] = matrix.model_dump_json(indent=1).encode("utf-8")
-    conflicts = sum("conflict" in r.flags for r in result.rows)
-    stale = sum("no longer applies" in r.flags for r in result.rows)
-    trailers = [("Event", Event.CONSOLIDATE.value), ("Round", round_id), ("Chapter", chapter)]
-    subject = (
-        f"Consolidate chapter {chapter}, round {round_id}: {count} remarks in "
-        f"{len(result.rows)} rows ({conflicts} in conflict, {stale} no longer apply)"
-    )
-    sha = ws.commit(files, subject, trailers, actor)
+    matrix_json = plan.matrix.model_dump_json(indent=1).encode("utf-8")
+    files[layout.matrix_json(round_id, chapter)] = matrix_json
+    sha = ws.commit(files, plan.subject, plan.trailers, actor)
     return Consolidated(
         folder=folder,
         docx=f"{folder}/consolidated.docx",
         xlsx=f"{folder}/matrix.xlsx",
         matrix_docx=f"{folder}/matrix.docx",
-        rows=len(result.rows),
-        remarks=count,
-        conflicts=conflicts,
-        stale=stale,
+        rows=len(plan.matrix.rows),
+        remarks=plan.remarks,
+        conflicts=plan.conflicts,
+        stale=plan.stale,
         commit=sha,
     )

@@ -40,6 +40,7 @@ KNOWN = {
     "word/footer1.xml": (REL + "footer", CT + "footer+xml", "w:ftr"),
     "word/styles.xml": (REL + "styles", CT + "styles+xml", "w:styles"),
     "word/numbering.xml": (REL + "numbering", CT + "numbering+xml", "w:numbering"),
+    "word/settings.xml": (REL + "settings", CT + "settings+xml", "w:settings"),
 }
 
 
