@@ -1,14 +1,12 @@
 """Inline content of a paragraph: runs, their text, fields, symbols, notes and text boxes.
 
-``RunReader(walker).inline(el)`` walks a paragraph's children for a ``StoryWalker``: text goes to
+``RunReader(walker).inline(el)`` walks a paragraph's children for a ``Walker`` (a ``StoryWalker``): text goes to
 the walker's two texts (``emit``), run-property changes become revisions spanning the run's text,
 field instructions are skipped (results are text), text boxes are deferred to after the
 paragraph, and note references are recorded.
 """
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 from drafts.ooxml.namespaces import Element, w
 from drafts.ooxml.read.revisions import KIND_TAGS
@@ -41,17 +39,15 @@ from drafts.ooxml.read.story import (
     TRACK,
     TXBX,
     R,
+    Walker,
     symbol_char,
 )
-
-if TYPE_CHECKING:
-    from drafts.ooxml.read.text import StoryWalker
 
 
 class RunReader:
     """Walk the inline content of paragraphs for one ``StoryWalker`` (its state is the walker's)."""
 
-    def __init__(self, walker: StoryWalker) -> None:
+    def __init__(self, walker: Walker) -> None:
         self.walker = walker
 
     def inline(self, container: Element) -> None:

@@ -1,13 +1,15 @@
-"""What a story walk reads and produces: ``w:`` tag names, and the paragraph and comment-anchor
-records (``Para``, ``Anchor``) that ``drafts.ooxml.read.text.StoryWalker`` fills in.
+"""What a story walk reads and produces: ``w:`` tag names, the paragraph and comment-anchor
+records (``Para``, ``Anchor``) that ``drafts.ooxml.read.text.StoryWalker`` fills in, and
+``Walker``: what the inline and table readers (``runs``, ``tables``) use of the walker.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any, Protocol
 
-from drafts.ooxml.namespaces import MC, M, w
-from drafts.ooxml.read.revisions import KIND_TAGS, PROPERTY_KINDS
+from drafts.ooxml.namespaces import MC, Element, M, w
+from drafts.ooxml.read.revisions import KIND_TAGS, PROPERTY_KINDS, RawRevision
 
 P, R, T, DELTEXT, TBL, TR, TC, SDT, SDTCONTENT = map(
     w, ["p", "r", "t", "delText", "tbl", "tr", "tc", "sdt", "sdtContent"]
@@ -85,6 +87,34 @@ class Anchor:
     before: list[str] = field(default_factory=list)
     after: list[str] = field(default_factory=list)
     has_range: bool = True
+
+
+class Walker(Protocol):
+    """The state and steps of a story walk that the inline and table readers share."""
+
+    para: Para | None
+    paragraphs: list[Para]
+    revisions: list[RawRevision]
+    note_refs: list[tuple[str, str, bool, bool]]
+    deferred: list[tuple[Element, int, int]]
+    fields: list[bool]
+    ins: int
+    dele: int
+    code: int
+    table: int
+    sdt: int
+    gone_before: int
+    gone_after: int
+
+    def emit(self, text: str) -> None: ...
+    def record(self, el: Element, kind: str, collect: bool = False, **flags: Any) -> int: ...
+    def close(self, index: int) -> None: ...
+    def holds(self, el: Element) -> bool: ...
+    def props(self, props: Element) -> None: ...
+    def property_change(self, el: Element) -> int: ...
+    def track(self, el: Element, kind: str, body: Any) -> None: ...
+    def marker(self, el: Element, tag: str) -> bool: ...
+    def block(self, container: Element) -> None: ...
 
 
 def symbol_char(char: str | None) -> str:

@@ -1,13 +1,11 @@
 """Tables in a story: rows and cells, their tracked insertion, deletion and merging.
 
-``TableReader(walker).tbl(el)`` walks a ``w:tbl`` for a ``StoryWalker``: cell content goes back
+``TableReader(walker).tbl(el)`` walks a ``w:tbl`` for a ``Walker`` (a ``StoryWalker``): cell content goes back
 to the walker's block walk; an inserted (deleted) row or cell makes its paragraphs absent from
 the *before* (*after*) text, and records the row or cell revision.
 """
 
 from __future__ import annotations
-
-from typing import TYPE_CHECKING
 
 from drafts.ooxml.namespaces import Element
 from drafts.ooxml.read.revisions import describe_property_change
@@ -28,16 +26,14 @@ from drafts.ooxml.read.story import (
     TR,
     TRACK,
     TRPR,
+    Walker,
 )
-
-if TYPE_CHECKING:
-    from drafts.ooxml.read.text import StoryWalker
 
 
 class TableReader:
     """Walk tables for one ``StoryWalker`` (its state is the walker's)."""
 
-    def __init__(self, walker: StoryWalker) -> None:
+    def __init__(self, walker: Walker) -> None:
         self.walker = walker
 
     def tbl(self, tbl: Element) -> None:
