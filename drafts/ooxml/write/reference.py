@@ -24,7 +24,6 @@ from docx import Document
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from lxml import etree
 
@@ -85,12 +84,12 @@ def _font(
     style: Any, size: float, *, bold: Any = None, italic: Any = None, color: Any = None
 ) -> None:
     rpr = style.element.get_or_add_rPr()
-    for old in rpr.findall(qn("w:rFonts")):
+    for old in rpr.findall(w("rFonts")):
         rpr.remove(old)
     style.font.name = FONT
-    rfonts = rpr.find(qn("w:rFonts"))
-    rfonts.set(qn("w:cs"), FONT)
-    rfonts.set(qn("w:eastAsia"), FONT)
+    rfonts = rpr.find(w("rFonts"))
+    rfonts.set(w("cs"), FONT)
+    rfonts.set(w("eastAsia"), FONT)
     style.font.size = Pt(size)
     style.font.bold = bold
     style.font.italic = italic
@@ -151,19 +150,19 @@ def _styles(doc: Any) -> None:
 
 def _table_style(style: Any) -> None:
     """Rules above and below the table and under every row; pandoc marks header rows."""
-    tblpr = style.element.find(qn("w:tblPr"))
+    tblpr = style.element.find(w("tblPr"))
     if tblpr is None:
         tblpr = OxmlElement("w:tblPr")
         style.element.append(tblpr)
-    for old in tblpr.findall(qn("w:tblBorders")):
+    for old in tblpr.findall(w("tblBorders")):
         tblpr.remove(old)
     borders = OxmlElement("w:tblBorders")
     for edge in ("top", "bottom", "insideH"):
         el = OxmlElement(f"w:{edge}")
-        el.set(qn("w:val"), "single")
-        el.set(qn("w:sz"), "8" if edge != "insideH" else "4")
-        el.set(qn("w:space"), "0")
-        el.set(qn("w:color"), "1F3864")
+        el.set(w("val"), "single")
+        el.set(w("sz"), "8" if edge != "insideH" else "4")
+        el.set(w("space"), "0")
+        el.set(w("color"), "1F3864")
         borders.append(el)
     tblpr.append(borders)
     _font(style, 10)
