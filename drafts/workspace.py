@@ -35,11 +35,13 @@ from drafts.models import (
 )
 
 GUIDELINE_FILE = "guideline.yaml"
-#: folders penholder never commits: files that arrive, mail for sending
-IGNORED = ("inbox/", "outbox/")
+#: where files made for the user go when they name no place (``render``, ``redline``)
+OUT = "out"
+#: folders penholder never commits: files that arrive, mail for sending, files made for you
+IGNORED = ("inbox/", "outbox/", f"{OUT}/")
 #: office lock files (LibreOffice, Word) next to a file that is open
 LOCK_FILES = (".~lock.*#", "~$*")
-GITIGNORE = "# Files that arrive or are generated for sending, and office lock files.\n"
+GITIGNORE = "# Files that arrive, are generated for sending or for you, and office lock files.\n"
 GITIGNORE += "".join(f"/{p}\n" for p in IGNORED) + "".join(f"{p}\n" for p in LOCK_FILES)
 
 Trailers = Sequence[tuple[str, str]]
@@ -163,6 +165,12 @@ class Workspace:
         name = f"chapters/{chapter}.md"
         body = text if text is not None else self.chapter_path(chapter).read_text(encoding="utf-8")
         return config.parse_front(body, name, expected_id=chapter)
+
+    def out_path(self, name: str) -> Path:
+        """Return ``out/<name>`` (git-ignored since init), creating ``out/``."""
+        folder = self.root / OUT
+        folder.mkdir(exist_ok=True)
+        return folder / name
 
     # -- history ---------------------------------------------------------------------------
     def history(self) -> list[CommitRecord]:
