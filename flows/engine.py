@@ -7,6 +7,7 @@ recorded); anything else runs the flow on Prefect: the embedded temporary server
 
 from __future__ import annotations
 
+import logging
 import os
 from typing import Any
 
@@ -27,7 +28,33 @@ def run(flow: Any, **kwargs: Any) -> Any:
     """Run ``flow`` with ``kwargs`` on the engine, or as a plain function when it is off."""
     if os.environ.get("PENHOLDER_ENGINE", "").lower() in {"off", "0", "false", "no"}:
         return flow.fn(**kwargs)
+    quiet_refusals()
     return flow(**kwargs)
+
+
+class _NoRefusals(logging.Filter):
+    """Drop log records that carry a refusal (a ``PenholderError``) as their exception."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from drafts.errors import PenholderError
+
+        error = record.exc_info[1] if record.exc_info else None
+        return not isinstance(error, PenholderError)
+
+
+def quiet_refusals() -> None:
+    """Keep Prefect's console handlers from printing a refusal with its traceback.
+
+    A refusal fails the flow run as any error does, and the run's log on the Prefect server
+    keeps it whole; on the terminal the CLI prints it as one sentence (``penholder: ...``).
+    """
+    from prefect.logging.handlers import PrefectConsoleHandler
+
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, PrefectConsoleHandler) and not any(
+            isinstance(f, _NoRefusals) for f in handler.filters
+        ):
+            handler.addFilter(_NoRefusals())
 
 
 def run_trailers() -> list[tuple[str, str]]:
