@@ -72,8 +72,8 @@ def scan_inbox(workspace: str, who: str | None = None) -> list[dict[str, Any]]:
     ws = Workspace.open(Path(workspace))
     ws.run_trailers = run_trailers()
     inbox = ws.root / "inbox"
-    paths = (
-        sorted(p for p in inbox.iterdir() if p.is_file() and not p.name.startswith("."))
+    paths = (  # hidden files and office lock files (~$x.docx, .~lock.x.docx#) are not returns
+        sorted(p for p in inbox.iterdir() if p.is_file() and not p.name.startswith((".", "~$")))
         if inbox.is_dir()
         else []
     )
