@@ -14,6 +14,7 @@ remarks/<round|none>/<chapter>/<sha12>.json    remarks read from one return
 consolidated/<round>/<chapter>/                tracked .docx, matrix (.json, .xlsx, .docx)
 inbox/                                         git-ignored: files waiting to be taken in
 outbox/<round>/renders|packets|unsent|sent|mail  git-ignored: what is made for sending
+out/                                           git-ignored: renders and redlines made for you
 ```
 """
 
@@ -33,14 +34,26 @@ REMARKS = "remarks"
 CONSOLIDATED = "consolidated"
 INBOX = "inbox"
 OUTBOX = "outbox"
+#: where files made for the user go when they name no place (``render``, ``redline``)
+OUT = "out"
 
-#: folders git ignores in every workspace (written to its .gitignore at init)
-IGNORED = (f"{INBOX}/", f"{OUTBOX}/")
+#: folders penholder never commits: files that arrive, mail for sending, files made for you
+IGNORED = (f"{INBOX}/", f"{OUTBOX}/", f"{OUT}/")
+#: office lock files (LibreOffice, Word) next to a file that is open
+LOCK_FILES = (".~lock.*#", "~$*")
 
 
 def chapter(chapter_id: str) -> str:
     """``chapters/<id>.md``: the chapter's text."""
     return f"{CHAPTERS}/{chapter_id}.md"
+
+
+def chapter_of(path: str) -> str | None:
+    """Return the chapter id of a ``chapters/<id>.md`` path, else None."""
+    folder, _, name = path.rpartition("/")
+    if folder != CHAPTERS or not name.endswith(".md") or name == ".md":
+        return None
+    return name[: -len(".md")]
 
 
 def block_map(chapter_id: str, revision: int) -> str:

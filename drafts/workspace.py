@@ -1,14 +1,19 @@
 """The guideline workspace: a git repository holding one guideline; the only module that runs git.
 
-Every state change is one commit made by ``Workspace.commit``: it refuses a dirty tree (other than
-the paths it was asked to record), writes the files, commits them authored by the person acting,
-with trailers (see ``drafts.history``), and restores the files if anything fails before the
-commit exists. Reads (``history``, ``states``, ``text``) come from git alone.
+Every state change is one commit made by ``Workspace.commit``: it writes the files it was given
+and commits exactly those paths, authored by the person acting, with trailers (see
+``drafts.history``); it restores the files if anything fails before the commit exists. Whatever
+else a user keeps in the workspace (renders, notes, office lock files, even paths they staged)
+is never staged, committed or in the way; the one refusal is a path it must write or delete
+whose uncommitted edits would be lost. Reads (``history``, ``states``, ``text``) come from git
+alone.
 """
 
 from __future__ import annotations
 
+import shlex
 import shutil
+import tempfile
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from functools import cached_property
@@ -30,8 +35,10 @@ from drafts.models import (
 )
 
 GUIDELINE_FILE = layout.GUIDELINE
-GITIGNORE = "# Files that arrive or are generated for sending; penholder records what it keeps.\n"
-GITIGNORE += "".join(f"/{p}\n" for p in layout.IGNORED) + ".~lock.*#\n"
+GITIGNORE = "# Files that arrive, are generated for sending or for you, and office lock files.\n"
+GITIGNORE += "".join(f"/{p}\n" for p in layout.IGNORED) + "".join(
+    f"{p}\n" for p in layout.LOCK_FILES
+)
 
 Trailers = Sequence[tuple[str, str]]
 _US, _RS = "\x1f", "\x1e"
@@ -155,6 +162,12 @@ class Workspace:
         body = text if text is not None else self.chapter_path(chapter).read_text(encoding="utf-8")
         return config.parse_front(body, name, expected_id=chapter)
 
+    def out_path(self, name: str) -> Path:
+        """Return ``out/<name>`` (git-ignored since init), creating ``out/``."""
+        folder = self.root / layout.OUT
+        folder.mkdir(exist_ok=True)
+        return folder / name
+
     # -- history ---------------------------------------------------------------------------
     def history(self) -> list[CommitRecord]:
         """Return every commit on HEAD, oldest first, with its trailers.
@@ -244,15 +257,47 @@ class Workspace:
                 paths.append(entry[3:])
         return sorted(set(paths))
 
-    def ensure_clean(self, allowed: Sequence[str] = ()) -> None:
-        """Raise DirtyWorkspace when files other than ``allowed`` have uncommitted changes."""
-        stray = [p for p in self.dirty_paths() if p not in set(allowed)]
-        if stray:
-            shown = ", ".join(stray[:5]) + (" ..." if len(stray) > 5 else "")
-            raise DirtyWorkspace(
-                f"the workspace has uncommitted changes penholder did not make ({shown}); "
-                "commit or discard them first"
-            )
+    def unsaved_edits(self, files: Mapping[str, bytes | None]) -> list[str]:
+        """Return the paths of ``files`` whose uncommitted edits writing ``files`` would lose.
+
+        An edit is lost when HEAD holds the path and its working file differs both from HEAD and
+        from what would be written (None: deleted). Recording a hand edit as it is (``chapter
+        commit``) loses nothing; rewriting a hand-edited file does. A path HEAD does not hold can
+        only be penholder's own leftover of an interrupted run: it is written over, as before.
+        """
+        lost = []
+        for rel, data in files.items():
+            target = self.root / rel
+            if not target.is_file():
+                continue
+            work = target.read_bytes()
+            if work == data:
+                continue
+            committed = self.committed(rel)
+            if committed is not None and work != committed:
+                lost.append(rel)
+        return sorted(lost)
+
+    def check_unsaved(self, files: Mapping[str, bytes | None]) -> None:
+        """Raise DirtyWorkspace naming each path of ``files`` whose uncommitted edits would be lost."""
+        lost = self.unsaved_edits(files)
+        if not lost:
+            return
+        names = ", ".join(lost)
+        verb = "has" if len(lost) == 1 else "have"
+        raise DirtyWorkspace(
+            f"{names} {verb} uncommitted edits that this command would overwrite; "
+            f"{self._way_out(lost)}, then run the command again"
+        )
+
+    def _way_out(self, paths: Sequence[str]) -> str:
+        """Return how to keep or drop the edits of ``paths``: ``chapter commit`` or ``git checkout``."""
+        chapters = [c for c in map(layout.chapter_of, paths) if c is not None]
+        discard = f"discard them with `git checkout -- {' '.join(shlex.quote(p) for p in paths)}`"
+        if not chapters:
+            return discard
+        record = " and ".join(f"`penholder chapter commit {c}`" for c in chapters)
+        return f"record them with {record} or {discard}"
 
     def commit(
         self,
@@ -262,10 +307,15 @@ class Workspace:
         actor: Actor,
         *,
         body: str = "",
-        allow_dirty: Sequence[str] = (),
     ) -> str:
-        """Write ``files`` (None deletes) and commit them as one change; return the commit sha."""
-        self.ensure_clean(allowed=[*files, *allow_dirty])
+        """Write ``files`` (None deletes) and commit exactly those paths; return the commit sha.
+
+        Nothing else is staged or committed, and the index keeps whatever the user staged for
+        other paths. Refuses (DirtyWorkspace, nothing written) when a path of ``files`` holds
+        uncommitted edits it would lose (``unsaved_edits``); restores the files if anything
+        fails before the commit exists.
+        """
+        self.check_unsaved(files)
         saved = {
             p: (self.root / p).read_bytes() if (self.root / p).exists() else None for p in files
         }
@@ -279,21 +329,30 @@ class Workspace:
                     target.write_bytes(data)
             faults.point("commit:before-git")
             faults.point(f"commit:before-git:{dict(trailers).get('Event', '')}")
-            return self._commit_paths([*files, *allow_dirty], subject, trailers, actor, body)
+            sha = self._commit_paths(list(files), subject, trailers, actor, body)
         except BaseException:
             _restore(self.root, saved)
-            self.repo.git.reset("-q")
             raise
+        if files:  # the index now agrees with the new commit on these paths, and only these
+            self.repo.git.reset("-q", "--", *files)
+        return sha
 
     def _commit_paths(
         self, paths: Sequence[str], subject: str, trailers: Trailers, actor: Actor, body: str
     ) -> str:
+        """Commit HEAD's tree with ``paths`` as in the working tree, through a private index."""
         present = [p for p in paths if (self.root / p).exists()]
         gone = [p for p in paths if not (self.root / p).exists()]
-        if present:
-            self.repo.git.add("--", *present)
-        if gone:
-            self.repo.git.rm("-q", "--cached", "--ignore-unmatch", "--", *gone)
+        parents = [self.repo.head.commit] if self.repo.head.is_valid() else []
+        with tempfile.TemporaryDirectory(prefix="penholder-index-") as tmp:
+            env = {"GIT_INDEX_FILE": str(Path(tmp) / "index")}
+            if parents:
+                self.repo.git.read_tree(parents[0].hexsha, env=env)
+            if present:
+                self.repo.git.add("--", *present, env=env)
+            if gone:
+                self.repo.git.rm("-q", "--cached", "--ignore-unmatch", "--", *gone, env=env)
+            tree = self.repo.git.write_tree(env=env)
         message = subject.strip() + "\n\n" + (body.strip() + "\n\n" if body.strip() else "")
         trailers = [*trailers, *(t for t in self.run_trailers if t not in trailers)]
         message += "".join(f"{k}: {v}\n" for k, v in trailers)
@@ -301,9 +360,19 @@ class Workspace:
         offset = now.strftime("%z")  # git's own date format: "<unix seconds> +HHMM"
         when = f"{int(now.timestamp())} {offset}"
         author = git.Actor(actor.name, actor.email)
-        commit = self.repo.index.commit(
-            message, author=author, committer=author, author_date=when, commit_date=when
+        commit = git.Commit.create_from_tree(
+            self.repo,
+            tree,
+            message,
+            parent_commits=parents,
+            author=author,
+            committer=author,
+            author_date=when,
+            commit_date=when,
         )
+        old = parents[0].hexsha if parents else ""
+        reflog = f"commit{'' if parents else ' (initial)'}: {subject.strip()}"
+        self.repo.git.update_ref("-m", reflog, "HEAD", commit.hexsha, old)
         return str(commit.hexsha)
 
 

@@ -4,18 +4,32 @@ Each expert takes the packet penholder sent them (``outbox/<round>/packets/<id>/
 copy with comments, tracked changes or silent edits, written by the OOXML layer's annotation
 writer with Word's save habits (``word_like_resave``); one return is also re-saved by a real
 LibreOffice when it is installed. The files land where experts' e-mails would: ``inbox/``.
+
+The README's walkthrough uses the same simulator from the shell, since the example guideline
+has no real experts to send files back (run in a workspace, or name one with -w)::
+
+    python -m flows.demo_reviewers return R1 kagiso-molefe 03 returned.docx [--style quiet]
+    python -m flows.demo_reviewers edit ch03.docx edited.docx [--as amina-odhiambo]
+
+``return`` writes the copy of their packet an expert sends back; ``edit`` writes a drafter's
+edits (tracked, as Word saves them) on a render made with ``penholder render``, ready for
+``penholder import``. Each prints the path it wrote.
 """
 
 from __future__ import annotations
 
+import argparse
+import os
 import shutil
 import subprocess
+import sys
 import tempfile
 from datetime import datetime
 from pathlib import Path
 
 from drafts import blockstore, layout
 from drafts.blocks import Block
+from drafts.core.errors import NotFound, PenholderError
 from drafts.ooxml.simulate import annotate
 from drafts.ooxml.simulate.records import (
     Comment,
@@ -27,13 +41,23 @@ from drafts.ooxml.simulate.records import (
     Reply,
     SilentEdit,
 )
+from drafts.ooxml.write.stamp import read_stamp
 from drafts.workspace import Workspace
+from reviewers.rounds.records import load_round
+
+STYLES = ("thorough", "quiet", "brief")
 
 
 def packet(ws: Workspace, round_id: str, reviewer: str, chapter: str) -> Path:
-    """Return the chapter file of ``reviewer``'s packet in ``round_id``."""
+    """Return the chapter file of ``reviewer``'s packet in ``round_id``, or raise NotFound."""
     folder = ws.root / layout.packet_folder(round_id, reviewer)
-    return next(folder.glob(f"Chapter {chapter} ({round_id}-*.docx"))
+    found = next(folder.glob(f"Chapter {chapter} ({round_id}-*.docx"), None)
+    if found is None:
+        raise NotFound(
+            f"no packet of chapter {chapter} for {reviewer} in {folder.relative_to(ws.root)}; "
+            f"packets are made when the round is sent (`penholder round send {round_id}`)"
+        )
+    return found
 
 
 def _paragraphs(ws: Workspace, chapter: str, revision: int) -> list[Block]:
@@ -130,6 +154,23 @@ def edits_for(
     ]
 
 
+def drafter_edits(
+    ws: Workspace, chapter: str, revision: int, name: str, when: datetime
+) -> list[Edit]:
+    """Return the edits a drafter makes in Word on a render (paragraphs no expert style edits)."""
+    p = _paragraphs(ws, chapter, revision)
+    return [
+        Replace(paragraph=p[-3].id, quote=_word(p[-3], 2), new_text="must", author=name, date=when),
+        Insert(
+            paragraph=p[-3].id,
+            after_quote=_word(p[-3], 6),
+            author=name,
+            date=when,
+            text=" and rights",
+        ),
+    ]
+
+
 def annotate_return(
     ws: Workspace,
     round_id: str,
@@ -176,3 +217,74 @@ def libreoffice_resave(path: Path) -> bool:
             return False
         shutil.copyfile(result, path)
     return True
+
+
+def write_return(
+    ws: Workspace, round_id: str, reviewer: str, chapter: str, style: str, out: Path
+) -> Path:
+    """Write to ``out`` the annotated copy of their packet ``reviewer`` sends back, dated now."""
+    items = load_round(ws, round_id).items
+    item = next((i for i in items if i.reviewer == reviewer and i.chapter == chapter), None)
+    if item is None:
+        raise NotFound(f"{reviewer} was sent no chapter {chapter} in round {round_id}")
+    name = ws.person(reviewer).name
+    edits = edits_for(ws, style, chapter, item.revision, name, ws.now().replace(tzinfo=None))
+    out.parent.mkdir(parents=True, exist_ok=True)  # inbox/ before anything arrived
+    return annotate.apply(
+        packet(ws, round_id, reviewer, chapter), edits, out, word_like_resave=True
+    )
+
+
+def write_edit(ws: Workspace, render: Path, out: Path, drafter: str | None) -> Path:
+    """Write to ``out`` a drafter's tracked edits on ``render`` (a chapter rendered by penholder)."""
+    if not render.is_file():
+        raise NotFound(f"{render} does not exist; make it with `penholder render CH -o {render}`")
+    stamp = read_stamp(render)
+    if not stamp.get("penholder.chapter") or not stamp.get("penholder.revision"):
+        raise NotFound(f"{render} carries no penholder stamp; make it with `penholder render`")
+    chapter, revision = stamp["penholder.chapter"], int(stamp["penholder.revision"])
+    name = ws.person(drafter).name if drafter else "A drafter"
+    edits = drafter_edits(ws, chapter, revision, name, ws.now().replace(tzinfo=None))
+    return annotate.apply(render, edits, out, word_like_resave=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """``python -m flows.demo_reviewers return|edit ...`` (see the module docstring)."""
+    parser = argparse.ArgumentParser(
+        prog="python -m flows.demo_reviewers",
+        description="Files the example's simulated people send back, written as Word saves them.",
+    )
+    parser.add_argument(
+        "-w",
+        "--workspace",
+        type=Path,
+        default=os.environ.get("PENHOLDER_WORKSPACE"),
+        help="the workspace (default: PENHOLDER_WORKSPACE, else the one holding this folder)",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+    ret = sub.add_parser("return", help="an expert's annotated copy of their packet")
+    ret.add_argument("round")
+    ret.add_argument("reviewer", help="a person id from people.yaml")
+    ret.add_argument("chapter")
+    ret.add_argument("out", type=Path)
+    ret.add_argument("--style", choices=STYLES, default="thorough")
+    edit = sub.add_parser("edit", help="a drafter's tracked edits on a render, for import")
+    edit.add_argument("render", type=Path)
+    edit.add_argument("out", type=Path)
+    edit.add_argument("--as", dest="drafter", default=os.environ.get("PENHOLDER_AS"))
+    args = parser.parse_args(argv)
+    try:
+        ws = Workspace.open(args.workspace)
+        if args.command == "return":
+            out = write_return(ws, args.round, args.reviewer, args.chapter, args.style, args.out)
+        else:
+            out = write_edit(ws, args.render, args.out, args.drafter)
+    except PenholderError as e:
+        sys.stderr.write(f"demo_reviewers: {e}\n")
+        return 1
+    print(out)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -13,6 +13,7 @@ the ``Prefect-Run`` trailer of the run (the one way that trailer travels).
 
 from __future__ import annotations
 
+import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
@@ -43,7 +44,33 @@ def run_flow(flow: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
     if os.environ.get("PENHOLDER_ENGINE", "").lower() in {"off", "0", "false", "no"}:
         fn: Callable[P, R] = flow.fn  # type: ignore[attr-defined]
         return fn(*args, **kwargs)
+    quiet_refusals()
     return flow(*args, **kwargs)
+
+
+class _NoRefusals(logging.Filter):
+    """Drop log records that carry a refusal (a ``PenholderError``) as their exception."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        from drafts.core.errors import PenholderError
+
+        error = record.exc_info[1] if record.exc_info else None
+        return not isinstance(error, PenholderError)
+
+
+def quiet_refusals() -> None:
+    """Keep Prefect's console handlers from printing a refusal with its traceback.
+
+    A refusal fails the flow run as any error does, and the run's log on the Prefect server
+    keeps it whole; on the terminal the CLI prints it as one sentence (``penholder: ...``).
+    """
+    from prefect.logging.handlers import PrefectConsoleHandler
+
+    for handler in logging.getLogger().handlers:
+        if isinstance(handler, PrefectConsoleHandler) and not any(
+            isinstance(f, _NoRefusals) for f in handler.filters
+        ):
+            handler.addFilter(_NoRefusals())
 
 
 def open_workspace(path: str | Path) -> Workspace:

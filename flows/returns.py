@@ -84,8 +84,8 @@ def scan_inbox(workspace: str, who: str | None = None) -> Returns:
     """Ingest every file in the workspace's inbox/; each file taken leaves the inbox."""
     ws = open_workspace(workspace)
     inbox = ws.root / layout.INBOX
-    paths = (
-        sorted(p for p in inbox.iterdir() if p.is_file() and not p.name.startswith("."))
+    paths = (  # hidden files and office lock files (~$x.docx, .~lock.x.docx#) are not returns
+        sorted(p for p in inbox.iterdir() if p.is_file() and not p.name.startswith((".", "~$")))
         if inbox.is_dir()
         else []
     )

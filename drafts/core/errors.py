@@ -5,7 +5,7 @@ thing, the rule and (where there is one) the way out. The CLI prints ``str(error
 non-zero; nothing else is printed and nothing was changed.
 
     PenholderError
-    ├── WorkspaceError            not a workspace, dirty tree, malformed YAML, no identity
+    ├── WorkspaceError            not a workspace, edits in the way, malformed YAML, no identity
     │   ├── NotAWorkspace
     │   ├── DirtyWorkspace
     │   ├── ConfigError           guideline.yaml, people.yaml, egms.yaml, front matter
@@ -37,7 +37,7 @@ class NotAWorkspace(WorkspaceError):
 
 
 class DirtyWorkspace(WorkspaceError):
-    """A commit would mix in changes penholder did not make."""
+    """A command would overwrite uncommitted edits, or init a folder that is not empty."""
 
 
 class ConfigError(WorkspaceError):

@@ -60,6 +60,18 @@ def stamp_for(
     )
 
 
+def render_name(
+    chapter: str, revision: int, *, round_id: str | None = None, reviewer: str | None = None
+) -> str:
+    """Return the file name of a render made for the user: ``03-r2.docx``, ``03-r2-R1-<id>.docx``."""
+    return "-".join([chapter, f"r{revision}", *(p for p in (round_id, reviewer) if p)]) + ".docx"
+
+
+def redline_name(chapter: str, old: int, new: int) -> str:
+    """Return the file name of a redline made for the user: ``03-r1-to-r2.docx``."""
+    return f"{chapter}-r{old}-to-r{new}.docx"
+
+
 def render_revision(
     ws: Workspace,
     chapter: str,

@@ -13,10 +13,12 @@ from flows.cli.common import AsOpt, WorkspaceOpt, open_workspace, run_flow
 if TYPE_CHECKING:
     from drafts.workspace import Workspace
 
+OUTPUT_HELP = "The .docx to write (default: out/ in the workspace, git-ignored)."
+
 
 def render(
     chapter: Annotated[str, typer.Argument(help="Chapter id, e.g. 03.")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="The .docx to write.")],
+    output: Annotated[Path | None, typer.Option("-o", "--output", help=OUTPUT_HELP)] = None,
     rev: Annotated[int | None, typer.Option("--rev", help="Revision (default: latest).")] = None,
     reviewer: Annotated[
         str | None, typer.Option("--for", help="Stamp for this reviewer (a person id).")
@@ -25,13 +27,17 @@ def render(
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Render a chapter revision to .docx through pandoc and the reference template."""
-    from drafts.word.revision import render_revision
+    from drafts.word.revision import render_name, render_revision
 
     ws = open_workspace(workspace)
     person = ws.person(reviewer) if reviewer else None
     packet = None
     if person is not None and round_id:
         packet, rev = _packet(ws, round_id, chapter, person.id, rev)
+    if output is None:
+        number = ws.revision(chapter, rev).number
+        name = render_name(chapter, number, round_id=round_id, reviewer=reviewer)
+        output = ws.out_path(name)
     render_revision(ws, chapter, rev, output, round_id=round_id, reviewer=person, packet=packet)
     typer.echo(str(output))
 
@@ -62,13 +68,16 @@ def redline(
     chapter: Annotated[str, typer.Argument(help="Chapter id, e.g. 03.")],
     old: Annotated[int, typer.Option("--from", help="The older revision.")],
     new: Annotated[int, typer.Option("--to", help="The newer revision.")],
-    output: Annotated[Path, typer.Option("-o", "--output", help="The .docx to write.")],
+    output: Annotated[Path | None, typer.Option("-o", "--output", help=OUTPUT_HELP)] = None,
     workspace: WorkspaceOpt = None,
 ) -> None:
     """Write the changes between two revisions as Word tracked changes (read-only)."""
-    from drafts.word.revision import redline_revisions
+    from drafts.word.revision import redline_name, redline_revisions
 
     ws = open_workspace(workspace)
+    if output is None:
+        ws.require_chapter(chapter)
+        output = ws.out_path(redline_name(chapter, old, new))
     author = ws.guideline.organisation or "pen-holder"
     redline_revisions(ws, chapter, old, new, output, author)
     typer.echo(str(output))

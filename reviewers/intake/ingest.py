@@ -102,7 +102,7 @@ def ingest(
     except (DocumentError, ReturnRefused) as e:
         reason = str(e) if name in str(e) else f"{name}: {e}"
     except PenholderError:
-        raise  # the workspace itself refused (dirty tree, identity): nothing to quarantine
+        raise  # the workspace itself refused (edits in the way, identity): nothing to quarantine
     except Exception as e:  # a file nobody foresaw must not crash intake or be lost
         reason = f"{name} could not be read ({type(e).__name__}: {e}); please report it"
     where = quarantine(ws, data, name, reason, actor)

@@ -74,14 +74,79 @@ def test_unchanged_chapter_is_not_a_revision(example_ws: Workspace) -> None:
         chapters.commit_revision(example_ws, "02", None, example_ws.identity(DRAFTER))
 
 
-def test_refuses_dirty_tree_and_changes_nothing(example_ws: Workspace) -> None:
-    (example_ws.root / "notes.txt").write_text("stray")
-    head = example_ws.repo.head.commit.hexsha
+def git(root: Path, *args: str) -> str:
+    return subprocess.run(
+        ["git", *args], cwd=root, check=True, capture_output=True, text=True
+    ).stdout
+
+
+def test_commits_exactly_the_paths_it_wrote(example_ws: Workspace) -> None:
+    root = example_ws.root
+    (root / "notes.txt").write_text("my own notes")
+    (root / "staged.txt").write_text("staged by the user")
+    git(root, "add", "staged.txt")
+    other = example_ws.chapter_path("04")
+    other.write_text(other.read_text() + "\nNot ready to record.\n")
     path = example_ws.chapter_path("02")
     path.write_text(path.read_text() + "\nMore.\n")
-    with pytest.raises(DirtyWorkspace, match="notes.txt"):
-        chapters.commit_revision(example_ws, "02", None, example_ws.identity(DRAFTER))
+    chapters.commit_revision(example_ws, "02", None, example_ws.identity(DRAFTER))
+    shown = git(root, "show", "--name-only", "--format=", "HEAD").split()
+    assert shown == ["blocks/02/r0002.json", "chapters/02.md"]
+    status = git(root, "status", "--porcelain").splitlines()
+    assert sorted(status) == [" M chapters/04.md", "?? notes.txt", "A  staged.txt"]
+
+
+def test_refuses_to_overwrite_a_hand_edit_and_changes_nothing(example_ws: Workspace) -> None:
+    path = example_ws.chapter_path("02")
+    edited = path.read_text() + "\nA sentence typed by hand.\n"
+    path.write_text(edited)
+    head = example_ws.repo.head.commit.hexsha
+    rewrite = example_ws.text("02").replace("\n\n", "\n\nRewritten. ", 1)
+    with pytest.raises(DirtyWorkspace) as refused:
+        chapters.commit_revision(example_ws, "02", rewrite, example_ws.identity(DRAFTER))
+    assert str(refused.value) == (
+        "chapters/02.md has uncommitted edits that this command would overwrite; record them "
+        "with `penholder chapter commit 02` or discard them with `git checkout -- chapters/02.md`"
+        ", then run the command again"
+    )
     assert example_ws.repo.head.commit.hexsha == head
+    assert path.read_text() == edited and example_ws.dirty_paths() == ["chapters/02.md"]
+
+
+def test_refuses_to_delete_a_hand_edit(example_ws: Workspace) -> None:
+    target = example_ws.root / "people.yaml"
+    target.write_text(target.read_text() + "# a note\n")
+    with pytest.raises(DirtyWorkspace, match="people.yaml has uncommitted edits"):
+        example_ws.commit({"people.yaml": None}, "Drop people", [], example_ws.identity(DRAFTER))
+    assert target.read_text().endswith("# a note\n")
+
+
+def test_a_failed_commit_restores_files_and_leaves_the_index(example_ws: Workspace) -> None:
+    root = example_ws.root
+    (root / "staged.txt").write_text("staged by the user")
+    git(root, "add", "staged.txt")
+    head = example_ws.repo.head.commit.hexsha
+    with pytest.raises(IdentityError):
+        example_ws.commit(
+            {"chapters/05.md": b"overwritten", "new.txt": b"new"},
+            "Broken",
+            [],
+            _Broken(),  # type: ignore[arg-type]
+        )
+    assert example_ws.repo.head.commit.hexsha == head
+    assert not (root / "new.txt").exists()
+    assert example_ws.chapter_path("05").read_bytes() == example_ws.committed("chapters/05.md")
+    assert git(root, "status", "--porcelain").splitlines() == ["A  staged.txt"]
+
+
+class _Broken:
+    """An actor whose name cannot be read: the commit fails after the files are written."""
+
+    email = "x@example.org"
+
+    @property
+    def name(self) -> str:
+        raise IdentityError("no name")
 
 
 def test_inbox_and_outbox_are_ignored(example_ws: Workspace) -> None:

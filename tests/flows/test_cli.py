@@ -164,3 +164,23 @@ def test_render_for_a_reviewer_carries_their_packet(
     stranger = next(p.id for p in ws.people if p.id not in ewg)
     code, _, err = cli("render", "03", "--for", stranger, "--round", "R1", "-o", out, "-w", ws.root)
     assert code == 1 and f"{stranger} is not a reviewer of chapter 03 in round R1" in err
+
+
+def test_render_and_redline_without_o_go_to_the_ignored_out_folder(
+    example_ws: Workspace, cli, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from drafts.ooxml.write.stamp import read_stamp
+
+    ws = example_ws
+    monkeypatch.chdir(ws.root / "chapters")  # out/ is the workspace's, wherever you are
+    path = ws.chapter_path("04")
+    path.write_text(path.read_text() + "\nA paragraph added by hand.\n")
+    assert cli("chapter", "commit", "04", "--as", DRAFTER)[0] == 0
+    code, out, err = cli("render", "04", "--rev", "1")
+    assert (code, out) == (0, f"{ws.root / 'out' / '04-r1.docx'}\n"), err
+    assert read_stamp(ws.root / "out" / "04-r1.docx")["penholder.revision"] == "1"
+    code, out, err = cli("redline", "04", "--from", "1", "--to", "2")
+    assert (code, out) == (0, f"{ws.root / 'out' / '04-r1-to-r2.docx'}\n"), err
+    code, out, err = cli("render", "04", "-o", "mine.docx")  # -o: where you said
+    assert (code, out) == (0, "mine.docx\n") and (ws.root / "chapters" / "mine.docx").is_file()
+    assert ws.dirty_paths() == ["chapters/mine.docx"]  # out/ is git-ignored; mine.docx is yours

@@ -86,3 +86,19 @@ def test_round_returns_and_consolidation_run_on_the_engine(engine: None, tmp_pat
     last = ws.history()[-3:]
     assert [c.value("Event") for c in last] == ["received", "return", "consolidate"]
     assert all(c.value("Prefect-Run") for c in last)  # every commit names the run that made it
+
+
+def test_a_refusal_on_the_engine_is_one_sentence_without_traceback(
+    engine: None, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    from flows import chapters as chapter_flows
+    from flows.cli import main
+
+    root = tmp_path / "ws"
+    chapter_flows.init_workspace(root=str(root), example=True, who=DRAFTER)
+    capfd.readouterr()
+    code = main(["chapter", "stage", "02", "--to", "signed_off", "-w", str(root), "--as", DRAFTER])
+    err = capfd.readouterr().err
+    assert code == 1
+    assert err.startswith("penholder: chapter 02 cannot move from drafting to signed_off")
+    assert err.count("\n") == 1 and "Traceback" not in err
