@@ -12,6 +12,8 @@ returns/<sha256>.docx                          returned files, verbatim, named b
 quarantine/<sha256>.docx, .yaml                refused files, verbatim, with the reason
 remarks/<round|none>/<chapter>/<sha12>.json    remarks read from one return
 consolidated/<round>/<chapter>/                tracked .docx, matrix (.json, .xlsx, .docx)
+dispositions/<round>/<chapter>.json            every answer to the matrix's rows, history kept
+letters/<round>/<chapter>/<reviewer>.docx       how each expert's remarks were addressed
 inbox/                                         git-ignored: files waiting to be taken in
 outbox/<round>/renders|packets|unsent|sent|mail  git-ignored: what is made for sending
 out/                                           git-ignored: renders and redlines made for you
@@ -32,6 +34,8 @@ RETURNS = "returns"
 QUARANTINE = "quarantine"
 REMARKS = "remarks"
 CONSOLIDATED = "consolidated"
+DISPOSITIONS = "dispositions"
+LETTERS = "letters"
 INBOX = "inbox"
 OUTBOX = "outbox"
 #: where files made for the user go when they name no place (``render``, ``redline``)
@@ -104,6 +108,34 @@ def consolidated(round_id: str, chapter_id: str) -> str:
 def matrix_json(round_id: str, chapter_id: str) -> str:
     """The matrix of a consolidation as JSON (the record the other files are made from)."""
     return f"{consolidated(round_id, chapter_id)}/matrix.json"
+
+
+def matrix_file(round_id: str, chapter_id: str, suffix: str) -> str:
+    """The matrix a drafter fills in: ``.xlsx`` or ``.docx``."""
+    return f"{consolidated(round_id, chapter_id)}/matrix{suffix}"
+
+
+def matrix_of(path: str) -> tuple[str, str] | None:
+    """Return (round, chapter) of a ``consolidated/<round>/<chapter>/matrix.xlsx|.docx`` path."""
+    parts = path.split("/")
+    if len(parts) == 4 and parts[0] == CONSOLIDATED and parts[3] in ("matrix.xlsx", "matrix.docx"):
+        return parts[1], parts[2]
+    return None
+
+
+def consolidated_docx(round_id: str, chapter_id: str) -> str:
+    """The consolidated .docx: the base revision with every suggestion tracked."""
+    return f"{consolidated(round_id, chapter_id)}/consolidated.docx"
+
+
+def dispositions(round_id: str, chapter_id: str) -> str:
+    """``dispositions/<round>/<chapter>.json``: every answer to the round's rows on a chapter."""
+    return f"{DISPOSITIONS}/{round_id}/{chapter_id}.json"
+
+
+def letter(round_id: str, chapter_id: str, reviewer: str) -> str:
+    """``letters/<round>/<chapter>/<reviewer>.docx``: how an expert's remarks were addressed."""
+    return f"{LETTERS}/{round_id}/{chapter_id}/{reviewer}.docx"
 
 
 def round_outbox(round_id: str) -> str:

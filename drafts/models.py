@@ -52,6 +52,9 @@ class Event(StrEnum):
     RETURN = "return"
     QUARANTINE = "quarantine"
     CONSOLIDATE = "consolidate"
+    DISPOSE = "dispose"
+    REVISE = "revise"
+    LETTERS = "letters"
     PACKET = "packet"
 
 

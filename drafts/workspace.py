@@ -293,11 +293,13 @@ class Workspace:
     def _way_out(self, paths: Sequence[str]) -> str:
         """Return how to keep or drop the edits of ``paths``: ``chapter commit`` or ``git checkout``."""
         chapters = [c for c in map(layout.chapter_of, paths) if c is not None]
+        matrices = [(p, m) for p in paths if (m := layout.matrix_of(p)) is not None]
         discard = f"discard them with `git checkout -- {' '.join(shlex.quote(p) for p in paths)}`"
-        if not chapters:
+        record = [f"`penholder chapter commit {c}`" for c in chapters]
+        record += [f"`penholder matrix import {ch} --round {r} {p}`" for p, (r, ch) in matrices]
+        if not record:
             return discard
-        record = " and ".join(f"`penholder chapter commit {c}`" for c in chapters)
-        return f"record them with {record} or {discard}"
+        return f"record them with {' and '.join(record)} or {discard}"
 
     def commit(
         self,

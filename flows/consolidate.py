@@ -6,12 +6,27 @@ from prefect import flow
 
 from flows.engine import open_workspace
 from reviewers.consolidate.build import Consolidated, consolidate
+from reviewers.consolidate.models import Matrix
+from reviewers.decide.answers import fill
+from reviewers.decide.store import load_log
 
 
 @flow(name="consolidate")
 def consolidate_chapter(
-    workspace: str, chapter: str, round_id: str, who: str | None = None
+    workspace: str,
+    chapter: str,
+    round_id: str,
+    who: str | None = None,
+    discard_edits: bool = False,
 ) -> Consolidated:
-    """Merge a round's remarks on a chapter into the consolidated .docx and the matrix."""
+    """Merge a round's remarks on a chapter into the consolidated .docx and the matrix, with
+    every answer recorded so far filled in."""
     ws = open_workspace(workspace)
-    return consolidate(ws, chapter, round_id, ws.identity(who))
+    log = load_log(ws, chapter, round_id)
+
+    def answers(matrix: Matrix) -> Matrix:
+        return fill(matrix, log)
+
+    return consolidate(
+        ws, chapter, round_id, ws.identity(who), answers=answers, discard_edits=discard_edits
+    )

@@ -8,7 +8,8 @@ recorded); anything else runs the flow on Prefect: the embedded temporary server
 ``PREFECT_API_URL`` is set, or the team's server when it is.
 
 ``open_workspace(path)`` is how a flow opens its workspace: every commit made through it carries
-the ``Prefect-Run`` trailer of the run (the one way that trailer travels).
+the ``Prefect-Run`` trailer of the run (the one way that trailer travels), and the stage guards of
+the later capabilities (``reviewers.decide.guards``) are installed.
 """
 
 from __future__ import annotations
@@ -76,7 +77,9 @@ def quiet_refusals() -> None:
 def open_workspace(path: str | Path) -> Workspace:
     """Open the workspace at ``path`` for a flow: its commits carry this run's trailer."""
     from drafts.workspace import Workspace
+    from reviewers.decide.guards import install
 
+    install()  # the stage guards later capabilities register
     ws = Workspace.open(Path(path))
     ws.run_trailers = run_trailers()
     return ws

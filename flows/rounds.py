@@ -26,11 +26,15 @@ def open_round(
     due: str,
     who: str | None,
     note: str = "",
+    force_reason: str | None = None,
 ) -> RoundOpened:
     """Open a review round, then build and send every reviewer's packet."""
     ws = open_workspace(workspace)
     actor = ws.identity(who)
-    rnd = rounds.open_round(ws, chapters, reviewers, date.fromisoformat(due), actor, note=note)
+    due_on = date.fromisoformat(due)
+    rnd = rounds.open_round(
+        ws, chapters, reviewers, due_on, actor, note=note, force_reason=force_reason
+    )
     delivered = Delivered.of(rnd.id, sending.send_packets(ws, rnd.id, actor))
     return RoundOpened(**delivered.model_dump(), items=len(rnd.items))
 

@@ -88,6 +88,7 @@ class Round(_Record):
 class MessageKind(StrEnum):
     PACKET = "packet"
     REMINDER = "reminder"
+    LETTER = "letter"  # how an expert's remarks were addressed
 
 
 class SentMessage(_Record):

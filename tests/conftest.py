@@ -81,3 +81,14 @@ def soffice_or_skip() -> str:
             pytest.fail("soffice is missing in CI; .ci/system-deps.sh should have installed it")
         pytest.skip("LibreOffice (soffice) is not installed")
     return path
+
+
+@pytest.fixture(autouse=True)
+def _no_guards_left_behind() -> Iterator[None]:
+    """Each test starts with the stage guards it installs itself (flows install them all)."""
+    from drafts import chapters
+
+    saved = list(chapters.GUARDS)
+    chapters.GUARDS.clear()
+    yield
+    chapters.GUARDS[:] = saved

@@ -36,6 +36,7 @@ from drafts.blocks import Block, blocks_of
 from drafts.core.errors import DocumentError
 from drafts.models import Event
 from drafts.ooxml.read.reader import read_annotations
+from drafts.ooxml.write.records import MARK_PREFIX
 from drafts.word.align import Para, accepted_paragraphs, align
 from drafts.word.diff import word_diff
 from drafts.word.revision import render_revision
@@ -55,7 +56,15 @@ def _ignorable(ws: Workspace, chapter: str) -> list[str]:
 
 
 def _patch(source: str, old: str, new: str) -> str | None:
-    """Apply the edit ``old`` -> ``new`` to ``source``; None when a patch does not apply."""
+    """Apply the edit ``old`` -> ``new`` to ``source``; None when a patch does not apply.
+
+    Text added at the very end of a block goes before the source's closing newlines (a patch
+    would land after them and swallow the blank line to the next block), and never rewrites the
+    block's last word, whose Markdown source (a citation, a link) differs from its text.
+    """
+    if old and new.startswith(old) and old.strip():
+        body = source.rstrip("\n")
+        return body + new[len(old) :] + source[len(body) :]
     dmp = diff_match_patch()
     patches = dmp.patch_make(old, word_diff(old, new))
     result, applied = dmp.patch_apply(patches, source)
@@ -129,6 +138,13 @@ def import_docx(ws: Workspace, chapter: str, docx: Path) -> str:
     """Return the chapter's latest Markdown with the edits of ``docx`` patched in."""
     label = str(docx)
     ann = read_annotations(Path(docx))
+    if any(b.startswith(MARK_PREFIX) for p in ann.paragraphs for b in p.bookmarks):
+        round_id = ann.custom_properties.get("penholder.round") or "Rk"
+        raise DocumentError(
+            f"{label} is a consolidated file (it carries matrix row marks), not an edit of the "
+            f"chapter; record the decisions in it with `penholder matrix import {chapter} "
+            f"--round {round_id} {Path(label).name}`"
+        )
     stamped = ann.custom_properties.get("penholder.chapter")
     if stamped and stamped != chapter:
         raise DocumentError(f"{label} is stamped as chapter {stamped}, not chapter {chapter}")
@@ -144,11 +160,13 @@ def import_docx(ws: Workspace, chapter: str, docx: Path) -> str:
         )
     new_md = patch_markdown(markdown, blocks, result.matched, result.new, label)
     if new_md != markdown:
-        _check(new_md, blocks, result.matched, result.new, label, blockstore.bibliography(ws))
+        check_patched(
+            new_md, blocks, result.matched, result.new, label, blockstore.bibliography(ws)
+        )
     return new_md
 
 
-def _check(
+def check_patched(
     new_md: str,
     blocks: list[Block],
     matched: dict[str, Para],

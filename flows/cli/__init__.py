@@ -9,7 +9,7 @@ import sys
 
 import typer
 
-from flows.cli import chapter, read, returns, rounds, word, workspace_cmds
+from flows.cli import chapter, decide, read, returns, rounds, word, workspace_cmds
 
 app = typer.Typer(
     name="penholder",
@@ -30,6 +30,11 @@ app.add_typer(returns.returns_app, name="return")
 app.add_typer(returns.inbox_app, name="inbox")
 app.command("remarks")(returns.remarks)
 app.command("consolidate")(returns.consolidate)
+app.command("dispose")(decide.dispose)
+app.command("dispositions")(decide.dispositions)
+app.add_typer(decide.matrix_app, name="matrix")
+app.command("revise")(decide.revise)
+app.command("letters")(decide.letters)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -91,6 +91,10 @@ def remarks(
 def consolidate(
     chapter: Annotated[str, typer.Argument(help="Chapter id, e.g. 03.")],
     round_id: Annotated[str, typer.Option("--round", help="The review round, e.g. R1.")],
+    discard_edits: Annotated[
+        bool,
+        typer.Option("--discard-edits", help="Drop edits of the matrix files not imported yet."),
+    ] = False,
     workspace: WorkspaceOpt = None,
     who: AsOpt = None,
     as_json: JsonOpt = False,
@@ -106,6 +110,7 @@ def consolidate(
         chapter=chapter,
         round_id=round_id,
         who=who,
+        discard_edits=discard_edits,
     )
     if as_json:
         print_json(done)

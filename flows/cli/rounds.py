@@ -63,10 +63,27 @@ def open_(
         typer.FileText | None,
         typer.Option("--note", help="A text file whose words go into every cover letter."),
     ] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force", help="Open even with the previous round unanswered or no new revision."
+        ),
+    ] = False,
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="Why, with --force (recorded with the round).")
+    ] = None,
     workspace: WorkspaceOpt = None,
     who: AsOpt = None,
 ) -> None:
     """Open a review round on some chapters for some reviewers, and send their packets."""
+    from drafts.core.errors import StageRefused
+
+    if force and not (reason or "").strip():
+        raise StageRefused(
+            "--force needs --reason, recorded with the round (e.g. --reason 'the EGM asked for "
+            "a second look')",
+            rule="force-without-reason",
+        )
     ws = open_workspace(workspace)
     from flows import rounds as rounds_flows
 
@@ -78,6 +95,7 @@ def open_(
         due=_iso(due),
         who=who,
         note=note.read() if note else "",
+        force_reason=reason if force else None,
     )
     typer.echo(f"round {result.round}: open, {result.items} items, due {_iso(due)}")
     _report(result)

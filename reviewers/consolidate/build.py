@@ -17,6 +17,7 @@ without LibreOffice the matrix gives the paragraph number only.
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -29,6 +30,7 @@ from drafts.word.revision import render_revision
 from drafts.workspace import Actor, Workspace
 from reviewers.consolidate.matrix_docx import write_docx
 from reviewers.consolidate.matrix_xlsx import write_xlsx
+from reviewers.consolidate.models import Matrix
 from reviewers.consolidate.pagelines import LayoutError, page_lines
 from reviewers.consolidate.plan import locate, plan_consolidation
 from reviewers.consolidate.tracked_docx import write_consolidated
@@ -88,8 +90,39 @@ def _older_maps(
     return {n: blockstore.load(ws, chapter, n) for n in revisions}
 
 
-def consolidate(ws: Workspace, chapter: str, round_id: str, actor: Actor) -> Consolidated:
-    """Merge the round's remarks on ``chapter``; write and commit the consolidated files."""
+def _unimported(ws: Workspace, chapter: str, round_id: str, discard: bool) -> None:
+    """Refuse when a matrix file in the workspace was edited and not imported (or drop the
+    edits when ``discard``): consolidating again rewrites it."""
+    paths = [layout.matrix_file(round_id, chapter, suffix) for suffix in (".xlsx", ".docx")]
+    edited = ws.unsaved_edits(dict.fromkeys(paths))
+    if not edited:
+        return
+    if not discard:
+        raise StageRefused(
+            f"{edited[0]} was edited and its answers are not imported yet; import them with "
+            f"`penholder matrix import {chapter} --round {round_id} {edited[0]}` first, or "
+            "consolidate with --discard-edits to drop the edits",
+            rule="unimported-matrix",
+        )
+    for path in edited:
+        (ws.root / path).write_bytes(ws.committed(path) or b"")
+
+
+def consolidate(
+    ws: Workspace,
+    chapter: str,
+    round_id: str,
+    actor: Actor,
+    *,
+    answers: Callable[[Matrix], Matrix] | None = None,
+    discard_edits: bool = False,
+) -> Consolidated:
+    """Merge the round's remarks on ``chapter``; write and commit the consolidated files.
+
+    ``answers`` fills the recorded dispositions into the matrix before its files are written
+    (the decide stage supplies it), so consolidating again never loses an answer.
+    """
+    _unimported(ws, chapter, round_id, discard_edits)
     rnd, base_rev = _base_revision(ws, chapter, round_id)
     sets = returns_of(ws, chapter, rnd)
     if not sets:
@@ -119,8 +152,9 @@ def consolidate(ws: Workspace, chapter: str, round_id: str, actor: Actor) -> Con
                 locate(plan, dict(pages.result()))
             except LayoutError:  # LibreOffice failed: the matrix gives paragraph numbers only
                 locate(plan, {})
-        write_xlsx(plan.matrix, work / "matrix.xlsx")
-        write_docx(plan.matrix, work / "matrix.docx")
+        shown = answers(plan.matrix) if answers is not None else plan.matrix
+        write_xlsx(shown, work / "matrix.xlsx")
+        write_docx(shown, work / "matrix.docx")
         files: dict[str, bytes | None] = {
             f"{folder}/{name}": (work / name).read_bytes()
             for name in ("consolidated.docx", "matrix.xlsx", "matrix.docx")

@@ -102,6 +102,7 @@ COLUMNS: tuple[Column, ...] = (
     Column("remark ids", 13, lambda r: "\n".join(r.remarks)),
     Column("disposition", 16, lambda r: r.disposition),
     Column("response", 40, lambda r: r.response),
+    Column("adopted text", 30, lambda r: r.adopted),
 )
 HEADERS = tuple(c.header for c in COLUMNS)
 

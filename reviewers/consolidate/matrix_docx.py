@@ -48,6 +48,7 @@ WIDTHS_CM = {
     "id": 1.5, "reviewer(s)": 1.9, "organisation": 1.9, "country": 1.3, "chapter": 1.1,
     "section": 1.9, "paragraph": 1.3, "page and line": 1.3, "type": 1.4, "comment": 4.6,
     "proposed change": 2.9, "flags": 1.8, "remark ids": 1.5, "disposition": 1.7, "response": 2.4,
+    "adopted text": 2.2,
 }  # fmt: skip
 #: left and right cell padding, in twentieths of a point (0.1 cm)
 CELL_PADDING = 57

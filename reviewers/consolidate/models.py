@@ -34,6 +34,10 @@ class Row(BaseModel):
     round: str | None
     section: str | None = None
     block: str | None = None
+    start: int | None = None  # the range of the block's text the row is about (base revision)
+    end: int | None = None
+    target_block: str | None = None  # a move's landing point
+    target_offset: int | None = None
     paragraph: int | None = None
     page: int | None = None
     line: int | None = None
@@ -46,6 +50,7 @@ class Row(BaseModel):
     conflicts_with: list[str] = Field(default_factory=list)
     disposition: Disposition = ""
     response: str = ""
+    adopted: str = ""
 
     @property
     def reviewers(self) -> str:

@@ -98,8 +98,19 @@ def open_round(
     actor: Actor,
     *,
     note: str = "",
+    force_reason: str | None = None,
 ) -> Round:
-    """Open the next round on ``chapters`` for ``reviewers`` (ids or groups); one commit."""
+    """Open the next round on ``chapters`` for ``reviewers`` (ids or groups); one commit.
+
+    The guards (previous round answered, a new revision since) are overridden by
+    ``force_reason``, which the commit records (``Forced`` trailer); the stage rules are not.
+    """
+    if force_reason is not None and not force_reason.strip():
+        raise StageRefused(
+            "--force needs a --reason, recorded with the round (e.g. --reason 'EGM asked for a "
+            "second look')",
+            rule="force-without-reason",
+        )
     wanted = list(dict.fromkeys(c.strip() for c in chapters if c.strip()))
     if not wanted:
         raise NotFound("no chapters named; pass --chapters, e.g. --chapters 03,04")
@@ -109,7 +120,7 @@ def open_round(
     for ch in wanted:
         state = ws.state(ch)
         blockers = [b for guard in GUARDS for b in guard(ws, ch, Stage.IN_REVIEW)]
-        stages.check(state, Stage.IN_REVIEW, "round-open", blockers)
+        stages.check(state, Stage.IN_REVIEW, "round-open", [] if force_reason else blockers)
         base.append(RoundChapter(chapter=ch, revision=ws.revision(ch).number))
     earlier = records.load_rounds(ws)
     rnd = Round(
@@ -126,6 +137,8 @@ def open_round(
     body = f"{len(people)} reviewers: {', '.join(rnd.reviewers)}"
     trailers = [("Event", Event.ROUND_OPEN.value), ("Round", rnd.id)]
     trailers += [("Chapter", ch) for ch in wanted] + [("Stage", Stage.IN_REVIEW.value)]
+    if force_reason:
+        trailers.append(("Forced", " ".join(force_reason.split())))
     ws.commit(records.round_file(rnd), subject, trailers, actor, body=body)
     return rnd
 

@@ -131,6 +131,7 @@ def build_packet(
                 renderer.redline(ws, item.chapter, old, item.revision, red, author, **kwargs)
                 names.append(red.name)
                 redlines.append(item)
+            names += _earlier_letter(ws, rnd.id, item.chapter, reviewer.id, build)
         attached = zip_name(rnd.id, reviewer.id)
         zip_path = folder.parent / attached
         text = letters.cover_text(
@@ -144,6 +145,21 @@ def build_packet(
         (build / attached).replace(zip_path)
         shutil.copytree(build, folder)
     return Packet(rnd.id, reviewer, items, folder, zip_path, names, redlines)
+
+
+def _earlier_letter(
+    ws: Workspace, round_id: str, chapter: str, reviewer: str, into: Path
+) -> list[str]:
+    """Copy the latest letter telling ``reviewer`` how their remarks on ``chapter`` were
+    addressed in an earlier round into the packet; return its name (none: no letter)."""
+    number = int(round_id[1:])
+    for earlier in range(number - 1, 0, -1):
+        data = ws.committed(layout.letter(f"R{earlier}", chapter, reviewer))
+        if data is not None:
+            name = f"How your comments on chapter {chapter} were addressed (R{earlier}).docx"
+            (into / name).write_bytes(data)
+            return [name]
+    return []
 
 
 def _zip(folder: Path, names: list[str], out: Path) -> None:

@@ -166,7 +166,7 @@ def test_xlsx_is_frozen_filtered_wrapped_and_prints_landscape(xlsx: Path) -> Non
     ws, _, rows = _table(xlsx)
     last = HEADER_ROW + len(rows)
     assert ws.freeze_panes == f"B{HEADER_ROW + 1}"  # type: ignore[attr-defined]
-    assert ws.auto_filter.ref == f"A{HEADER_ROW}:O{last}"  # type: ignore[attr-defined]
+    assert ws.auto_filter.ref == f"A{HEADER_ROW}:P{last}"  # type: ignore[attr-defined]  # 16 columns
     for r in range(HEADER_ROW, last + 1):
         assert all(c.alignment.wrap_text for c in ws[r])  # type: ignore[index]
     assert ws.column_dimensions["J"].width >= 40  # type: ignore[attr-defined]

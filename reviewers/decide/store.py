@@ -1,0 +1,127 @@
+"""Dispositions in the workspace: read the matrix and the answers, record new answers.
+
+``load_matrix`` reads a consolidation's committed ``matrix.json`` (refusing, with the way out,
+a chapter or round never consolidated); ``load_log`` the committed answers
+(``dispositions/<round>/<chapter>.json``, empty when none yet). ``record_answers`` folds answers
+in (``reviewers.decide.answers.plan_answers``), and commits the log together with the matrix
+files rewritten from it (``matrix.xlsx``, ``matrix.docx``), so the files drafters open always
+show every recorded answer. ``keep`` names a matrix file to commit as it is instead (the
+drafter's own edited file, just imported).
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from drafts import layout
+from drafts.core.errors import NotFound, StageRefused
+from drafts.models import Event
+from drafts.workspace import Actor, Workspace
+from reviewers.consolidate.matrix_docx import write_docx
+from reviewers.consolidate.matrix_xlsx import write_xlsx
+from reviewers.consolidate.models import Matrix
+from reviewers.decide.answers import fill, plan_answers
+from reviewers.decide.models import Answer, DispositionLog
+
+
+class Recorded(BaseModel):
+    """What ``record_answers`` changed, and its commit (None when nothing changed)."""
+
+    chapter: str
+    round: str
+    changes: list[str]
+    commit: str | None
+
+
+def load_matrix(ws: Workspace, chapter: str, round_id: str) -> Matrix:
+    """Return the committed matrix of ``chapter`` in ``round_id``, or raise NotFound."""
+    ws.require_chapter(chapter)
+    data = ws.committed(layout.matrix_json(round_id, chapter))
+    if data is None:
+        raise NotFound(
+            f"chapter {chapter} has no consolidation in round {round_id}; run "
+            f"`penholder consolidate {chapter} --round {round_id}` first"
+        )
+    return Matrix.model_validate_json(data)
+
+
+def load_log(ws: Workspace, chapter: str, round_id: str) -> DispositionLog:
+    """Return every committed answer of ``chapter`` in ``round_id`` (empty when none)."""
+    data = ws.committed(layout.dispositions(round_id, chapter))
+    if data is None:
+        return DispositionLog(round=round_id, chapter=chapter)
+    return DispositionLog.model_validate_json(data)
+
+
+def matrix_files(matrix: Matrix, log: DispositionLog) -> dict[str, bytes | None]:
+    """Return the .xlsx and .docx matrix with every current answer filled in."""
+    filled = fill(matrix, log)
+    round_id = matrix.round or "none"
+    with tempfile.TemporaryDirectory(prefix="penholder-matrix-") as tmp:
+        xlsx = write_xlsx(filled, Path(tmp) / "matrix.xlsx")
+        docx = write_docx(filled, Path(tmp) / "matrix.docx")
+        return {
+            layout.matrix_file(round_id, matrix.chapter, ".xlsx"): xlsx.read_bytes(),
+            layout.matrix_file(round_id, matrix.chapter, ".docx"): docx.read_bytes(),
+        }
+
+
+def record_answers(
+    ws: Workspace,
+    chapter: str,
+    round_id: str,
+    answers: list[Answer],
+    actor: Actor,
+    *,
+    source: str = "cli",
+    keep: dict[str, bytes] | None = None,
+) -> Recorded:
+    """Record ``answers`` (see module docstring); nothing is committed when nothing changes."""
+    matrix = load_matrix(ws, chapter, round_id)
+    if ws.state(chapter).stage.value in ("signed_off", "final"):
+        raise StageRefused(
+            f"chapter {chapter} is {ws.state(chapter).stage.value}: its answers are frozen; open "
+            f"a new cycle with `penholder chapter stage {chapter} --to drafting --next-cycle`",
+            rule="frozen",
+        )
+    log = load_log(ws, chapter, round_id)
+    plan = plan_answers(matrix, log, answers, by=actor.name, at=ws.now(), source=source)
+    if not plan.changes and not keep:
+        return Recorded(chapter=chapter, round=round_id, changes=[], commit=None)
+    files = matrix_files(matrix, plan.log) | dict(keep or {})
+    files[layout.dispositions(round_id, chapter)] = plan.log.model_dump_json(indent=1).encode()
+    trailers = [("Event", Event.DISPOSE.value), ("Round", round_id), ("Chapter", chapter)]
+    n = len(plan.changes)
+    subject = f"Answer {n} row{'s' if n != 1 else ''} of chapter {chapter}, round {round_id}"
+    sha = ws.commit(files, subject, trailers, actor, body="\n".join(plan.changes))
+    return Recorded(chapter=chapter, round=round_id, changes=plan.changes, commit=sha)
+
+
+class Imported(BaseModel):
+    """What ``import_file`` read and recorded."""
+
+    kind: str
+    recorded: Recorded
+    missing: list[str]
+
+
+def import_file(ws: Workspace, chapter: str, round_id: str, path: Path, actor: Actor) -> Imported:
+    """Record the answers a filled-in matrix (.xlsx or .docx) gives; the workspace's own matrix
+    file is committed as it was edited."""
+    from reviewers.decide.from_matrix import answers_from_matrix, is_xlsx
+
+    matrix = load_matrix(ws, chapter, round_id)
+    found = answers_from_matrix(path, matrix)
+    keep: dict[str, bytes] = {}
+    suffix = ".xlsx" if is_xlsx(path) else ".docx"
+    own = layout.matrix_file(round_id, chapter, suffix)
+    if path.resolve() == (ws.root / own).resolve():
+        keep[own] = path.read_bytes()
+    recorded = record_answers(
+        ws, chapter, round_id, found.answers, actor, source=path.name, keep=keep
+    )
+    kind = "matrix (.xlsx)" if suffix == ".xlsx" else "matrix (.docx)"
+    return Imported(kind=kind, recorded=recorded, missing=found.missing)
