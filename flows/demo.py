@@ -112,23 +112,7 @@ def returns(root: Path) -> None:
         "--as",
         DRAFTER,
     )
-    # the drafter rewrites a passage one expert had edited, so that edit will no longer apply
-    revised = experts.passage(ws, "03", 2, 2, 8, 13)
-    chapter = root / layout.chapter("03")
-    chapter.write_text(
-        chapter.read_text(encoding="utf-8").replace(revised, "across all districts", 1),
-        encoding="utf-8",
-    )
-    step(
-        "The drafter revises chapter 03 (revision 3)",
-        "chapter",
-        "commit",
-        "03",
-        "-m",
-        "Revise after round R1",
-        "--as",
-        DRAFTER,
-    )
+    answer(root)
     at("2024-04-02")
     step(
         "Round R2 on chapter 03 for the bureau",
@@ -157,7 +141,7 @@ def returns(root: Path) -> None:
     at("2024-04-15")
     step("Close round R2", "round", "close", "R2", "--as", DRAFTER)
     step(
-        "Consolidate R2: the late return on revision 2 is rebased onto revision 3",
+        "Consolidate R2: the late return on revision 2 is rebased onto the newest revision",
         "consolidate",
         "03",
         "--round",
@@ -166,6 +150,69 @@ def returns(root: Path) -> None:
         DRAFTER,
     )
     step("Where each chapter stands", "status")
+
+
+def answer(root: Path) -> None:
+    """The drafter answers every row of R1 on chapter 03: comments and a few suggestions from
+    the command line, the rest in the matrix (.xlsx, as in Excel), then revises and writes to
+    the experts."""
+    from openpyxl import load_workbook
+
+    from drafts.workspace import Workspace
+    from reviewers.decide.store import load_matrix
+
+    at("2024-03-27")
+    matrix = load_matrix(Workspace.open(root), "03", "R1")
+    comments = [r.id for r in matrix.rows if r.kind == "comment"]
+    conflicts = [r for r in matrix.rows if "conflict" in r.flags]
+    others = [r.id for r in matrix.rows if r.kind != "comment" and "conflict" not in r.flags]
+    if comments:
+        step(
+            "The drafter answers the comments from the command line",
+            *("dispose", *comments, "noted", "--response", "Thank you; addressed in the text."),
+            *("--as", DRAFTER),
+        )
+    if conflicts:
+        chosen, *rest = conflicts
+        step(
+            f"A conflict is answered by choosing one of its texts ({chosen.id})",
+            *("dispose", chosen.id, "accepted", "--response", "The clearer wording."),
+            *("--as", DRAFTER),
+        )
+        for row in rest:
+            step(
+                f"... and declining the competing one ({row.id})",
+                *("dispose", row.id, "rejected", "--response", "We kept the other wording."),
+                *("--as", DRAFTER),
+            )
+    path = root / layout.matrix_file("R1", "03", ".xlsx")
+    wb = load_workbook(path)
+    sheet = wb.active
+    assert sheet is not None
+    header = [c.value for c in sheet[7]]
+    for row in sheet.iter_rows(min_row=8):
+        rid = row[header.index("id")].value
+        if rid in others:
+            word = "not accepted" if rid == others[-1] and len(others) > 2 else "accepted"
+            row[header.index("disposition")].value = word
+            row[header.index("response")].value = (
+                "Agreed." if word == "accepted" else "Out of scope."
+            )
+    wb.save(path)
+    print("\n(the drafter fills in the rest of consolidated/R1/03/matrix.xlsx, as in Excel)")
+    step(
+        "The answers in the matrix are imported (rows matched by id)",
+        *("matrix", "import", "03", "--round", "R1", str(path), "--as", DRAFTER),
+    )
+    step("Every row of R1 and its answer", "dispositions", "03", "--round", "R1")
+    step(
+        "Revise chapter 03 from the accepted rows (revision 3, Resolves trailers)",
+        *("revise", "03", "--round", "R1", "--as", DRAFTER),
+    )
+    step(
+        "Tell each expert how their comments were addressed",
+        *("letters", "03", "--round", "R1", "--as", DRAFTER),
+    )
 
 
 def main() -> None:

@@ -140,9 +140,10 @@ def test_a_hand_edited_matrix_refuses_a_consolidation_that_would_overwrite_it(
     code, out, err = cli("consolidate", "03", "--round", "R1")
     assert (code, out) == (1, "")
     assert err == (
-        "penholder: consolidated/R1/03/matrix.xlsx has uncommitted edits that this command "
-        "would overwrite; discard them with `git checkout -- consolidated/R1/03/matrix.xlsx`, "
-        "then run the command again\n"
+        "penholder: consolidated/R1/03/matrix.xlsx was edited and its answers are not imported "
+        "yet; import them with `penholder matrix import 03 --round R1 "
+        "consolidated/R1/03/matrix.xlsx` first, or consolidate with --discard-edits to drop the "
+        "edits\n"
     )
     assert git(ws.root, "rev-parse", "HEAD") == head
     assert matrix.read_bytes().endswith(b"dispositions typed in")

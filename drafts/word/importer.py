@@ -38,7 +38,7 @@ from drafts.models import Event
 from drafts.ooxml.read.reader import read_annotations
 from drafts.ooxml.write.records import MARK_PREFIX
 from drafts.word.align import Para, accepted_paragraphs, align
-from drafts.word.diff import word_diff
+from drafts.word.diff import edits
 from drafts.word.revision import render_revision
 from drafts.workspace import Actor, Workspace
 
@@ -56,19 +56,32 @@ def _ignorable(ws: Workspace, chapter: str) -> list[str]:
 
 
 def _patch(source: str, old: str, new: str) -> str | None:
-    """Apply the edit ``old`` -> ``new`` to ``source``; None when a patch does not apply.
+    """Apply the edit ``old`` -> ``new`` (a block's text) to ``source`` (its Markdown lines);
+    None when the text cannot be found in the source.
 
-    Text added at the very end of a block goes before the source's closing newlines (a patch
-    would land after them and swallow the blank line to the next block), and never rewrites the
-    block's last word, whose Markdown source (a citation, a link) differs from its text.
+    The block's text is aligned with its source once (diff-match-patch: the text is the source
+    less its markup), and each word-level edit is spliced in at the source positions of its
+    ends, so markup outside the edited words (emphasis, citations, footnote marks) keeps its
+    bytes and nothing depends on fuzzy matching in repetitive text. Text added at the very end
+    goes before the source's closing newlines.
     """
     if old and new.startswith(old) and old.strip():
         body = source.rstrip("\n")
         return body + new[len(old) :] + source[len(body) :]
     dmp = diff_match_patch()
-    patches = dmp.patch_make(old, word_diff(old, new))
-    result, applied = dmp.patch_apply(patches, source)
-    return result if all(applied) else None
+    dmp.Diff_Timeout = 2.0
+    alignment = dmp.diff_main(old, source, False)
+    found = sum(len(text) for op, text in alignment if op == 0)
+    if old and found < 0.8 * len(old):
+        return None
+    out = source
+    for edit in sorted(edits(old, new), key=lambda x: x.start, reverse=True):
+        start = dmp.diff_xIndex(alignment, edit.start)
+        end = start  # the end: right after the last replaced character, before any markup
+        if edit.end > edit.start:
+            end = dmp.diff_xIndex(alignment, edit.end - 1) + 1
+        out = out[:start] + edit.new_text + out[end:]
+    return out
 
 
 def _escape(text: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -36,9 +37,15 @@ def test_demo_runs_the_whole_story(tmp_path: Path) -> None:
         "consolidated/R2/03/matrix.xlsx",
     ):
         assert str(root / path) in out and (root / path).is_file()
-    assert "1 no longer apply" in out  # the return on the old draft, rebased
+    assert re.search(r"\(0 in conflict, [1-9]\d* no longer apply\)", out)  # old draft, rebased
     ws = Workspace.open(root)
     assert ws.dirty_paths() == []
     runs = [c.value("Prefect-Run") for c in ws.history() if c.value("Event") == "return"]
     assert runs and all(runs)  # made by flows on the real engine
     assert ws.state("03").revision == 3 and ws.state("03").stage.value == "consolidating"
+    revise = next(c for c in ws.history() if c.value("Event") == "revise")
+    assert revise.value("Revision") == "3" and revise.values("Resolves")  # answered, applied
+    assert "rows answered" in out and ws.committed("dispositions/R1/03.json") is not None
+    letters = ws.committed_files("letters/R1/03")
+    assert letters and all(p.endswith(".docx") for p in letters)
+    assert "R1-03-" in out and "-> accepted (matrix.xlsx)" in out

@@ -65,7 +65,7 @@ def cases(draw):  # type: ignore[no-untyped-def]
     return markdown, base, matrix, answers
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(cases())
 def test_revising_applies_exactly_the_accepted_changes(case) -> None:  # type: ignore[no-untyped-def]
     markdown, base, matrix, answers = case
