@@ -50,6 +50,7 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from drafts import layout
 from drafts.core.errors import DocumentError
 from drafts.ooxml.read.annotations import Comment
 from drafts.ooxml.read.marks import MarkedDocument, MarkedRange, read_marks
@@ -94,7 +95,7 @@ def _flat(text: str | None) -> str:
 
 def _check_stamp(path: Path, doc: MarkedDocument, matrix: Matrix) -> None:
     props = doc.custom_properties
-    own = f"consolidated/{matrix.round}/{matrix.chapter}/consolidated.docx"
+    own = f"{layout.consolidated(matrix.round or '-', matrix.chapter)}/consolidated.docx"
     if "penholder.chapter" not in props:
         raise ConsolidatedFileRefused(
             f"{path} has no penholder stamp, so it is not a file penholder wrote; import the "
