@@ -8,6 +8,8 @@ dpkg -s libreoffice-calc-nogui >/dev/null 2>&1 || dpkg -s libreoffice-calc >/dev
   || pkgs+=(libreoffice-calc-nogui)   # opens the .xlsx matrix
 command -v pdftotext >/dev/null 2>&1 || pkgs+=(poppler-utils)
 [ -e /usr/lib/python3/dist-packages/uno.py ] || pkgs+=(python3-uno)
+# runs Python macros inside soffice (UNO on documents with comments, tests/helpers/lo_decide.py)
+[ -e /usr/lib/libreoffice/program/pythonscript.py ] || pkgs+=(libreoffice-script-provider-python)
 fc-list 2>/dev/null | grep -qi carlito || pkgs+=(fonts-crosextra-carlito)
 fc-list 2>/dev/null | grep -qi "liberation sans" || pkgs+=(fonts-liberation2)
 [ ${#pkgs[@]} -eq 0 ] && exit 0

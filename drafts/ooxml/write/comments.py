@@ -5,7 +5,8 @@ given runs, a ``w:commentReference`` run after the range end, and a ``w:comment`
 comments part whose paragraphs carry ``w14:paraId``; each reply is a further comment on the
 same range (nested markers, as Word nests them) linked to its parent in
 ``commentsExtended.xml`` (``w15:paraIdParent``); ``resolved`` sets ``w15:done="1"`` on the
-thread's first comment. Authors are listed in ``people.xml``. Parts, content types and
+thread's first comment. ``add_reply(ctx, parent, reply)`` adds one reply to a comment already in
+the file (a drafter answering a thread). Authors are listed in ``people.xml``. Parts, content types and
 relationships are created when absent; styles ``CommentReference``/``CommentText`` are added
 to styles.xml when missing, as Word does.
 """
@@ -200,3 +201,66 @@ def copy_rpr(run: Element | None) -> Element | None:
     for change in out.findall(w("rPrChange")):
         out.remove(change)
     return out
+
+
+def _in_stories(ctx: Context, tag: str, cid: str) -> Element | None:
+    """Return the first ``w:<tag>`` with ``w:id`` ``cid`` in the body, footnotes or endnotes."""
+    roots = [ctx.doc]
+    for name in ("footnotes.xml", "endnotes.xml"):
+        if ctx.parts.has(ctx.part_name(name)):
+            roots.append(ctx.parts.xml(ctx.part_name(name)))
+    for root in roots:
+        for el in root.iter(w(tag)):
+            if el.get(w("id")) == cid:
+                return el
+    return None
+
+
+def add_reply(
+    ctx: Context, parent: str, reply: tuple[str, str, str, str], resolved: bool = False
+) -> str:
+    """Add ``(author, initials, date, text)`` as a reply to comment ``parent``; return its id.
+
+    The reply's range markers sit beside its parent's (start after start, end after end, its
+    reference run after the end), and ``commentsExtended.xml`` links it to the parent's last
+    paragraph (given a ``w14:paraId`` if it has none; the parent gets an entry if it has none).
+    ``resolved`` marks the thread done. ``ValueError`` when ``parent`` is not a comment of the
+    file or is not anchored in the body or notes.
+    """
+    _ensure_styles(ctx)
+    comments = _comments_root(ctx)
+    target = next((c for c in comments.iter(w("comment")) if c.get(w("id")) == parent), None)
+    reference = _in_stories(ctx, "commentReference", parent)
+    if target is None or reference is None:
+        raise ValueError(f"{ctx.label}: no anchored comment {parent!r} to reply to")
+    paragraphs = target.findall(w("p")) or [sub(target, "p")]
+    parent_para = paragraphs[-1].get(f"{{{W14}}}paraId") or ctx.ids.para_id()
+    paragraphs[-1].set(f"{{{W14}}}paraId", parent_para)
+    extended = ctx.parts.xml(ensure_part(ctx, EXTENDED, f"{{{W15}}}commentsEx", _NS))
+    entries = {e.get(f"{{{W15}}}paraId", "").upper(): e for e in extended}
+    root_ex = entries.get(parent_para.upper())
+    if root_ex is None:
+        root_ex = etree.SubElement(
+            extended, f"{{{W15}}}commentEx", {f"{{{W15}}}paraId": parent_para}
+        )
+    root_ex.set(f"{{{W15}}}done", "1" if resolved else root_ex.get(f"{{{W15}}}done", "0"))
+    author, initials, date, text = reply
+    cid = ctx.ids.next()
+    comment, para_id = _comment_element(ctx, cid, author, initials, date, text)
+    comments.append(comment)
+    ex = etree.SubElement(extended, f"{{{W15}}}commentEx", {f"{{{W15}}}paraId": para_id})
+    ex.set(f"{{{W15}}}paraIdParent", parent_para)
+    ex.set(f"{{{W15}}}done", "0")
+    _add_person(ctx, author)
+    start = _in_stories(ctx, "commentRangeStart", parent)
+    end = _in_stories(ctx, "commentRangeEnd", parent)
+    ref = make("r")
+    sub(sub(ref, "rPr"), "rStyle", val="CommentReference")
+    sub(ref, "commentReference", id=cid)
+    if start is not None and end is not None:
+        start.addnext(make("commentRangeStart", id=cid))
+        end.addnext(make("commentRangeEnd", id=cid))
+        end.getnext().addnext(ref)
+    else:
+        reference.getparent().addnext(ref)
+    return cid
