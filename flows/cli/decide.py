@@ -137,12 +137,17 @@ def dispositions(
 def matrix_import(
     chapter: ChapterArg,
     round_id: RoundOpt,
-    file: Annotated[Path, typer.Argument(help="The filled-in matrix (.xlsx or .docx).")],
+    file: Annotated[
+        Path,
+        typer.Argument(
+            help="The filled-in matrix (.xlsx or .docx), or the consolidated .docx decided in Word."
+        ),
+    ],
     workspace: WorkspaceOpt = None,
     who: AsOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Record the answers of a matrix filled in Excel, Calc or Word (rows matched by id)."""
+    """Record answers from a filled-in matrix or a consolidated file decided in Word (by id)."""
     from drafts.core.errors import NotFound
 
     if not file.is_file():
@@ -168,6 +173,10 @@ def matrix_import(
             f"{file.name} has no row {', '.join(done.missing)} (deleted?): their answers are "
             "unchanged"
         )
+    if done.pending:
+        typer.echo(f"still undecided in {file.name}: {', '.join(done.pending)}")
+    for row, why in done.unread.items():
+        typer.echo(f"not read from {file.name}: {row}: {why}")
 
 
 def revise(

@@ -101,19 +101,49 @@ def record_answers(
 
 
 class Imported(BaseModel):
-    """What ``import_file`` read and recorded."""
+    """What ``import_file`` read and recorded: the answers, and the rows it could not answer
+    (``missing``: not in the file; ``pending``: still undecided in the consolidated file;
+    ``unread``: row -> why the consolidated file gives no answer)."""
 
     kind: str
     recorded: Recorded
     missing: list[str]
+    pending: list[str] = []
+    unread: dict[str, str] = {}
+
+
+def _is_matrix_docx(path: Path) -> bool:
+    """True when ``path`` is a .docx holding a matrix table (a header with ``disposition``)."""
+    from drafts.ooxml.read.grid import Grid, read_grid
+
+    return any(
+        isinstance(item, Grid) and item.rows and "disposition" in [c.lower() for c in item.rows[0]]
+        for item in read_grid(path, str(path))
+    )
 
 
 def import_file(ws: Workspace, chapter: str, round_id: str, path: Path, actor: Actor) -> Imported:
-    """Record the answers a filled-in matrix (.xlsx or .docx) gives; the workspace's own matrix
-    file is committed as it was edited."""
+    """Record the answers of a filled-in matrix (.xlsx or .docx) or of the consolidated .docx
+    decided in Word or LibreOffice (told apart by content); the workspace's own matrix file is
+    committed as it was edited."""
+    from reviewers.decide.from_docx import decisions_from_consolidated
     from reviewers.decide.from_matrix import answers_from_matrix, is_xlsx
 
     matrix = load_matrix(ws, chapter, round_id)
+    if not is_xlsx(path) and not _is_matrix_docx(path):
+        drafters = {p.name for p in ws.people if "drafter" in [r.value for r in p.roles]}
+        decided = decisions_from_consolidated(path, matrix, drafters)
+        recorded = record_answers(ws, chapter, round_id, decided.answers, actor, source=path.name)
+        conflicts = {
+            r: "a conflict: answer it from the CLI or the matrix" for r in decided.conflicts
+        }
+        return Imported(
+            kind="consolidated (.docx)",
+            recorded=recorded,
+            missing=[],
+            pending=decided.pending,
+            unread=dict(decided.missing) | conflicts,
+        )
     found = answers_from_matrix(path, matrix)
     keep: dict[str, bytes] = {}
     suffix = ".xlsx" if is_xlsx(path) else ".docx"

@@ -240,3 +240,38 @@ def test_accepting_everything_in_libreoffice_reads_as_accepted(built: Built, tmp
         ]
     )
     assert found.pending == [r["comment"].id] and found.missing == {}
+
+
+def test_matrix_import_takes_the_consolidated_file_and_revise_applies_it(
+    built: Built, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    from drafts import blockstore
+    from drafts.blocks import blocks_of
+    from drafts.workspace import Workspace
+    from reviewers.decide.revise import revise
+    from reviewers.decide.store import import_file, load_log
+    from tests.conftest import DRAFTER
+
+    ws: Workspace = built.ws
+    r = built.rows
+    out = decide(
+        built.docx,
+        tmp_path / "decided in Word.docx",
+        [("accept", mark_name(r["replace"].id)), ("reject", mark_name(r["delete"].id))],
+    )
+    done = import_file(ws, built.matrix.chapter, "R1", out, ws.identity(DRAFTER))
+    assert done.kind == "consolidated (.docx)"
+    assert done.recorded.changes == [
+        f"{r['replace'].id}: open -> accepted (decided in Word.docx)",
+        f"{r['delete'].id}: open -> rejected (decided in Word.docx)",
+    ]
+    assert r["pending"].id in done.pending and r["conflict"].id in done.unread
+    current = load_log(ws, built.matrix.chapter, "R1").current()
+    assert current[r["replace"].id].source == "decided in Word.docx"
+    from reviewers.rounds import lifecycle as rounds
+
+    if ws.state(built.matrix.chapter).stage.value == "in_review":
+        rounds.close_round(ws, "R1", ws.identity(DRAFTER), force=True)
+    revise(ws, built.matrix.chapter, "R1", ws.identity(DRAFTER))
+    texts = [b.text for b in blocks_of(ws.text(built.matrix.chapter), blockstore.bibliography(ws))]
+    assert any("RELEASE" in t for t in texts)
