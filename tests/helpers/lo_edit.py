@@ -138,10 +138,16 @@ def perform(doc: object, ops: list[dict[str, str]]) -> None:
 
 
 def session(
-    src: Path, out: Path, author: str, act: Callable[[Any, Any], None], timeout: float
+    src: Path,
+    out: Path,
+    author: str,
+    act: Callable[[Any, Any], None],
+    timeout: float,
+    filter_name: str = "MS Word 2007 XML",
 ) -> None:
     """Open a private copy of ``src`` in a private headless LibreOffice whose user is
-    ``author``, call ``act(ctx, doc)``, store the result as ``out`` (Word 2007 XML).
+    ``author``, call ``act(ctx, doc)``, store the result as ``out`` with ``filter_name`` (Word
+    2007 XML unless told; "Calc MS Excel 2007 XML" for a spreadsheet).
 
     soffice's whole process group is killed and the scratch folder removed whatever happens.
     """
@@ -170,7 +176,7 @@ def session(
         try:
             act(ctx, doc)
             target = work / "doc" / ("out-" + out.name)
-            doc.storeToURL(target.as_uri(), (_prop("FilterName", "MS Word 2007 XML"),))
+            doc.storeToURL(target.as_uri(), (_prop("FilterName", filter_name),))
         finally:
             # LibreOffice 7.4 raises "illegal object given" closing a document with comments
             # through UNO; soffice is terminated below either way
