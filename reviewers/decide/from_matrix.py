@@ -8,12 +8,18 @@ refused) and returns the answers, matched by id and never by position, and the r
 longer has. A blank disposition cell answers nothing (a recorded answer stays as it is); a value
 must be one of the four, in either spelling (``reviewers.decide.models.parse``), or the file is
 refused naming the cell.
+
+Calc's ways are read as Calc shows them: a date it recognised in a typed cell is read as the
+ISO date (with the time when there is one), not as ``2024-03-15 00:00:00``; and the empty row
+1,048,576 Calc writes after a row was deleted (its default height differs from ours) is not
+padded out into a million blank rows (seconds and hundreds of MB for any matrix).
 """
 
 from __future__ import annotations
 
 import zipfile
 from collections.abc import Callable
+from datetime import datetime, time
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -56,6 +62,8 @@ class MatrixAnswers(BaseModel):
 
 
 def _text(value: object) -> str:
+    if isinstance(value, datetime):  # a date Calc recognised in what was typed
+        return value.date().isoformat() if value.time() == time() else value.isoformat(sep=" ")
     return "" if value is None else str(value).strip()
 
 
@@ -105,7 +113,17 @@ def _read_xlsx(path: Path) -> MatrixFile:
     wb = load_workbook(path, read_only=True, data_only=True)
     try:
         sheet = wb["Matrix"] if "Matrix" in wb.sheetnames else wb.worksheets[0]
-        rows = [[_text(v) for v in r] for r in sheet.iter_rows(values_only=True)]
+        sheet.reset_dimensions()  # rows as stored: Calc may claim A1:P1048576
+        rows: list[list[str]] = []
+        blank = 0
+        for r in sheet.iter_rows(values_only=True):
+            values = [_text(v) for v in r] if r else []
+            if not any(values):
+                blank += 1  # kept only when a row with text follows (trailing ones dropped)
+                continue
+            rows.extend([] for _ in range(blank))
+            blank = 0
+            rows.append(values)
     finally:
         wb.close()
     head = _header(rows) or 0
