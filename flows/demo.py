@@ -156,8 +156,6 @@ def answer(root: Path) -> None:
     """The drafter answers every row of R1 on chapter 03: comments and a few suggestions from
     the command line, the rest in the matrix (.xlsx, as in Excel), then revises and writes to
     the experts."""
-    from openpyxl import load_workbook
-
     from drafts.workspace import Workspace
     from reviewers.decide.store import load_matrix
 
@@ -165,7 +163,6 @@ def answer(root: Path) -> None:
     matrix = load_matrix(Workspace.open(root), "03", "R1")
     comments = [r.id for r in matrix.rows if r.kind == "comment"]
     conflicts = [r for r in matrix.rows if "conflict" in r.flags]
-    others = [r.id for r in matrix.rows if r.kind != "comment" and "conflict" not in r.flags]
     if comments:
         step(
             "The drafter answers the comments from the command line",
@@ -185,20 +182,9 @@ def answer(root: Path) -> None:
                 *("dispose", row.id, "rejected", "--response", "We kept the other wording."),
                 *("--as", DRAFTER),
             )
-    path = root / layout.matrix_file("R1", "03", ".xlsx")
-    wb = load_workbook(path)
-    sheet = wb.active
-    assert sheet is not None
-    header = [c.value for c in sheet[7]]
-    for row in sheet.iter_rows(min_row=8):
-        rid = row[header.index("id")].value
-        if rid in others:
-            word = "not accepted" if rid == others[-1] and len(others) > 2 else "accepted"
-            row[header.index("disposition")].value = word
-            row[header.index("response")].value = (
-                "Agreed." if word == "accepted" else "Out of scope."
-            )
-    wb.save(path)
+    from flows import demo_reviewers as drafter
+
+    path = drafter.fill_matrix(Workspace.open(root), "03", "R1")
     print("\n(the drafter fills in the rest of consolidated/R1/03/matrix.xlsx, as in Excel)")
     step(
         "The answers in the matrix are imported (rows matched by id)",

@@ -10,6 +10,11 @@ has no real experts to send files back (run in a workspace, or name one with -w)
 
     python -m flows.demo_reviewers return R1 kagiso-molefe 03 returned.docx [--style quiet]
     python -m flows.demo_reviewers edit ch03.docx edited.docx [--as amina-odhiambo]
+    python -m flows.demo_reviewers answer 03 R1
+
+``answer`` is the drafter filling in the open rows of ``consolidated/<round>/<chapter>/
+matrix.xlsx`` as in Excel (suggestions accepted, comments noted, a conflict's first text
+accepted and the others not), ready for ``penholder matrix import``.
 
 ``return`` writes the copy of their packet an expert sends back; ``edit`` writes a drafter's
 edits (tracked, as Word saves them) on a render made with ``penholder render``, ready for
@@ -248,8 +253,40 @@ def write_edit(ws: Workspace, render: Path, out: Path, drafter: str | None) -> P
     return annotate.apply(render, edits, out, word_like_resave=True)
 
 
+def fill_matrix(ws: Workspace, chapter: str, round_id: str) -> Path:
+    """Fill in every blank disposition of the workspace's matrix.xlsx (see the module doc)."""
+    from openpyxl import load_workbook
+
+    from reviewers.decide.store import load_matrix
+
+    rows = {r.id: r for r in load_matrix(ws, chapter, round_id).rows}
+    path = ws.root / layout.matrix_file(round_id, chapter, ".xlsx")
+    wb = load_workbook(path)
+    sheet = wb.active
+    assert sheet is not None
+    header = [c.value for c in sheet[7]]
+    col = {name: header.index(name) for name in ("id", "disposition", "response")}
+    chosen: set[str] = set()
+    for cells in sheet.iter_rows(min_row=8):
+        row = rows.get(str(cells[col["id"]].value))
+        if row is None or cells[col["disposition"]].value:
+            continue
+        word, response = "accepted", "Agreed, thank you."
+        if row.kind == "comment":
+            word, response = "noted", "Thank you; addressed in the text."
+        elif "conflict" in row.flags:
+            rivals = set(row.conflicts_with)
+            if rivals & chosen:
+                word, response = "not accepted", "We kept the other wording."
+            chosen.add(row.id)
+        cells[col["disposition"]].value = word
+        cells[col["response"]].value = response
+    wb.save(path)
+    return path
+
+
 def main(argv: list[str] | None = None) -> int:
-    """``python -m flows.demo_reviewers return|edit ...`` (see the module docstring)."""
+    """``python -m flows.demo_reviewers return|edit|answer ...`` (see the module docstring)."""
     parser = argparse.ArgumentParser(
         prog="python -m flows.demo_reviewers",
         description="Files the example's simulated people send back, written as Word saves them.",
@@ -272,11 +309,16 @@ def main(argv: list[str] | None = None) -> int:
     edit.add_argument("render", type=Path)
     edit.add_argument("out", type=Path)
     edit.add_argument("--as", dest="drafter", default=os.environ.get("PENHOLDER_AS"))
+    answer = sub.add_parser("answer", help="a drafter filling in the open rows of the matrix")
+    answer.add_argument("chapter")
+    answer.add_argument("round")
     args = parser.parse_args(argv)
     try:
         ws = Workspace.open(args.workspace)
         if args.command == "return":
             out = write_return(ws, args.round, args.reviewer, args.chapter, args.style, args.out)
+        elif args.command == "answer":
+            out = fill_matrix(ws, args.chapter, args.round)
         else:
             out = write_edit(ws, args.render, args.out, args.drafter)
     except PenholderError as e:
