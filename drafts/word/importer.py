@@ -65,23 +65,24 @@ def _patch(source: str, old: str, new: str) -> str | None:
     bytes and nothing depends on fuzzy matching in repetitive text. Text added at the very end
     goes before the source's closing newlines.
     """
+    body = source.rstrip("\n")
+    tail = source[len(body) :]  # edits go before the block's closing newlines, never after
     if old and new.startswith(old) and old.strip():
-        body = source.rstrip("\n")
-        return body + new[len(old) :] + source[len(body) :]
+        return body + new[len(old) :] + tail
     dmp = diff_match_patch()
     dmp.Diff_Timeout = 2.0
-    alignment = dmp.diff_main(old, source, False)
+    alignment = dmp.diff_main(old, body, False)
     found = sum(len(text) for op, text in alignment if op == 0)
     if old and found < 0.8 * len(old):
         return None
-    out = source
+    out = body
     for edit in sorted(edits(old, new), key=lambda x: x.start, reverse=True):
         start = dmp.diff_xIndex(alignment, edit.start)
         end = start  # the end: right after the last replaced character, before any markup
         if edit.end > edit.start:
             end = dmp.diff_xIndex(alignment, edit.end - 1) + 1
         out = out[:start] + edit.new_text + out[end:]
-    return out
+    return out + tail
 
 
 def _escape(text: str) -> str:

@@ -53,6 +53,26 @@ def cases(draw):  # type: ignore[no-untyped-def]
                 supporters=[Supporter(reviewer="a", name="A", remark=rid)],
             )
         )
+        if draw(st.booleans()):  # and text added at the end of the same paragraph
+            tail = f"R1-07-{n + 1:03d}e"
+            rows.append(
+                Row(
+                    id=tail,
+                    remarks=[tail],
+                    chapter="07",
+                    round="R1",
+                    block=block.id,
+                    start=len(block.text),
+                    end=len(block.text),
+                    kind="insert",
+                    proposed=" Added words.",
+                    anchor_text="",
+                    supporters=[Supporter(reviewer="a", name="A", remark=tail)],
+                )
+            )
+            answers[tail] = Disposition(
+                row=tail, disposition="accepted", by="A", at=AT, source="cli"
+            )
         word = draw(st.sampled_from(["accepted", "modified", "rejected", "noted", None]))
         if word is not None:
             adopted = "ADOPTED" if word == "modified" else None
@@ -77,7 +97,12 @@ def test_revising_applies_exactly_the_accepted_changes(case) -> None:  # type: i
             continue
         text = expected[row.block or ""]
         new = d.adopted if d.disposition == "modified" else row.proposed
+        if row.kind == "insert":  # at the end: after every other edit of the paragraph
+            continue
         expected[row.block or ""] = text[: row.start] + (new or "") + text[row.end :]
+    for row in matrix.rows:
+        if row.kind == "insert":
+            expected[row.block or ""] += row.proposed or ""
 
     def words(text: str) -> str:  # Markdown collapses the spaces a deleted word leaves
         return " ".join(text.split())

@@ -275,3 +275,43 @@ def test_matrix_import_takes_the_consolidated_file_and_revise_applies_it(
     revise(ws, built.matrix.chapter, "R1", ws.identity(DRAFTER))
     texts = [b.text for b in blocks_of(ws.text(built.matrix.chapter), blockstore.bibliography(ws))]
     assert any("RELEASE" in t for t in texts)
+
+
+def test_revise_gives_the_text_of_the_consolidated_file_as_decided_in_it(
+    built: Built, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    """Some changes accepted, some rejected, one edited then accepted, in the consolidated
+    file: the revision revise makes reads as that file does (pandoc's reading of it)."""
+    import re
+
+    from drafts import blockstore
+    from drafts.blocks import blocks_of
+    from reviewers.decide.revise import revise
+    from reviewers.decide.store import import_file
+    from reviewers.rounds import lifecycle as rounds
+    from tests.conftest import DRAFTER
+    from tests.helpers.render_helpers import normalised
+
+    ws, r = built.ws, built.rows
+    name = {k: mark_name(row.id) for k, row in r.items()}
+    out = decide(
+        built.docx,
+        tmp_path / "decided.docx",
+        [
+            ("accept", name["replace"]),
+            ("reject", name["delete"]),
+            ("reject", name["insert"]),
+            ("drop", name["insert"]),
+            ("edit", name["edited"], "fair", "inclusive"),
+            ("accept", name["edited"]),
+            ("accept", name["pending"]),
+        ],
+    )
+    import_file(ws, "03", "R1", out, ws.identity(DRAFTER))
+    rounds.close_round(ws, "R1", ws.identity(DRAFTER), force=True)
+    revise(ws, "03", "R1", ws.identity(DRAFTER))
+    notes = re.compile(r"\[\d+\]")
+    as_decided = [notes.sub("", t) for t in normalised(out)]
+    revised = blocks_of(ws.text("03"), blockstore.bibliography(ws))
+    body = [" ".join(b.text.split()) for b in revised if b.kind == "paragraph"]
+    assert [t for t in body if t not in as_decided] == []
