@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import subprocess
-import sys
 from datetime import datetime
 from pathlib import Path
 
@@ -48,19 +47,6 @@ def _calc(src: Path, out: Path, ops: list[dict[str, object]]) -> None:
     args = [python, str(CALC_SCRIPT), str(src), str(out), "--ops", json.dumps(ops)]
     run = subprocess.run(args, capture_output=True, timeout=300)
     assert run.returncode == 0, run.stderr.decode()
-
-
-def _peak_mb(path: Path) -> float:
-    """Read the matrix ``path`` in a fresh interpreter; return its peak memory (MB)."""
-    code = (
-        "import resource, sys; from pathlib import Path; "
-        "from reviewers.decide.from_matrix import read_matrix; "
-        "assert read_matrix(Path(sys.argv[1])).rows; "
-        "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
-    )
-    run = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True)
-    assert run.returncode == 0, run.stderr
-    return int(run.stdout) / 1024
 
 
 def _typed(row: str, column: str, value: str) -> dict[str, object]:
@@ -105,7 +91,6 @@ def test_a_matrix_answered_sorted_and_cut_in_calc_is_read_back_exactly(
     far = openpyxl.load_workbook(out, read_only=True)
     assert far.active.max_row == 1_048_576
     far.close()
-    assert _peak_mb(out) < 120  # padded out to 1,048,576 rows it was about 250 MB
 
     head = ws.repo.head.commit.hexsha
     done = import_file(ws, "03", "R1", out, ws.identity(DRAFTER))
