@@ -100,6 +100,11 @@ def remarks(round_id: str | None, chapter_id: str, sha256: str) -> str:
     return f"{REMARKS}/{round_id or 'none'}/{chapter_id}/{sha256[:12]}.json"
 
 
+def remarks_folder(round_id: str, chapter_id: str) -> str:
+    """``remarks/<round>/<chapter>``: the remarks of every return on a chapter in a round."""
+    return f"{REMARKS}/{round_id}/{chapter_id}"
+
+
 def consolidated(round_id: str, chapter_id: str) -> str:
     """``consolidated/<round>/<chapter>``: the consolidation of a chapter's round."""
     return f"{CONSOLIDATED}/{round_id}/{chapter_id}"

@@ -53,6 +53,7 @@ class Event(StrEnum):
     QUARANTINE = "quarantine"
     CONSOLIDATE = "consolidate"
     DISPOSE = "dispose"
+    EGM = "egm"
     REVISE = "revise"
     LETTERS = "letters"
     PACKET = "packet"
@@ -117,12 +118,15 @@ class Person(_Strict):
 
 
 class EGM(_Strict):
-    id: str
+    """An Expert Group Meeting of ``egms.yaml``: dates, place, agenda, who takes part."""
+
+    id: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_-]{0,19}$")
     name: str
     start: date
     end: date | None = None
     location: str = ""
     agenda: list[ChapterId] = Field(default_factory=list)
+    participants: list[str] = Field(default_factory=list)  # people ids or groups
 
 
 class ChapterFront(BaseModel):

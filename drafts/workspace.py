@@ -337,6 +337,13 @@ class Workspace:
             raise
         if files:  # the index now agrees with the new commit on these paths, and only these
             self.repo.git.reset("-q", "--", *files)
+        for path, cached in (
+            (GUIDELINE_FILE, "guideline"),
+            (layout.PEOPLE, "people"),
+            (layout.EGMS, "egms"),
+        ):
+            if path in files:  # the configuration just written is the one to read from now on
+                self.__dict__.pop(cached, None)
         return sha
 
     def _commit_paths(

@@ -17,14 +17,15 @@ from drafts import layout
 DRAFTER = "amina-odhiambo"
 
 
-def step(title: str, *args: str) -> None:
-    """Print a step and run ``penholder ARGS`` in-process; stop the demo if it fails."""
+def step(title: str, *args: str, expect: int = 0) -> None:
+    """Print a step and run ``penholder ARGS`` in-process; stop the demo if it does not exit
+    with ``expect`` (a refusal or a failed check the story shows on purpose exits 1)."""
     from flows.cli import main
 
     print(f"\n=== {title}\n$ penholder {' '.join(args)}", flush=True)
     code = main(list(args))
-    if code != 0:
-        sys.exit(f"demo: step failed: penholder {' '.join(args)}")
+    if code != expect:
+        sys.exit(f"demo: step failed: penholder {' '.join(args)} exited {code}, not {expect}")
 
 
 def story(root: Path) -> None:
@@ -148,6 +149,11 @@ def returns(root: Path) -> None:
         "R2",
         "--as",
         DRAFTER,
+    )
+    step(
+        "Is EGM1 (Nairobi, 23 April) ready? The gate says what blocks each chapter (exits 1)",
+        *("egm", "check", "EGM1"),
+        expect=1,
     )
     step("Where each chapter stands", "status")
 

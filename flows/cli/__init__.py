@@ -9,7 +9,7 @@ import sys
 
 import typer
 
-from flows.cli import chapter, decide, read, returns, rounds, word, workspace_cmds
+from flows.cli import chapter, decide, egm, read, returns, rounds, word, workspace_cmds
 
 app = typer.Typer(
     name="penholder",
@@ -35,6 +35,7 @@ app.command("dispositions")(decide.dispositions)
 app.add_typer(decide.matrix_app, name="matrix")
 app.command("revise")(decide.revise)
 app.command("letters")(decide.letters)
+app.add_typer(egm.app, name="egm")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -54,7 +54,7 @@ def _unanswered(chapter: str, round_id: str, ids: list[str]) -> str:
 
 
 def _has_remarks(ws: Workspace, chapter: str, round_id: str) -> bool:
-    return bool(ws.committed_files(f"{layout.REMARKS}/{round_id}/{chapter}"))
+    return bool(ws.committed_files(layout.remarks_folder(round_id, chapter)))
 
 
 def guard(ws: Workspace, chapter: str, target: Stage) -> list[str]:

@@ -1,0 +1,27 @@
+"""Prefect flows for EGMs (thin over ``reviewers.egm``): the calendar's recorded changes."""
+
+from __future__ import annotations
+
+from prefect import flow
+
+from drafts.models import EGM
+from flows.engine import open_workspace
+from flows.results import Committed
+from reviewers.egm.calendar import add_egm, change_agenda
+
+
+@flow(name="egm-add")
+def add(workspace: str, egm: EGM, who: str | None = None) -> Committed:
+    """Add an EGM to the calendar."""
+    ws = open_workspace(workspace)
+    return Committed(commit=add_egm(ws, egm, ws.identity(who)))
+
+
+@flow(name="egm-agenda")
+def agenda(
+    workspace: str, egm_id: str, add: list[str], remove: list[str], who: str | None = None
+) -> EGM:
+    """Change an EGM's agenda; return the EGM as it now is."""
+    ws = open_workspace(workspace)
+    changed, _ = change_agenda(ws, egm_id, add, remove, ws.identity(who))
+    return changed
