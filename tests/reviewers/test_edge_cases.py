@@ -46,6 +46,12 @@ def test_overlap_rules() -> None:
     assert not overlap("b", (6, 9, "x"), "b", (3, 6, "y"))
     assert overlap("b", (3, 7, "x"), "b", (6, 9, "y"))  # ranges sharing one character
     assert overlap("b", (6, 9, "x"), "b", (3, 7, "y"))
+    assert not overlap("b", (6, 6, "x"), "b", (3, 6, "y"))  # an insertion at a range's end
+    assert not overlap("b", (3, 6, "y"), "b", (6, 6, "x"))
+    assert not overlap("b", (3, 6, "y"), "b", (3, 3, "x"))  # ... and at its start
+    assert overlap("b", (3, 6, "y"), "b", (4, 4, "x"))
+    assert not overlap("b", (9, 9, "\nA new paragraph."), "b", (9, 9, " more."))
+    assert overlap("b", (3, 6, "\nx"), "b", (4, 5, "y"))  # a replacement starting a line
 
 
 def _round(ws: Workspace, n: int = 2):  # type: ignore[no-untyped-def]

@@ -145,6 +145,14 @@ def test_replacements_on_touching_ranges_are_both_placed_without_a_conflict() ->
     assert result.comments == []  # no conflict comment
 
 
+def test_a_new_paragraph_and_a_sentence_at_the_same_end_are_both_placed() -> None:
+    a = remark(1, "ana", "insert", None, "\nA new paragraph.", at=len(TEXT))
+    b = remark(2, "ben", "insert", None, " More.", at=len(TEXT))
+    result = merge([a, b], BASE, {}, PEOPLE)
+    assert all(not r.flags for r in result.rows)
+    assert sorted(c.row for c in result.changes) == ["R1-03-001", "R1-03-002"]
+
+
 def test_ranges_sharing_one_character_conflict() -> None:
     a = remark(1, "ana", "replace", "publish", "release")
     b = remark(2, "ben", "replace", "h open data", "h datasets")

@@ -30,6 +30,11 @@ def test_a_spacing_change_at_the_end_beside_a_real_edit_is_not_an_edit() -> None
     assert edits(SENT, returned) == [Edit(SENT.index("publish"), SENT.index(" open"), "release")]
 
 
+def test_an_edit_at_the_very_end_of_a_paragraph_is_found() -> None:
+    assert edits(SENT, SENT + " Yearly.") == [Edit(len(SENT), len(SENT), " Yearly.")]
+    assert edits(SENT, SENT[:-1]) == [Edit(len(SENT) - 1, len(SENT), "")]
+
+
 def test_a_return_with_a_silent_edit_and_changed_spacing_yields_one_remark(
     example_ws: Workspace, tmp_path: Path
 ) -> None:
