@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint unit slow bench system-deps template clean
+.PHONY: demo test lint unit slow bench system-deps template clean mutate
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "penholder needs Python 3.11 or newer; set PYTHON=python3.11")'
@@ -30,6 +30,17 @@ lint: $(STAMP)
 ## unit: the fast tests only
 unit: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -m "not slow"
+
+## mutate: mutation testing of the core logic (docs/testing.md); not part of `make test`.
+## MUTATE narrows it to some modules: make mutate MUTATE="reviewers.consolidate.merge drafts.stages"
+MUTATE ?= reviewers.consolidate.merge reviewers.consolidate.rebase reviewers.consolidate.matrix \
+	reviewers.intake.silent_edits reviewers.intake.identify reviewers.intake.record drafts.stages \
+	drafts.history drafts.ooxml.read.revisions drafts.ooxml.read.annotations \
+	reviewers.rounds.tracking reviewers.decide.answers reviewers.decide.apply
+mutate: $(STAMP)
+	@start=$$(date +%s); \
+	for m in $(MUTATE); do echo "== $$m"; $(BIN)/mutmut run --max-children 2 "$$m.*" >/dev/null || exit 1; done; \
+	$(BIN)/python tools/mutation_scores.py; echo "make mutate took $$(( $$(date +%s) - start )) s"
 
 system-deps:
 	@bash .ci/system-deps.sh

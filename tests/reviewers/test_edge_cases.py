@@ -42,6 +42,16 @@ def test_overlap_rules() -> None:
     assert not overlap("b", (3, 3, "x"), "b", (3, 6, "y"))  # at its edge
     assert not overlap("b", (9, 9, " more."), "b", (9, 9, "\nA new paragraph."))
     assert not overlap("a", (3, 6, "x"), "b", (3, 6, "y"))
+    assert not overlap("b", (3, 6, "x"), "b", (6, 9, "y"))  # ranges that touch
+    assert not overlap("b", (6, 9, "x"), "b", (3, 6, "y"))
+    assert overlap("b", (3, 7, "x"), "b", (6, 9, "y"))  # ranges sharing one character
+    assert overlap("b", (6, 9, "x"), "b", (3, 7, "y"))
+    assert not overlap("b", (6, 6, "x"), "b", (3, 6, "y"))  # an insertion at a range's end
+    assert not overlap("b", (3, 6, "y"), "b", (6, 6, "x"))
+    assert not overlap("b", (3, 6, "y"), "b", (3, 3, "x"))  # ... and at its start
+    assert overlap("b", (3, 6, "y"), "b", (4, 4, "x"))
+    assert not overlap("b", (9, 9, "\nA new paragraph."), "b", (9, 9, " more."))
+    assert overlap("b", (3, 6, "\nx"), "b", (4, 5, "y"))  # a replacement starting a line
 
 
 def _round(ws: Workspace, n: int = 2):  # type: ignore[no-untyped-def]
@@ -198,3 +208,24 @@ def test_consolidating_before_any_return_says_so(example_ws, cli) -> None:  # ty
     code, _, err = cli("consolidate", "03", "--round", "R1", "-w", example_ws.root, "--as", DRAFTER)
     assert code == 1 and "no returns yet for chapter 03 in round R1" in err
     assert example_ws.repo.head.commit.hexsha == head
+
+
+def test_two_replacements_on_touching_words_are_both_placed(example_ws, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    ws = example_ws
+    rnd = _round(ws)
+    p = next(b for b in _paras(ws) if b.text.startswith("As local governments"))
+    assert p.text.count("websites, mobile applications") == 1
+    a, b = (ws.person(i.reviewer).name for i in rnd.items)
+    for i, edit in enumerate([
+        Replace(paragraph=p.id, quote="websites", new_text="web portals", author=a, date=WHEN),
+        Replace(paragraph=p.id, quote=", mobile applications", new_text=", apps", author=b,
+                date=WHEN),
+    ]):  # fmt: skip
+        back = _return(ws, rnd, i, [edit], tmp_path, f"r{i}")
+        assert ingest(ws, back, ws.identity(DRAFTER)).status == "recorded"
+    done = consolidate(ws, "03", "R1", ws.identity(DRAFTER))
+    rows = json.loads((ws.root / done.folder / "matrix.json").read_text())["rows"]
+    assert [r["flags"] for r in rows] == [[], []]
+    ann = read_annotations(ws.root / done.docx)
+    assert not any(c.text.startswith("conflict") for c in ann.comments)
+    assert any("web portals, apps, kiosks" in q.text_after for q in ann.paragraphs)

@@ -131,6 +131,37 @@ def test_disjoint_suggestions_are_all_placed() -> None:
     assert all(not r.flags for r in result.rows)
 
 
+def test_replacements_on_touching_ranges_are_both_placed_without_a_conflict() -> None:
+    a = remark(1, "ana", "replace", "publish", "release")
+    b = remark(2, "ben", "replace", " open data", " datasets")
+    assert a.end == b.start  # the ranges touch: no character is in both
+    result = merge([a, b], BASE, {}, PEOPLE)
+    assert all(not r.flags for r in result.rows)
+    placed = sorted((c.start, c.end, c.proposed, c.author) for c in result.changes)
+    assert placed == [
+        (a.start, a.end, "release", "Ana Silva"),
+        (b.start, b.end, " datasets", "Ben Okafor"),
+    ]
+    assert result.comments == []  # no conflict comment
+
+
+def test_a_new_paragraph_and_a_sentence_at_the_same_end_are_both_placed() -> None:
+    a = remark(1, "ana", "insert", None, "\nA new paragraph.", at=len(TEXT))
+    b = remark(2, "ben", "insert", None, " More.", at=len(TEXT))
+    result = merge([a, b], BASE, {}, PEOPLE)
+    assert all(not r.flags for r in result.rows)
+    assert sorted(c.row for c in result.changes) == ["R1-03-001", "R1-03-002"]
+
+
+def test_ranges_sharing_one_character_conflict() -> None:
+    a = remark(1, "ana", "replace", "publish", "release")
+    b = remark(2, "ben", "replace", "h open data", "h datasets")
+    assert b.start == a.end - 1
+    result = merge([a, b], BASE, {}, PEOPLE)
+    assert [r.flags for r in result.rows] == [["conflict"], ["conflict"]]
+    assert result.changes == []
+
+
 def test_every_remark_in_exactly_one_row_with_replies_in_their_thread() -> None:
     q = remark(1, "ana", "comment", "open data", None, text="Which data?")
     reply = remark(2, "ben", "comment", "open data", None, text="Budgets.", parent="R1-03-001")

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
-from datetime import date
+from datetime import UTC, date, datetime, time, timedelta
 
 import pytest
 
@@ -11,7 +12,17 @@ from drafts import chapters
 from drafts.core.errors import NotFound, StageRefused
 from drafts.models import Stage
 from drafts.workspace import Workspace
-from reviewers.models import PACKET_ALPHABET, PACKET_ID, ItemState, is_packet_id
+from reviewers.models import (
+    PACKET_ALPHABET,
+    PACKET_ID,
+    ItemState,
+    MessageKind,
+    ReturnRecord,
+    Round,
+    RoundItem,
+    SentMessage,
+    is_packet_id,
+)
 from reviewers.rounds import lifecycle as rounds
 from reviewers.rounds import records, tracking
 from tests.conftest import DRAFTER
@@ -154,6 +165,83 @@ def test_return_received_trailer_and_timezone(example_ws: Workspace) -> None:
     record_return(example_ws, item.packet, received="2024-03-22T22:30:00+00:00")
     status = tracking.round_status(example_ws, "R1")
     assert status.items[0].state == ItemState.RETURNED_LATE
+
+
+def test_a_return_late_on_the_due_day_in_the_guidelines_timezone_is_on_time(
+    example_ws: Workspace,
+) -> None:
+    rnd = open_r1(example_ws)
+    on_time, late = rnd.items[0], rnd.items[1]
+    # 20:30 UTC on the due date is 23:30 in Nairobi (UTC+3): still the due day there.
+    record_return(example_ws, on_time.packet, received="2024-03-22T20:30:00+00:00")
+    # 21:00 UTC is midnight in Nairobi: the day after.
+    record_return(example_ws, late.packet, received="2024-03-22T21:00:00+00:00")
+    states = {i.packet: i for i in tracking.round_status(example_ws, "R1").items}
+    assert (states[on_time.packet].state, states[on_time.packet].late) == (
+        ItemState.RETURNED,
+        False,
+    )
+    assert (states[late.packet].state, states[late.packet].late) == (
+        ItemState.RETURNED_LATE,
+        True,
+    )
+
+
+@pytest.mark.parametrize(
+    ("returned_on", "today", "state"),
+    [
+        (DUE - timedelta(days=1), DUE, ItemState.RETURNED),
+        (DUE, DUE, ItemState.RETURNED),
+        (DUE + timedelta(days=1), DUE + timedelta(days=1), ItemState.RETURNED_LATE),
+        (None, DUE, ItemState.SENT),
+        (None, DUE + timedelta(days=1), ItemState.LATE),
+    ],
+)
+def test_item_state_on_each_side_of_the_due_day(
+    returned_on: date | None, today: date, state: ItemState
+) -> None:
+    rnd = Round(
+        id="R1",
+        opened=datetime(2024, 3, 4, 12, tzinfo=UTC),
+        opened_by="x",
+        due=DUE,
+        chapters=[],
+        reviewers=["ana"],
+        items=[RoundItem(reviewer="ana", chapter="03", revision=1, packet="R1-03-2222")],
+    )
+    item = rnd.items[0]
+    sent = SentMessage(
+        key="packet-ana",
+        kind=MessageKind.PACKET,
+        reviewer="ana",
+        to="ana@example.org",
+        subject="R1",
+        message_id="<1@example.org>",
+        at=datetime(2024, 3, 4, 12, tzinfo=UTC),
+        via="outbox",
+        file="outbox/R1/ana.eml",
+        packets=[item.packet],
+    )
+    ret = None
+    if returned_on is not None:
+        at = datetime.combine(returned_on, time(23, 59), tzinfo=UTC)
+        ret = ReturnRecord(round="R1", chapter="03", reviewer="ana", at=at, commit="0" * 40)
+    assert tracking.item_state(rnd, item, today, sent, ret, returned_on) == state
+
+
+def test_round_status_on_the_due_day_says_sent_and_the_day_after_says_late(
+    example_ws: Workspace, cli, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    root = str(example_ws.root)
+    ws = ["--workspace", root, "--as", DRAFTER]
+    args = ["--chapters", "03", "--reviewers", "lucia-hernandez", "--due", DUE.isoformat()]
+    assert cli("round", "open", *args, *ws)[0] == 0
+    monkeypatch.setenv("PENHOLDER_TODAY", DUE.isoformat())
+    (item,) = json.loads(cli("round", "status", "R1", "--json", "-w", root)[1])["items"]
+    assert (item["state"], item["late"]) == ("sent", False)
+    monkeypatch.setenv("PENHOLDER_TODAY", (DUE + timedelta(days=1)).isoformat())
+    (item,) = json.loads(cli("round", "status", "R1", "--json", "-w", root)[1])["items"]
+    assert (item["state"], item["late"]) == ("late", True)
 
 
 def test_add_reviewer_move_due_and_excuse_each_one_commit(example_ws: Workspace) -> None:

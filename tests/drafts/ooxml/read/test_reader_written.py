@@ -200,6 +200,53 @@ def test_changes_group_moves_and_replacements():
     assert move.text_before == move.text_after == "Moved. "
 
 
+def _changes(body: str) -> list[tuple[str, str | None, str, str]]:
+    return [
+        (c.kind, c.author, c.text_before, c.text_after)
+        for c in read_annotations(make_docx(body)).changes
+    ]
+
+
+def test_a_deletion_and_an_insertion_back_to_back_by_two_authors_are_two_changes():
+    deleted = rev("del", 1, r("publish", deleted=True), author="Ann")
+    inserted = rev("ins", 2, r("release"), author="Bo")
+    assert _changes(p(r("Cities ") + deleted + inserted + r(" data."))) == [
+        ("delete", "Ann", "publish", ""),
+        ("insert", "Bo", "", "release"),
+    ]
+    assert _changes(p(r("Cities ") + inserted + deleted + r(" data."))) == [
+        ("insert", "Bo", "", "release"),
+        ("delete", "Ann", "publish", ""),
+    ]
+
+
+def test_a_deletion_and_an_insertion_back_to_back_by_one_author_are_one_replacement():
+    deleted = rev("del", 1, r("publish", deleted=True), author="Ann")
+    inserted = rev("ins", 2, r("release"), author="Ann")
+    assert _changes(p(r("Cities ") + deleted + inserted + r(" data."))) == [
+        ("replace", "Ann", "publish", "release")
+    ]
+
+
+def test_two_authors_interleaved_in_one_paragraph_keep_their_own_changes():
+    body = p(
+        rev("ins", 1, r("All "), author="Ann")
+        + rev("ins", 2, r("local "), author="Bo")
+        + r("cities ")
+        + rev("del", 3, r("should", deleted=True), author="Ann")
+        + rev("ins", 4, r("must"), author="Bo")
+        + rev("ins", 5, r(" now"), author="Ann")
+        + r(" publish.")
+    )
+    assert _changes(body) == [
+        ("insert", "Ann", "", "All "),
+        ("insert", "Bo", "", "local "),
+        ("delete", "Ann", "should", ""),
+        ("insert", "Bo", "", "must"),
+        ("insert", "Ann", "", " now"),
+    ]
+
+
 def test_text_before_and_after_follow_the_tracked_changes():
     a = read_annotations(every_kind_docx())
     before = a.text_before.split("\n")
