@@ -6,7 +6,7 @@ in ``flows/`` wrap them; nothing here knows about Prefect or the CLI.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 
 import yaml
@@ -15,7 +15,7 @@ import examples
 from drafts import blockstore, config, layout, stages
 from drafts.core.errors import ConfigError, NotFound, StageRefused
 from drafts.models import CHAPTER_ID, Event, Stage
-from drafts.workspace import Actor, Workspace, check_new_root, git_identity
+from drafts.workspace import Actor, Trailers, Workspace, check_new_root, git_identity
 
 # Hooks later capabilities register: each returns what blocks a chapter from entering a stage.
 Guard = Callable[[Workspace, str, Stage], list[str]]
@@ -159,8 +159,16 @@ def move_stage(
     *,
     next_cycle: bool = False,
     via: str = "stage",
+    event: Event | None = None,
+    more: Trailers = (),
+    guarded: bool = True,
+    files: Mapping[str, bytes | None] | None = None,
 ) -> str:
-    """Move ``chapter`` to ``target`` if the rules and every guard allow it; one commit."""
+    """Move ``chapter`` to ``target`` if the rules and every guard allow it; one commit.
+
+    ``via`` names the command asking (the rules say which may make each move); a sign-off
+    decision passes its own ``event`` and trailers (``more``) and has checked its gate itself
+    (``guarded=False``: the guards that stop a plain ``chapter stage`` do not apply to it)."""
     state = ws.state(chapter)
     if next_cycle and not (state.stage == Stage.SIGNED_OFF and target == Stage.DRAFTING):
         raise StageRefused(
@@ -169,13 +177,13 @@ def move_stage(
             rule="next-cycle",
         )
     via = "next-cycle" if next_cycle else via
-    blockers = [b for guard in GUARDS for b in guard(ws, chapter, target)]
+    blockers = [b for guard in GUARDS for b in guard(ws, chapter, target)] if guarded else []
     stages.check(state, target, via, blockers)
-    event = Event.NEXT_CYCLE if next_cycle else Event.STAGE
-    trailers = [("Event", event.value), ("Chapter", chapter), ("Stage", target.value)]
+    event = event or (Event.NEXT_CYCLE if next_cycle else Event.STAGE)
+    trailers = [("Event", event.value), ("Chapter", chapter), ("Stage", target.value), *more]
     if target == Stage.SIGNED_OFF:
         trailers.append(("Signed-Revision", str(state.revision)))
     subject = f"Chapter {chapter}: {state.stage.value} -> {target.value}"
     if next_cycle:
         subject = f"Chapter {chapter}: open cycle {state.cycle + 1} (drafting)"
-    return ws.commit({}, subject, trailers, actor)
+    return ws.commit(dict(files or {}), subject, trailers, actor)

@@ -54,6 +54,8 @@ class Event(StrEnum):
     CONSOLIDATE = "consolidate"
     DISPOSE = "dispose"
     EGM = "egm"
+    SIGNOFF_REQUEST = "signoff-request"
+    SIGNOFF = "signoff"
     REVISE = "revise"
     LETTERS = "letters"
     PACKET = "packet"

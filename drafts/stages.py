@@ -39,8 +39,8 @@ RULES: tuple[Rule, ...] = (
     Rule(Stage.CONSOLIDATING, Stage.REVISING, ("stage", "new-revision", "import")),
     Rule(Stage.DRAFTING, Stage.READY_FOR_EGM, ("stage",)),
     Rule(Stage.REVISING, Stage.READY_FOR_EGM, ("stage",)),
-    Rule(Stage.READY_FOR_EGM, Stage.REVISING, ("stage",)),
-    Rule(Stage.READY_FOR_EGM, Stage.SIGNED_OFF, ("stage", "sign-off")),
+    Rule(Stage.READY_FOR_EGM, Stage.REVISING, ("stage", "sign-off")),
+    Rule(Stage.READY_FOR_EGM, Stage.SIGNED_OFF, ("sign-off",)),
     Rule(Stage.SIGNED_OFF, Stage.DRAFTING, ("next-cycle",)),
     Rule(Stage.SIGNED_OFF, Stage.FINAL, ("stage",)),
 )
@@ -50,7 +50,7 @@ COMMAND_HINT = {
     "round-close": "close the round with `penholder round close`",
     "next-cycle": "use `penholder chapter stage CH --to drafting --next-cycle`",
     "stage": "use `penholder chapter stage CH --to STAGE`",
-    "sign-off": "sign it off",
+    "sign-off": "request a sign-off with `penholder signoff request CH --egm N` and decide it with `penholder signoff decide`",
     "new-revision": "commit a new revision",
     "import": "import an edited .docx",
 }

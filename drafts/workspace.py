@@ -346,6 +346,19 @@ class Workspace:
                 self.__dict__.pop(cached, None)
         return sha
 
+    def tag(self, name: str, message: str, commit: str, actor: Actor) -> None:
+        """Make the annotated tag ``name`` on ``commit``, by ``actor`` at penholder's "now";
+        refuse (NotFound) a tag that exists."""
+        if name in [t.name for t in self.repo.tags]:
+            raise NotFound(f"the tag {name} already exists; a signed revision is tagged once")
+        now = self.now()
+        env = {
+            "GIT_COMMITTER_NAME": actor.name,
+            "GIT_COMMITTER_EMAIL": actor.email,
+            "GIT_COMMITTER_DATE": f"{int(now.timestamp())} {now.strftime('%z')}",
+        }
+        self.repo.git.tag("-a", "-m", message, "--", name, commit, env=env)
+
     def _commit_paths(
         self, paths: Sequence[str], subject: str, trailers: Trailers, actor: Actor, body: str
     ) -> str:

@@ -155,6 +155,14 @@ def returns(root: Path) -> None:
         *("egm", "check", "EGM1"),
         expect=1,
     )
+    step(
+        "Chapter 01 is ready: its sign-off is requested at EGM1",
+        *("signoff", "request", "01", "--egm", "EGM1", "--as", DRAFTER),
+    )
+    step(
+        "The chair, who holds the sign-off role, approves it: tagged egm/EGM1/01 and frozen",
+        *("signoff", "decide", "01", "--approve", "--as", "nadia-haddad"),
+    )
     step("Where each chapter stands", "status")
 
 

@@ -9,7 +9,17 @@ import sys
 
 import typer
 
-from flows.cli import chapter, decide, egm, read, returns, rounds, word, workspace_cmds
+from flows.cli import (
+    chapter,
+    decide,
+    egm,
+    read,
+    returns,
+    rounds,
+    signoff,
+    word,
+    workspace_cmds,
+)
 
 app = typer.Typer(
     name="penholder",
@@ -36,6 +46,7 @@ app.add_typer(decide.matrix_app, name="matrix")
 app.command("revise")(decide.revise)
 app.command("letters")(decide.letters)
 app.add_typer(egm.app, name="egm")
+app.add_typer(signoff.app, name="signoff")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -81,6 +81,10 @@ def guard(ws: Workspace, chapter: str, target: Stage) -> list[str]:
             ids = open_rows(ws, chapter, r.id)
             if ids:
                 blockers.append(_unanswered(chapter, r.id, ids))
+        for egm in ws.egms:  # conditions a returned sign-off set, rows of their own
+            ids = open_rows(ws, chapter, egm.id)
+            if ids:
+                blockers.append(_unanswered(chapter, egm.id, ids))
         return blockers
     if target == Stage.IN_REVIEW and closed:
         last = closed[-1]

@@ -108,6 +108,12 @@ def chapter_readiness(ws: Workspace, chapter: str) -> ChapterReadiness:
             flagged = {r.id for r in load_matrix(ws, chapter, rnd.id).rows if "conflict" in r.flags}
             rows += [i for i in open_ids if i not in flagged]
             conflicts += [i for i in open_ids if i in flagged]
+    for egm in ws.egms:  # conditions a returned sign-off set
+        conditions = open_rows(ws, chapter, egm.id)
+        if conditions:
+            blockers.append(
+                f"{_plural(len(conditions), 'condition')} of {egm.id} open ({_ids(conditions)})"
+            )
     if rows:
         blockers.append(f"{_plural(len(rows), 'row')} unanswered ({_ids(rows)})")
     if conflicts:

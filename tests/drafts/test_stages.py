@@ -91,7 +91,7 @@ def test_text_changes_refused(stage: Stage, why: str) -> None:
 def test_sign_off_freezes_until_next_cycle(example_ws: Workspace) -> None:
     who = example_ws.identity(DRAFTER)
     chapters.move_stage(example_ws, "01", Stage.READY_FOR_EGM, who)
-    chapters.move_stage(example_ws, "01", Stage.SIGNED_OFF, who)
+    chapters.move_stage(example_ws, "01", Stage.SIGNED_OFF, who, via="sign-off")
     st = example_ws.state("01")
     assert (st.stage, st.signed_revision) == (Stage.SIGNED_OFF, 1)
     edited = example_ws.chapter_path("01").read_text() + "\nLate edit.\n"

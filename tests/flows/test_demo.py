@@ -49,3 +49,5 @@ def test_demo_runs_the_whole_story(tmp_path: Path) -> None:
     letters = ws.committed_files("letters/R1/03")
     assert letters and all(p.endswith(".docx") for p in letters)
     assert "R1-03-" in out and "-> accepted (matrix.xlsx)" in out
+    assert ws.state("01").stage.value == "signed_off"
+    assert "egm/EGM1/01" in [t.name for t in ws.repo.tags]

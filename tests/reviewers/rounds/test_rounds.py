@@ -117,7 +117,7 @@ def test_bad_input_refuses_and_commits_nothing(
 def test_signed_off_chapter_refuses_a_round(example_ws: Workspace) -> None:
     a = actor(example_ws)
     chapters.move_stage(example_ws, "03", Stage.READY_FOR_EGM, a)
-    chapters.move_stage(example_ws, "03", Stage.SIGNED_OFF, a)
+    chapters.move_stage(example_ws, "03", Stage.SIGNED_OFF, a, via="sign-off")
     head = example_ws.repo.head.commit.hexsha
     with pytest.raises(StageRefused, match="cannot move from signed_off to in_review"):
         rounds.open_round(example_ws, ["04", "03"], EXPERTS, DUE, a)

@@ -1,0 +1,144 @@
+"""Sign-off: a request through the gate, a typed decision by someone with the role, once."""
+
+from __future__ import annotations
+
+import subprocess
+from datetime import date
+
+import pytest
+
+from drafts import chapters
+from drafts.core.errors import NotFound, StageRefused
+from drafts.models import Stage
+from drafts.workspace import Workspace
+from reviewers.decide import guards
+from reviewers.decide.models import Answer
+from reviewers.decide.store import record_answers
+from reviewers.egm.gate import check
+from reviewers.egm.signoff import SignoffDecision, decide, request, waiting
+from reviewers.rounds import lifecycle as rounds
+from tests.conftest import DRAFTER
+
+DAY = date(2024, 4, 24)
+
+
+def _signatory(ws: Workspace) -> str:
+    return next(p.id for p in ws.people if "signoff" in p.roles)
+
+
+@pytest.fixture
+def ready(example_ws: Workspace) -> Workspace:
+    guards.install()
+    chapters.move_stage(example_ws, "01", Stage.READY_FOR_EGM, example_ws.identity(DRAFTER))
+    return example_ws
+
+
+def test_a_request_goes_through_the_gate(ready: Workspace) -> None:
+    who = ready.identity(DRAFTER)
+    with pytest.raises(
+        StageRefused, match="chapter 02 cannot be signed off at EGM1: stage drafting"
+    ):
+        request(ready, "02", "EGM1", who)
+    with pytest.raises(StageRefused, match="chapter 04 is not on the agenda of EGM1"):
+        request(ready, "04", "EGM1", who)
+    request(ready, "01", "EGM1", who)
+    head = ready.history()[-1]
+    assert (head.value("Event"), head.value("EGM"), head.value("Revision")) == (
+        "signoff-request",
+        "EGM1",
+        "1",
+    )
+    assert [(r.chapter, r.egm) for r in waiting(ready)] == [("01", "EGM1")]
+    with pytest.raises(StageRefused, match="already waiting"):
+        request(ready, "01", "EGM1", who)
+
+
+def test_approval_signs_tags_and_freezes(ready: Workspace) -> None:
+    request(ready, "01", "EGM1", ready.identity(DRAFTER))
+    boss = _signatory(ready)
+    decide(
+        ready,
+        "01",
+        SignoffDecision(approver=boss, decision="approve", date=DAY),
+        ready.identity(boss),
+    )
+    state = ready.state("01")
+    assert (state.stage, state.signed_revision) == (Stage.SIGNED_OFF, 1)
+    tag = subprocess.run(
+        ["git", "tag", "-n9", "egm/EGM1/01"],
+        cwd=ready.root,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    assert "approved by" in tag and ready.person(boss).name in tag
+    assert waiting(ready) == []
+    with pytest.raises(StageRefused, match="signed off and frozen"):
+        chapters.commit_revision(
+            ready, "01", ready.text("01") + "\nMore.\n", ready.identity(DRAFTER)
+        )
+    with pytest.raises(StageRefused, match="cannot move from signed_off to in_review"):
+        rounds.open_round(ready, ["01"], [boss], date(2024, 5, 30), ready.identity(DRAFTER))
+    with pytest.raises(NotFound, match="no sign-off request waits for chapter 01"):
+        decide(
+            ready,
+            "01",
+            SignoffDecision(approver=boss, decision="approve", date=DAY),
+            ready.identity(boss),
+        )
+
+
+def test_only_a_signatory_decides(ready: Workspace) -> None:
+    request(ready, "01", "EGM1", ready.identity(DRAFTER))
+    head = ready.repo.head.commit.hexsha
+    d = SignoffDecision(approver=DRAFTER, decision="approve", date=DAY)
+    with pytest.raises(StageRefused, match=r"Amina Odhiambo \(amina-odhiambo\) may not sign off"):
+        decide(ready, "01", d, ready.identity(DRAFTER))
+    assert ready.repo.head.commit.hexsha == head and ready.state("01").stage == Stage.READY_FOR_EGM
+
+
+def test_a_plain_stage_move_cannot_sign_off(ready: Workspace) -> None:
+    with pytest.raises(StageRefused, match="only through its own command: request a sign-off"):
+        chapters.move_stage(ready, "01", Stage.SIGNED_OFF, ready.identity(DRAFTER))
+
+
+def test_a_return_sets_conditions_that_are_answered_like_rows(ready: Workspace) -> None:
+    who = ready.identity(DRAFTER)
+    request(ready, "01", "EGM1", who)
+    boss = _signatory(ready)
+    d = SignoffDecision(
+        approver=boss,
+        decision="return",
+        conditions=["Add a section on data protection", "Cite the 2022 report"],
+        date=DAY,
+    )
+    decide(ready, "01", d, ready.identity(boss))
+    assert ready.state("01").stage == Stage.REVISING
+    assert ready.history()[-1].values("Condition") == d.conditions
+    with pytest.raises(
+        StageRefused, match=r"2 rows of round EGM1 unanswered \(EGM1-01-001, EGM1-01-002\)"
+    ):
+        chapters.move_stage(ready, "01", Stage.READY_FOR_EGM, who)
+    assert "2 conditions of EGM1 open" in check(ready, "EGM1").chapters[0].sentence()
+    answers = [
+        Answer(row=r, disposition="accepted", response="Done.")
+        for r in ("EGM1-01-001", "EGM1-01-002")
+    ]
+    record_answers(ready, "01", "EGM1", answers, who)
+    chapters.move_stage(ready, "01", Stage.READY_FOR_EGM, who)
+    assert ready.state("01").stage == Stage.READY_FOR_EGM
+
+
+def test_a_return_needs_conditions_and_a_stage_move_cancels_a_request(ready: Workspace) -> None:
+    who = ready.identity(DRAFTER)
+    request(ready, "01", "EGM1", who)
+    boss = _signatory(ready)
+    with pytest.raises(StageRefused, match="needs its conditions"):
+        decide(
+            ready,
+            "01",
+            SignoffDecision(approver=boss, decision="return", date=DAY),
+            ready.identity(boss),
+        )
+    chapters.move_stage(ready, "01", Stage.REVISING, who)
+    assert waiting(ready) == []
