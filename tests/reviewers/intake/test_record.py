@@ -133,3 +133,33 @@ def test_a_file_named_at_last_leaves_quarantine_in_the_same_commit() -> None:
     assert p.files[layout.quarantined("f" * 64)] is None
     assert p.files[layout.quarantine_note("f" * 64)] is None
     assert p.record.remarks == [] and dict(p.trailers)["Remarks"] == "0"
+
+
+def test_each_remark_carries_where_it_is_who_made_it_and_which_return_it_came_from() -> None:
+    moved = Block(
+        id="ph_03_0002", kind="paragraph", text="Second.", lines=(3, 3), paragraph=2,
+        heading_path=["Scope", "Data"],
+    )  # fmt: skip
+    block = moved.model_copy(update={"id": "ph_03_0001", "paragraph": 1})
+    drafts = [
+        Draft(
+            kind="move", author=None, date=None, block=block, start=0, end=6,
+            anchor_text="Second", text="Move it.", target_block=moved, target_offset=4,
+        ),
+        Draft(kind="comment", author="Ana L.", date="2024-03-09T10:00:00+00:00", block=None,
+              start=None, end=None, anchor_text=None, text="General remark."),
+    ]  # fmt: skip
+    received = datetime(2024, 3, 10, 8, tzinfo=UTC)
+    first, second = plan(received, drafts).record.remarks
+    assert (first.round, first.chapter, first.revision, first.reviewer, first.packet) == (
+        "R1", "03", 2, "ana", PACKET,
+    )  # fmt: skip
+    assert (first.author, first.date) == ("Ana Lima", received.isoformat())
+    assert (first.section, first.block, first.paragraph) == ("Scope > Data", "ph_03_0001", 1)
+    assert (first.start, first.end, first.anchor_text, first.text) == (0, 6, "Second", "Move it.")
+    assert (first.target_block, first.target_offset) == ("ph_03_0002", 4)
+    assert (second.author, second.date) == ("Ana L.", "2024-03-09T10:00:00+00:00")
+    assert (second.section, second.block, second.paragraph, second.start, second.end) == (
+        None, None, None, None, None,
+    )  # fmt: skip
+    assert second.target_block is None and second.return_ == "f" * 64
