@@ -163,3 +163,48 @@ def test_each_remark_carries_where_it_is_who_made_it_and_which_return_it_came_fr
         None, None, None, None, None,
     )  # fmt: skip
     assert second.target_block is None and second.return_ == "f" * 64
+
+
+def test_the_record_file_is_the_record_in_its_stable_readable_form() -> None:
+    received = datetime(2024, 3, 10, 8, tzinfo=UTC)
+    p = plan(received, [comment("0", text="Précisez « données ».")])
+    assert (p.record.round, p.record.reviewer, p.record.packet, p.record.received) == (
+        "R1", "ana", PACKET, received,
+    )  # fmt: skip
+    written = p.files[layout.remarks("R1", "03", "f" * 64)] or b""
+    expected = json.dumps(
+        p.record.model_dump(mode="json", by_alias=True), indent=1, ensure_ascii=False
+    )
+    assert written == expected.encode("utf-8")
+    assert "« données »" in written.decode("utf-8") and '\n "round": "R1",' in written.decode()
+    assert ReturnRemarks.model_validate_json(written) == p.record
+
+
+def test_the_trailers_name_everything_tracking_reads_back() -> None:
+    old = earlier("a" * 64, ["R1-03-001"])
+    received = datetime(2024, 3, 25, tzinfo=UTC)
+    p = plan(received, [comment("0")], existing=[old], was_quarantined=True)
+    assert p.trailers == [
+        ("Event", "return"),
+        ("Round", "R1"),
+        ("Chapter", "03"),
+        ("Reviewer", "ana"),
+        ("Packet", PACKET),
+        ("Return-File", layout.returned("f" * 64)),
+        ("Received", received.isoformat()),
+        ("Remarks", "1"),
+        ("Supersedes", layout.returned("a" * 64)),
+    ]
+    assert set(p.files) == {
+        layout.remarks("R1", "03", "f" * 64),
+        layout.returned("f" * 64),
+        layout.quarantined("f" * 64),
+        layout.quarantine_note("f" * 64),
+        layout.remarks("R1", "03", "a" * 64),
+    }
+    assert p.message == (
+        f"ana.docx: packet {PACKET} from ana, 1 remarks (late); "
+        "replaces the earlier return of this packet (1 remarks withdrawn)"
+    )
+    on_time = plan(datetime(2024, 3, 10, tzinfo=UTC), [comment("0")])
+    assert on_time.message == f"ana.docx: packet {PACKET} from ana, 1 remarks"
