@@ -94,3 +94,15 @@ def test_a_suggestion_that_leaves_the_later_text_as_it_is_no_longer_applies() ->
     r = remark("replace", 15, 19, "data", anchor_text="data")
     moved = rebase(r, OLD, NEW)
     assert (moved.applies, moved.reason) == (False, "revision 2 already reads so")
+
+
+def test_a_replacement_is_narrowed_to_what_it_changes_or_refused_when_its_text_is_gone() -> None:
+    text = "Cities publish data every year"
+    towns = rebase(remark("replace", 0, 6, "Towns"), bmap(1, text), bmap(2, text + " online"))
+    m = towns.remark
+    assert (m.start, m.end, m.proposed, m.anchor_text) == (0, 5, "Town", "Citie")
+    r = remark("replace", 15, 19, "figures")
+    gone = rebase(r, OLD, bmap(2, "Towns print statistics monthly, if at all.", "x"))
+    assert (gone.applies, gone.reason, gone.remark) == (
+        False, "its text was changed in revision 2", r,
+    )  # fmt: skip
