@@ -120,3 +120,48 @@ def test_guards_plug_in(example_ws: Workspace, monkeypatch: pytest.MonkeyPatch) 
     with pytest.raises(StageRefused, match="2 returns missing"):
         chapters.move_stage(example_ws, "01", Stage.READY_FOR_EGM, example_ws.identity(DRAFTER))
     assert example_ws.repo.head.commit.hexsha == head
+
+
+def test_a_move_without_a_rule_names_the_moves_allowed_from_there() -> None:
+    with pytest.raises(StageRefused) as e:
+        stages.check(state(Stage.DRAFTING), Stage.FINAL, "stage")
+    assert str(e.value).endswith(
+        "cannot move from drafting to final (allowed from drafting: in_review, ready_for_egm)"
+    )
+    with pytest.raises(StageRefused) as e:
+        stages.check(state(Stage.FINAL), Stage.DRAFTING, "stage")
+    assert str(e.value).endswith("(allowed from final: none)")
+
+
+def test_the_wrong_command_is_told_the_right_one() -> None:
+    with pytest.raises(StageRefused) as e:
+        stages.check(state(Stage.DRAFTING), Stage.IN_REVIEW, "stage")
+    assert str(e.value) == (
+        "chapter 03 moves from drafting to in_review only through its own command: "
+        "open a review round with `penholder round open`"
+    )
+
+
+def test_every_blocker_is_named() -> None:
+    with pytest.raises(StageRefused) as e:
+        stages.check(state(Stage.REVISING), Stage.READY_FOR_EGM, "stage", ["a", "b"])
+    assert str(e.value) == "chapter 03 cannot move to ready_for_egm: a; b"
+
+
+@pytest.mark.parametrize(
+    ("stage", "why"),
+    [
+        (Stage.IN_REVIEW, "it is in review in round R1; close the round first "
+         "(`penholder round close`)"),
+        (Stage.READY_FOR_EGM, "it is ready for the EGM; move it back with "
+         "`penholder chapter stage CH --to revising`"),
+        (Stage.SIGNED_OFF, "revision 2 is signed off and frozen; open the next cycle with "
+         "`penholder chapter stage CH --to drafting --next-cycle`"),
+        (Stage.FINAL, "it is final"),
+    ],
+)  # fmt: skip
+def test_a_refused_text_change_says_why_and_the_way_out(stage: Stage, why: str) -> None:
+    with pytest.raises(StageRefused) as e:
+        stages.check_editable(state(stage, round="R1", signed_revision=2))
+    assert str(e.value) == f"cannot change the text of chapter 03: {why}"
+    assert e.value.rule == "frozen"

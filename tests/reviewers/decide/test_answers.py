@@ -128,3 +128,97 @@ def test_documents_show_the_long_words() -> None:
     )
     assert rows["R1-03-003"].disposition == "not accepted"
     assert rows["R1-03-002"].disposition == ""
+
+
+def test_refusals_say_where_and_what_to_do() -> None:
+    with pytest.raises(DispositionError) as e:
+        plan(empty(), Answer(row="R1-03-999", disposition="noted"))
+    assert "is not a row or remark of chapter 03, round R1 (cli)" in str(e.value)
+    with pytest.raises(DispositionError) as e:
+        plan(empty(), Answer(row="R1-03-001", disposition="modified", adopted="  "))
+    assert str(e.value).endswith("--text (or in the matrix's adopted text column)")
+    with pytest.raises(DispositionError) as e:
+        plan(
+            empty(),
+            Answer(row="R1-03-002", disposition="accepted"),
+            Answer(row="R1-03-003", disposition="accepted"),
+        )
+    assert str(e.value).endswith(
+        "answer the other `rejected` (or give one `modified` with the text to adopt)"
+    )
+    with pytest.raises(DispositionError) as e:
+        plan(
+            empty(),
+            Answer(row="R1-03-001", disposition="accepted"),
+            Answer(row="R1-03-005", disposition=None),
+        )
+    assert "(accepted and cleared); keep one" in str(e.value)
+
+
+def test_the_same_answer_through_two_ids_of_one_row_is_one_answer() -> None:
+    p = plan(
+        empty(),
+        Answer(row="R1-03-001", disposition="accepted", response="Yes."),
+        Answer(row="R1-03-005", disposition="accepted", response="Yes."),
+    )
+    assert p.changes == ["R1-03-001: open -> accepted (cli)"]
+
+
+def test_the_response_is_recorded_and_the_adopted_text_only_with_modified() -> None:
+    p = plan(empty(), Answer(row="R1-03-001", disposition="accepted", response="Yes.", adopted="x"))
+    d = p.log.current()["R1-03-001"]
+    assert (d.response, d.adopted) == ("Yes.", None)
+    changed = plan(p.log, Answer(row="R1-03-001", disposition="accepted", response="Indeed."))
+    assert changed.changes == ["R1-03-001: accepted -> accepted (cli)"]
+
+
+def test_an_answer_that_changes_nothing_does_not_stop_the_answers_after_it() -> None:
+    first = plan(empty(), Answer(row="R1-03-001", disposition="accepted")).log
+    p = plan(
+        first,
+        Answer(row="R1-03-002", disposition=None),  # clearing an open row: no change
+        Answer(row="R1-03-001", disposition="accepted"),  # the same answer: no change
+        Answer(row="R1-03-003", disposition="noted"),
+    )
+    assert p.changes == ["R1-03-003: open -> noted (cli)"]
+
+
+def test_clearing_one_text_of_a_conflict_lets_the_other_be_accepted() -> None:
+    first = plan(empty(), Answer(row="R1-03-002", disposition="accepted")).log
+    p = plan(
+        first,
+        Answer(row="R1-03-002", disposition=None),
+        Answer(row="R1-03-003", disposition="accepted"),
+    )
+    assert list(p.log.current()) == ["R1-03-003"]
+
+
+def test_a_rejected_text_of_a_conflict_does_not_compete_whichever_its_id() -> None:
+    p = plan(
+        empty(),
+        Answer(row="R1-03-002", disposition="rejected"),
+        Answer(row="R1-03-003", disposition="accepted"),
+    )
+    assert {k: v.disposition for k, v in p.log.current().items()} == {
+        "R1-03-002": "rejected",
+        "R1-03-003": "accepted",
+    }
+
+
+def test_filling_again_after_answers_are_cleared_empties_the_cells() -> None:
+    log = plan(
+        empty(),
+        Answer(row="R1-03-001", disposition="modified", adopted="publish openly", response="r"),
+        Answer(row="R1-03-003", disposition="rejected", response="No."),
+    ).log
+    filled = fill(MATRIX, log)
+    rows = {r.id: r for r in filled.rows}
+    assert (rows["R1-03-001"].response, rows["R1-03-003"].response) == ("r", "No.")
+    assert rows["R1-03-003"].adopted == ""
+    cleared = plan(
+        log,
+        Answer(row="R1-03-001", disposition=None),
+        Answer(row="R1-03-003", disposition=None),
+    ).log
+    again = {r.id: r for r in fill(filled, cleared).rows}
+    assert [(r.disposition, r.response, r.adopted) for r in again.values()] == [("", "", "")] * 3

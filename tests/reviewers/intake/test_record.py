@@ -133,3 +133,78 @@ def test_a_file_named_at_last_leaves_quarantine_in_the_same_commit() -> None:
     assert p.files[layout.quarantined("f" * 64)] is None
     assert p.files[layout.quarantine_note("f" * 64)] is None
     assert p.record.remarks == [] and dict(p.trailers)["Remarks"] == "0"
+
+
+def test_each_remark_carries_where_it_is_who_made_it_and_which_return_it_came_from() -> None:
+    moved = Block(
+        id="ph_03_0002", kind="paragraph", text="Second.", lines=(3, 3), paragraph=2,
+        heading_path=["Scope", "Data"],
+    )  # fmt: skip
+    block = moved.model_copy(update={"id": "ph_03_0001", "paragraph": 1})
+    drafts = [
+        Draft(
+            kind="move", author=None, date=None, block=block, start=0, end=6,
+            anchor_text="Second", text="Move it.", target_block=moved, target_offset=4,
+        ),
+        Draft(kind="comment", author="Ana L.", date="2024-03-09T10:00:00+00:00", block=None,
+              start=None, end=None, anchor_text=None, text="General remark."),
+    ]  # fmt: skip
+    received = datetime(2024, 3, 10, 8, tzinfo=UTC)
+    first, second = plan(received, drafts).record.remarks
+    assert (first.round, first.chapter, first.revision, first.reviewer, first.packet) == (
+        "R1", "03", 2, "ana", PACKET,
+    )  # fmt: skip
+    assert (first.author, first.date) == ("Ana Lima", received.isoformat())
+    assert (first.section, first.block, first.paragraph) == ("Scope > Data", "ph_03_0001", 1)
+    assert (first.start, first.end, first.anchor_text, first.text) == (0, 6, "Second", "Move it.")
+    assert (first.target_block, first.target_offset) == ("ph_03_0002", 4)
+    assert (second.author, second.date) == ("Ana L.", "2024-03-09T10:00:00+00:00")
+    assert (second.section, second.block, second.paragraph, second.start, second.end) == (
+        None, None, None, None, None,
+    )  # fmt: skip
+    assert second.target_block is None and second.return_ == "f" * 64
+
+
+def test_the_record_file_is_the_record_in_its_stable_readable_form() -> None:
+    received = datetime(2024, 3, 10, 8, tzinfo=UTC)
+    p = plan(received, [comment("0", text="Précisez « données ».")])
+    assert (p.record.round, p.record.reviewer, p.record.packet, p.record.received) == (
+        "R1", "ana", PACKET, received,
+    )  # fmt: skip
+    written = p.files[layout.remarks("R1", "03", "f" * 64)] or b""
+    expected = json.dumps(
+        p.record.model_dump(mode="json", by_alias=True), indent=1, ensure_ascii=False
+    )
+    assert written == expected.encode("utf-8")
+    assert "« données »" in written.decode("utf-8") and '\n "round": "R1",' in written.decode()
+    assert ReturnRemarks.model_validate_json(written) == p.record
+
+
+def test_the_trailers_name_everything_tracking_reads_back() -> None:
+    old = earlier("a" * 64, ["R1-03-001"])
+    received = datetime(2024, 3, 25, tzinfo=UTC)
+    p = plan(received, [comment("0")], existing=[old], was_quarantined=True)
+    assert p.trailers == [
+        ("Event", "return"),
+        ("Round", "R1"),
+        ("Chapter", "03"),
+        ("Reviewer", "ana"),
+        ("Packet", PACKET),
+        ("Return-File", layout.returned("f" * 64)),
+        ("Received", received.isoformat()),
+        ("Remarks", "1"),
+        ("Supersedes", layout.returned("a" * 64)),
+    ]
+    assert set(p.files) == {
+        layout.remarks("R1", "03", "f" * 64),
+        layout.returned("f" * 64),
+        layout.quarantined("f" * 64),
+        layout.quarantine_note("f" * 64),
+        layout.remarks("R1", "03", "a" * 64),
+    }
+    assert p.message == (
+        f"ana.docx: packet {PACKET} from ana, 1 remarks (late); "
+        "replaces the earlier return of this packet (1 remarks withdrawn)"
+    )
+    on_time = plan(datetime(2024, 3, 10, tzinfo=UTC), [comment("0")])
+    assert on_time.message == f"ana.docx: packet {PACKET} from ana, 1 remarks"
