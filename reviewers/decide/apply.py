@@ -188,9 +188,10 @@ def plan_revision(
     rows, resolves, skipped = _gather(matrix, current, done, base_blocks)
     while True:  # a row that does not fit anywhere is left out everywhere, then try again
         matched, new_paras, failed = _texts(rows, latest, base_blocks)
-        if not failed:
+        dropped = [(row_id, why) for row_id, why in failed if row_id in rows]
+        if not dropped:  # nothing left to take out: never loop on a failure no row owns
             break
-        for row_id, why in failed:
+        for row_id, why in dropped:
             if row_id in rows:
                 del rows[row_id]
                 skipped.append((row_id, why))

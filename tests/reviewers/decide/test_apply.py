@@ -224,3 +224,23 @@ def test_rows_an_earlier_revision_resolved_are_not_applied_again() -> None:
     r = row(1, "insert", P1, 6, 6, proposed=" often")
     p = revise([r], {r.id: "accepted"}, done={r.id})
     assert paragraphs(p) == [ONE, TWO] and p.applied == [] and p.resolves == []
+
+
+def test_a_move_whose_landing_paragraph_is_gone_stays_open_and_the_rest_applies() -> None:
+    """The move's removal and landing are one row: when the landing paragraph has gone from
+    the latest revision, neither half is applied, the row is listed, and nothing loops."""
+    latest_md = _md(ONE)  # the second paragraph was deleted since
+    latest = build_block_map("07", 2, latest_md, BASE)
+    s, e = at(ONE, "open data")
+    move = row(1, "move", P1, s, e, target_block=P2, target_offset=0, anchor_text="open data")
+    other = row(2, "replace", P1, *at(ONE, "every year"), proposed="yearly")
+    plan = revise(
+        [move, other],
+        {move.id: "accepted", other.id: "accepted"},
+        markdown=latest_md,
+        latest=latest,
+    )
+    assert plan.applied == [other.id]
+    assert [r for r, _ in plan.skipped] == [move.id]
+    texts = [b.text for b in blocks_of(plan.markdown)]
+    assert "Cities publish open data yearly." in texts
