@@ -95,6 +95,8 @@ def rebase(remark: Remark, old: BlockMap, new: BlockMap) -> Rebased:
         moved |= {"start": place[0], "end": place[1]}
     else:
         wanted = before.text[:start] + remark.proposed + before.text[end:]
+        if after.text == wanted:
+            return Rebased(remark, False, f"revision {new.revision} already reads so")
         patched, ok = dmp.patch_apply(dmp.patch_make(before.text, wanted), after.text)
         if not all(ok):
             return Rebased(remark, False, f"its text was changed in revision {new.revision}")
@@ -102,6 +104,12 @@ def rebase(remark: Remark, old: BlockMap, new: BlockMap) -> Rebased:
             return Rebased(remark, False, f"revision {new.revision} already reads so")
         s, e, text = _changed_region(after.text, patched)
         s0, e0, text0 = _changed_region(before.text, wanted)
+        if (
+            s0 == e0
+            and text0
+            and text0 in (after.text[s : s + len(text0)], after.text[s - len(text0) : s])
+        ):
+            return Rebased(remark, False, f"revision {new.revision} already reads so")  # inserted
         if (after.text[s:e], text) != (before.text[s0:e0], text0):  # fuzzy match went elsewhere
             return Rebased(remark, False, f"its text was changed in revision {new.revision}")
         moved |= {"start": s, "end": e, "proposed": text, "anchor_text": after.text[s:e]}

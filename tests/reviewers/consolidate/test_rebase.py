@@ -106,3 +106,15 @@ def test_a_replacement_is_narrowed_to_what_it_changes_or_refused_when_its_text_i
     assert (gone.applies, gone.reason, gone.remark) == (
         False, "its text was changed in revision 2", r,
     )  # fmt: skip
+
+
+def test_an_insertion_the_newer_revision_already_made_is_not_placed_again() -> None:
+    old, new = bmap(1, "Cities publish data."), bmap(2, "Cities publish open data.")
+    at = len("Cities publish ")
+    done = rebase(remark("insert", at, at, "open "), old, new)
+    assert not done.applies and done.reason == "revision 2 already reads so"
+    also = bmap(2, "Every year, cities publish open data.")  # made together with other changes
+    done = rebase(remark("insert", at, at, "open "), old, also)
+    assert not done.applies and done.reason == "revision 2 already reads so"
+    other = rebase(remark("insert", at, at, "more "), old, new)  # a different word still goes in
+    assert other.applies and other.remark.proposed == "more "
