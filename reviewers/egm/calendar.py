@@ -8,8 +8,6 @@ trailer) of the whole calendar, in date order.
 
 from __future__ import annotations
 
-from datetime import date
-
 import yaml
 
 from drafts import layout
@@ -113,12 +111,3 @@ def change_agenda(
 def _commit(ws: Workspace, egms: list[EGM], egm_id: str, subject: str, actor: Actor) -> str:
     trailers = [("Event", Event.EGM.value), ("EGM", egm_id)]
     return ws.commit({layout.EGMS: _dump(egms)}, subject, trailers, actor)
-
-
-def next_egm(ws: Workspace, chapter: str | None = None, today: date | None = None) -> EGM | None:
-    """Return the next EGM (from today on), with ``chapter`` on its agenda when given."""
-    day = today or ws.now().date()
-    upcoming = [e for e in ws.egms if (e.end or e.start) >= day]
-    if chapter is not None:
-        upcoming = [e for e in upcoming if chapter in e.agenda]
-    return min(upcoming, key=lambda e: e.start, default=None)

@@ -14,9 +14,10 @@ from drafts.workspace import Workspace
 from reviewers.consolidate.build import consolidate
 from reviewers.decide.models import Answer
 from reviewers.decide.store import record_answers
-from reviewers.egm.calendar import add_egm, change_agenda, find, next_egm
+from reviewers.egm.calendar import add_egm, change_agenda, find
 from reviewers.egm.gate import check
 from reviewers.rounds import lifecycle as rounds
+from reviewers.status import next_egm
 from tests.conftest import DRAFTER
 
 
@@ -61,7 +62,8 @@ def test_the_agenda_changes_by_commit_and_refuses_what_is_not_there(example_ws: 
         change_agenda(example_ws, "EGM1", [], ["02"], who)
     with pytest.raises(NotFound, match="no EGM 'EGM7'"):
         change_agenda(example_ws, "EGM7", ["01"], [], who)
-    assert next_egm(example_ws, "02").id == "EGM2"  # type: ignore[union-attr]
+    today = example_ws.now().date()
+    assert next_egm(example_ws.egms, today, "02").id == "EGM2"  # type: ignore[union-attr]
 
 
 def test_the_gate_says_exactly_what_blocks_each_chapter(returned) -> None:  # type: ignore[no-untyped-def]
