@@ -40,14 +40,15 @@ def open_rows(ws: Workspace, chapter: str, round_id: str) -> list[str]:
     return [r.id for r in load_matrix(ws, chapter, round_id).rows if r.id not in answered]
 
 
-def _ids(ids: list[str]) -> str:
+def shown_ids(ids: list[str]) -> str:
+    """The first ``SHOWN`` ids, comma-separated, then "..." when there are more."""
     return ", ".join(ids[:SHOWN]) + (", ..." if len(ids) > SHOWN else "")
 
 
 def _unanswered(chapter: str, round_id: str, ids: list[str]) -> str:
     n = len(ids)
     return (
-        f"{n} row{'s' if n != 1 else ''} of round {round_id} unanswered ({_ids(ids)}); answer "
+        f"{n} row{'s' if n != 1 else ''} of round {round_id} unanswered ({shown_ids(ids)}); answer "
         f"them with `penholder dispose ID... accepted|modified|noted|rejected` or "
         f"`penholder matrix import {chapter} --round {round_id} FILE`"
     )

@@ -20,14 +20,13 @@ from pydantic import BaseModel
 from drafts import layout
 from drafts.models import Stage
 from drafts.workspace import Workspace
-from reviewers.decide.guards import open_rows
+from reviewers.decide.guards import open_rows, shown_ids
 from reviewers.decide.store import load_matrix
 from reviewers.egm.calendar import find
 from reviewers.models import ItemState
 from reviewers.rounds import records
 from reviewers.rounds.tracking import round_status
 
-SHOWN = 5
 READY_STAGES = (Stage.READY_FOR_EGM, Stage.SIGNED_OFF, Stage.FINAL)
 
 
@@ -60,10 +59,6 @@ class EgmReadiness(BaseModel):
     days_left: int
     ready: bool
     chapters: list[ChapterReadiness]
-
-
-def _ids(ids: list[str]) -> str:
-    return ", ".join(ids[:SHOWN]) + (", ..." if len(ids) > SHOWN else "")
 
 
 def _plural(n: int, word: str) -> str:
@@ -112,12 +107,14 @@ def chapter_readiness(ws: Workspace, chapter: str) -> ChapterReadiness:
         conditions = open_rows(ws, chapter, egm.id)
         if conditions:
             blockers.append(
-                f"{_plural(len(conditions), 'condition')} of {egm.id} open ({_ids(conditions)})"
+                f"{_plural(len(conditions), 'condition')} of {egm.id} open ({shown_ids(conditions)})"
             )
     if rows:
-        blockers.append(f"{_plural(len(rows), 'row')} unanswered ({_ids(rows)})")
+        blockers.append(f"{_plural(len(rows), 'row')} unanswered ({shown_ids(rows)})")
     if conflicts:
-        blockers.append(f"{_plural(len(conflicts), 'conflict')} unresolved ({_ids(conflicts)})")
+        blockers.append(
+            f"{_plural(len(conflicts), 'conflict')} unresolved ({shown_ids(conflicts)})"
+        )
     if sent and state.revision > sent:
         notes.append(f"revision {state.revision} not yet seen by the experts (last sent: {sent})")
     return ChapterReadiness(
