@@ -17,6 +17,7 @@ letters/<round>/<chapter>/<reviewer>.docx       how each expert's remarks were a
 inbox/                                         git-ignored: files waiting to be taken in
 outbox/<round>/renders|packets|unsent|sent|mail  git-ignored: what is made for sending
 out/                                           git-ignored: renders and redlines made for you
+.git/penholder/lock, waiting/<chapter>.json|log  never committed: writers' lock, live waiters
 ```
 """
 
@@ -161,3 +162,23 @@ def packet_folder(round_id: str, reviewer: str) -> str:
 def mail_folder(round_id: str, box: str) -> str:
     """``outbox/<round>/<box>``: messages ``unsent``, ``sent`` or kept as ``mail``."""
     return f"{round_outbox(round_id)}/{box}"
+
+
+# -- inside the repository's git folder (never in the work tree, never committed) -------------
+#: penholder's own folder inside ``.git``
+PRIVATE = "penholder"
+
+
+def lock_file() -> str:
+    """``penholder/lock``: held by a writer that must be the only one (relative to ``.git``)."""
+    return f"{PRIVATE}/lock"
+
+
+def waiter(chapter_id: str) -> str:
+    """``penholder/waiting/<chapter>.json``: the process waiting for a chapter's sign-off."""
+    return f"{PRIVATE}/waiting/{chapter_id}.json"
+
+
+def waiter_log(chapter_id: str) -> str:
+    """``penholder/waiting/<chapter>.log``: what that process said."""
+    return f"{PRIVATE}/waiting/{chapter_id}.log"

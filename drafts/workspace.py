@@ -11,10 +11,12 @@ alone.
 
 from __future__ import annotations
 
+import fcntl
 import shlex
 import shutil
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
@@ -161,6 +163,26 @@ class Workspace:
         name = layout.chapter(chapter)
         body = text if text is not None else self.chapter_path(chapter).read_text(encoding="utf-8")
         return config.parse_front(body, name, expected_id=chapter)
+
+    def private_path(self, rel: str) -> Path:
+        """Return ``rel`` (a ``layout`` path under ``.git``) as a path, its folder created."""
+        path = Path(self.repo.git_dir) / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return path
+
+    @contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """Hold the workspace's writer lock (``.git/penholder/lock``) inside the block.
+
+        Processes that check a state and commit on it under this lock do it one at a time, so
+        a decision that two processes may both try to apply is applied once.
+        """
+        with self.private_path(layout.lock_file()).open("a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     def out_path(self, name: str) -> Path:
         """Return ``out/<name>`` (git-ignored since init), creating ``out/``."""

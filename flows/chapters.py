@@ -55,11 +55,18 @@ def commit_revision(
 
 @flow(name="move-stage")
 def move_stage(
-    workspace: str, chapter: str, target: str, who: str | None, next_cycle: bool = False
+    workspace: str,
+    chapter: str,
+    target: str,
+    who: str | None,
+    next_cycle: bool = False,
+    force_reason: str | None = None,
 ) -> Committed:
-    """Move a chapter to another stage if the rules allow."""
+    """Move a chapter to another stage if the rules allow (and the guards, unless forced)."""
     ws = open_workspace(workspace)
+    forced = [("Forced", " ".join(force_reason.split()))] if force_reason else []
     commit = chapters.move_stage(
-        ws, chapter, Stage(target), ws.identity(who), next_cycle=next_cycle
-    )
+        ws, chapter, Stage(target), ws.identity(who), next_cycle=next_cycle,
+        guarded=not forced, more=forced,
+    )  # fmt: skip
     return Committed(commit=commit)

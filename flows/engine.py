@@ -9,16 +9,21 @@ recorded); anything else runs the flow on Prefect: the embedded temporary server
 
 ``open_workspace(path)`` is how a flow opens its workspace: every commit made through it carries
 the ``Prefect-Run`` trailer of the run (the one way that trailer travels), and the stage guards of
-the later capabilities (``reviewers.decide.guards``) are installed.
+the later capabilities (``reviewers.guards``) are installed.
+
+``write_marker``/``waiter_alive``: which process on this machine carries a waiting flow run.
 """
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, ParamSpec, TypeVar
+
+from drafts import layout
 
 if TYPE_CHECKING:
     from drafts.workspace import Workspace
@@ -42,11 +47,16 @@ def prepare() -> None:
 def run_flow(flow: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
     """Run ``flow`` on the engine, or as a plain function when it is off; return its result."""
     prepare()
-    if os.environ.get("PENHOLDER_ENGINE", "").lower() in {"off", "0", "false", "no"}:
+    if not engine_on():
         fn: Callable[P, R] = flow.fn  # type: ignore[attr-defined]
         return fn(*args, **kwargs)
     quiet_refusals()
     return flow(*args, **kwargs)
+
+
+def engine_on() -> bool:
+    """Whether flows run on Prefect (``PENHOLDER_ENGINE`` is not off)."""
+    return os.environ.get("PENHOLDER_ENGINE", "").lower() not in {"off", "0", "false", "no"}
 
 
 class _NoRefusals(logging.Filter):
@@ -77,7 +87,7 @@ def quiet_refusals() -> None:
 def open_workspace(path: str | Path) -> Workspace:
     """Open the workspace at ``path`` for a flow: its commits carry this run's trailer."""
     from drafts.workspace import Workspace
-    from reviewers.decide.guards import install
+    from reviewers.guards import install
 
     install()  # the stage guards later capabilities register
     ws = Workspace.open(Path(path))
@@ -85,12 +95,63 @@ def open_workspace(path: str | Path) -> Workspace:
     return ws
 
 
-def run_trailers() -> list[tuple[str, str]]:
-    """Return the ``Prefect-Run`` trailer of the flow run we are in, if any."""
+def current_run() -> str | None:
+    """Return the id of the flow run we are in, if any."""
     try:
         from prefect.runtime import flow_run
 
         run_id = flow_run.get_id()
     except Exception:
-        return []
-    return [("Prefect-Run", str(run_id))] if run_id else []
+        return None
+    return str(run_id) if run_id else None
+
+
+def run_trailers() -> list[tuple[str, str]]:
+    """Return the ``Prefect-Run`` trailer of the flow run we are in, if any."""
+    run = current_run()
+    return [("Prefect-Run", run)] if run else []
+
+
+# -- the processes that carry a waiting flow run on this machine ------------------------------
+# A process whose flow run waits (a sign-off awaiting its decision) writes ``layout.waiter``
+# (its pid and run) and removes it when it stops; ``waiter_alive`` tells another process
+# whether the run is still carried, or whether it must finish the work itself.
+
+
+def write_marker(ws: Workspace, chapter: str, run: str | None) -> Path:
+    """Record this process as the one waiting on ``run`` for ``chapter``; return the file."""
+    marker = ws.private_path(layout.waiter(chapter))
+    marker.write_text(json.dumps({"pid": os.getpid(), "run": run}))
+    return marker
+
+
+def drop_marker(marker: Path) -> None:
+    """Remove the marker if this process wrote it."""
+    if read_marker(marker).get("pid") == os.getpid():
+        marker.unlink(missing_ok=True)
+
+
+def read_marker(marker: Path) -> dict[str, object]:
+    try:
+        data = json.loads(marker.read_text())
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _alive(pid: object) -> bool:
+    if not isinstance(pid, int):
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def waiter_alive(ws: Workspace, chapter: str, run: str | None) -> bool:
+    """Whether a live process on this machine waits on ``run`` for ``chapter``'s decision."""
+    data = read_marker(ws.private_path(layout.waiter(chapter)))
+    return run is not None and data.get("run") == run and _alive(data.get("pid"))

@@ -109,6 +109,12 @@ def stage(
     next_cycle: Annotated[
         bool, typer.Option("--next-cycle", help="Open the next cycle of a signed-off chapter.")
     ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Make a chapter final without its last sign-off.")
+    ] = False,
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="Why, with --force (recorded in the commit).")
+    ] = None,
     workspace: WorkspaceOpt = None,
     who: AsOpt = None,
 ) -> None:
@@ -119,6 +125,17 @@ def stage(
     if to not in Stage._value2member_map_:
         names = ", ".join(s.value for s in Stage)
         raise StageRefused(f"unknown stage {to!r} (stages: {names})", rule="unknown-stage")
+    if force and to != Stage.FINAL.value:
+        raise StageRefused(
+            "--force makes a chapter final without a sign-off at the last EGM; other moves "
+            "are never forced (their refusal says what clears them)",
+            rule="force",
+        )
+    if force != bool(reason and reason.strip()):
+        raise StageRefused(
+            "--force needs --reason TEXT, recorded with the move (and --reason needs --force)",
+            rule="force",
+        )
     ws = open_workspace(workspace)
     ws.require_chapter(chapter)
     from flows import chapters as chapters_flows
@@ -130,5 +147,6 @@ def stage(
         target=to,
         who=who,
         next_cycle=next_cycle,
+        force_reason=reason if force else None,
     )
     typer.echo(f"chapter {chapter}: {ws.state(chapter).stage.value}")

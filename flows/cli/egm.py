@@ -40,17 +40,25 @@ def list_(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
 def show(egm_id: EgmArg, workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
     """One EGM: name, dates, place, agenda with each chapter's title, participants."""
     from reviewers.egm.calendar import find
+    from reviewers.egm.signoff import outcomes
 
     ws = open_workspace(workspace)
     egm = find(ws, egm_id)
+    decided = {o.chapter: o for o in outcomes(ws, egm.id)}  # the last decision on each
     if as_json:
-        print_json(egm)
+        print_json(egm.model_dump(mode="json") | {"outcomes": list(decided.values())})
         return
     typer.echo(f"{egm.id}: {egm.name}")
     typer.echo(f"dates: {egm.start}" + (f" to {egm.end}" if egm.end else ""))
     typer.echo(f"place: {egm.location or '-'}")
     for ch in egm.agenda:
-        typer.echo(f"  {ch} {ws.front(ch).title}")
+        o = decided.get(ch)
+        said = "not decided"
+        if o is not None:
+            said = f"{'approved' if o.decision == 'approve' else 'returned'} by {o.approver}"
+            said += f", revision {o.revision}, {o.at:%Y-%m-%d}"
+            said += "".join(f"\n      condition: {c}" for c in o.conditions)
+        typer.echo(f"  {ch} {ws.front(ch).title}\n      outcome: {said}")
     if egm.participants:
         typer.echo(f"participants: {', '.join(egm.participants)}")
 

@@ -16,21 +16,43 @@ ChapterArg = Annotated[str, typer.Argument(help="Chapter id, e.g. 03.")]
 def request_(
     chapter: ChapterArg,
     egm_id: Annotated[str, typer.Option("--egm", help="The EGM, e.g. EGM1.")],
+    wait: Annotated[
+        bool,
+        typer.Option("--wait", help="Stay until the decision comes, then apply it (foreground)."),
+    ] = False,
     workspace: WorkspaceOpt = None,
     who: AsOpt = None,
 ) -> None:
-    """Run the chapter's gate and ask for its sign-off at an EGM."""
-    ws = open_workspace(workspace)
+    """Run the chapter's gate and ask for its sign-off at an EGM; a flow run waits for it."""
     from flows import signoff as signoff_flows
+    from flows.engine import engine_on
+    from reviewers.egm.signoff import check_request
 
-    done = run_flow(
-        signoff_flows.request_signoff,
-        workspace=str(ws.root),
-        chapter=chapter,
-        egm_id=egm_id,
-        who=who,
+    ws = open_workspace(workspace)
+    ws.identity(who)
+    check_request(ws, chapter, egm_id)  # refusals come before any flow starts
+    if not engine_on():
+        done = run_flow(
+            signoff_flows.request_signoff,
+            workspace=str(ws.root),
+            chapter=chapter,
+            egm_id=egm_id,
+            who=who,
+        )
+        typer.echo(f"chapter {chapter}: sign-off requested at {egm_id} ({done.commit[:10]})")
+        return
+    if wait:
+        done = run_flow(
+            signoff_flows.signoff, workspace=str(ws.root), chapter=chapter, egm_id=egm_id, who=who
+        )
+        state = open_workspace(ws.root).state(chapter)
+        typer.echo(f"chapter {chapter}: {state.stage.value} ({done.commit[:10]})")
+        return
+    req = signoff_flows.start_waiting(ws.root, chapter, egm_id, who)
+    typer.echo(
+        f"chapter {chapter}: sign-off requested at {egm_id} ({req.commit[:10]}); flow run "
+        f"{req.run} waits for `penholder signoff decide {chapter} --approve|--return --as PERSON`"
     )
-    typer.echo(f"chapter {chapter}: sign-off requested at {egm_id} ({done.commit[:10]})")
 
 
 @app.command("decide")
@@ -47,35 +69,27 @@ def decide(
     who: AsOpt = None,
 ) -> None:
     """Decide a waiting sign-off request (`--as` names the approver, who needs the signoff role)."""
-    import os
-
     from drafts.core.errors import PenholderError
-    from reviewers.egm.signoff import SignoffDecision, split_conditions
+    from reviewers.egm.signoff import SignoffDecision, check_decision, split_conditions
 
     if approve == return_:
         raise PenholderError("give one decision: --approve or --return (with --conditions)")
-    approver = who or os.environ.get("PENHOLDER_AS")
-    if not approver:
+    if not who:
         raise PenholderError(
             "name the approver with --as PERSON-ID (a person with the signoff role)"
         )
     ws = open_workspace(workspace)
     decision = SignoffDecision(
-        approver=approver,
+        approver=who,
         decision="approve" if approve else "return",
         conditions=split_conditions(conditions),
         date=ws.now().date(),
     )
+    check_decision(ws, chapter, decision)  # refusals come before any flow starts
     from flows import signoff as signoff_flows
 
-    done = run_flow(
-        signoff_flows.decide_signoff,
-        workspace=str(ws.root),
-        chapter=chapter,
-        decision=decision,
-        who=approver,
-    )
-    state = ws.state(chapter)
+    done = signoff_flows.deliver(ws.root, chapter, decision)
+    state = open_workspace(ws.root).state(chapter)
     typer.echo(f"chapter {chapter}: {state.stage.value} ({done.commit[:10]})")
 
 
@@ -83,18 +97,30 @@ def decide(
 def status(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
     """Waiting sign-off requests, with who may decide them and since when."""
     from drafts.models import Role
+    from flows.engine import waiter_alive
     from reviewers.egm.signoff import waiting
 
     ws = open_workspace(workspace)
     requests = waiting(ws)
     deciders = [p.id for p in ws.people if Role.SIGNOFF in p.roles]
+    alive = {r.chapter: waiter_alive(ws, r.chapter, r.run) for r in requests}
     if as_json:
-        print_json({"waiting": requests, "deciders": deciders})
+        print_json(
+            {
+                "waiting": [
+                    r.model_dump(mode="json") | {"process": alive[r.chapter]} for r in requests
+                ],
+                "deciders": deciders,
+            }
+        )
         return
     if not requests:
         typer.echo("no sign-off request waits")
     for r in requests:
+        run = f"; flow run {r.run}" + (
+            "" if alive[r.chapter] else " (no process: decide applies it)"
+        )
         typer.echo(
             f"{r.chapter} at {r.egm}: revision {r.revision}, requested by {r.requested_by} on "
-            f"{r.at:%Y-%m-%d}; may decide: {', '.join(deciders)}"
+            f"{r.at:%Y-%m-%d}; may decide: {', '.join(deciders)}" + (run if r.run else "")
         )

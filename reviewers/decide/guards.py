@@ -1,4 +1,4 @@
-"""Stage guards from dispositions, registered in ``drafts.chapters.GUARDS`` by ``install()``.
+"""Stage guards from dispositions (registered by ``reviewers.guards.install()``).
 
 - ``revising`` needs the consolidation of the round the chapter was last reviewed in;
 - ``ready_for_egm`` needs every row of every consolidated round of the chapter answered, and
@@ -7,12 +7,12 @@
   the one that round sent (``round open --force --reason`` overrides, recorded).
 
 Each blocker is one sentence naming the rows or the round and the command that clears it.
-Sign-off guards come with the EGMs; they register here the same way.
+``reviewers.guards.install()`` registers this guard with the others.
 """
 
 from __future__ import annotations
 
-from drafts import chapters, layout
+from drafts import layout
 from drafts.models import Stage
 from drafts.workspace import Workspace
 from reviewers.decide.store import load_log
@@ -101,9 +101,3 @@ def guard(ws: Workspace, chapter: str, target: Stage) -> list[str]:
             )
         return blockers
     return []
-
-
-def install() -> None:
-    """Register the guards in ``drafts.chapters.GUARDS`` (once)."""
-    if guard not in chapters.GUARDS:
-        chapters.GUARDS.append(guard)

@@ -184,3 +184,30 @@ def test_render_and_redline_without_o_go_to_the_ignored_out_folder(
     code, out, err = cli("render", "04", "-o", "mine.docx")  # -o: where you said
     assert (code, out) == (0, "mine.docx\n") and (ws.root / "chapters" / "mine.docx").is_file()
     assert ws.dirty_paths() == ["chapters/mine.docx"]  # out/ is git-ignored; mine.docx is yours
+
+
+def test_signoff_then_final_on_the_command_line(example_ws: Workspace, cli) -> None:  # type: ignore[no-untyped-def]
+    w = ("--workspace", str(example_ws.root))
+    assert cli("chapter", "stage", "01", "--to", "ready_for_egm", "--as", DRAFTER, *w)[0] == 0
+    assert cli("signoff", "request", "01", "--egm", "EGM1", "--as", DRAFTER, *w)[0] == 0
+    code, out, _ = cli("signoff", "status", "--json", *w)
+    assert code == 0 and [r["chapter"] for r in json.loads(out)["waiting"]] == ["01"]
+    assert cli("signoff", "decide", "01", "--approve", "--as", "nadia-haddad", *w)[0] == 0
+    code, out, _ = cli("egm", "show", "EGM1", "--json", *w)
+    [outcome] = json.loads(out)["outcomes"]
+    assert (outcome["chapter"], outcome["decision"], outcome["approver"]) == (
+        "01",
+        "approve",
+        "nadia-haddad",
+    )
+    head = example_ws.repo.head.commit.hexsha
+    code, _, err = cli("chapter", "stage", "01", "--to", "final", "--as", DRAFTER, *w)
+    assert code == 1 and "the last EGM on the calendar, and it was last signed off at EGM1" in err
+    code, _, err = cli("chapter", "stage", "01", "--to", "final", "--force", "--as", DRAFTER, *w)
+    assert code == 1 and "--force needs --reason" in err
+    assert example_ws.repo.head.commit.hexsha == head
+    reason = "The bureau closed the guideline after EGM1"
+    args = ("chapter", "stage", "01", "--to", "final", "--force", "--reason", reason)
+    assert cli(*args, "--as", DRAFTER, *w)[0] == 0
+    last = Workspace.open(example_ws.root).history()[-1]
+    assert (last.value("Stage"), last.value("Forced")) == ("final", reason)

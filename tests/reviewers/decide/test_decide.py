@@ -17,9 +17,9 @@ from drafts.blocks import blocks_of
 from drafts.core.errors import DocumentError, StageRefused
 from drafts.models import Stage
 from drafts.workspace import Workspace
+from reviewers import guards as all_guards
 from reviewers.consolidate.build import consolidate
 from reviewers.consolidate.models import Matrix
-from reviewers.decide import guards
 from reviewers.decide.answers import fill
 from reviewers.decide.letters import send_letters
 from reviewers.decide.models import Answer
@@ -209,7 +209,7 @@ def test_guards_block_what_is_not_answered_and_a_new_round_without_a_new_revisio
     consolidated,
 ) -> None:  # type: ignore[no-untyped-def]
     ws, matrix, *_ = consolidated
-    guards.install()
+    all_guards.install()
     who = ws.identity(DRAFTER)
     with pytest.raises(StageRefused, match=r"rows? of round R1 unanswered \(R1-03-"):
         chapters.move_stage(ws, "03", Stage.REVISING, who)
@@ -224,7 +224,7 @@ def test_guards_block_what_is_not_answered_and_a_new_round_without_a_new_revisio
 
 def test_revising_needs_the_consolidation(returned) -> None:  # type: ignore[no-untyped-def]
     ws, *_ = returned
-    guards.install()
+    all_guards.install()
     rounds.close_round(ws, "R1", ws.identity(DRAFTER), force=True)
     with pytest.raises(
         StageRefused, match="round R1 is not consolidated yet; run `penholder consolidate 03"

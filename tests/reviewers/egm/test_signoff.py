@@ -11,11 +11,11 @@ from drafts import chapters
 from drafts.core.errors import NotFound, StageRefused
 from drafts.models import Stage
 from drafts.workspace import Workspace
-from reviewers.decide import guards
+from reviewers import guards as all_guards
 from reviewers.decide.models import Answer
 from reviewers.decide.store import record_answers
 from reviewers.egm.gate import check
-from reviewers.egm.signoff import SignoffDecision, decide, request, waiting
+from reviewers.egm.signoff import SignoffDecision, decide, decided, outcomes, request, waiting
 from reviewers.rounds import lifecycle as rounds
 from tests.conftest import DRAFTER
 
@@ -28,7 +28,7 @@ def _signatory(ws: Workspace) -> str:
 
 @pytest.fixture
 def ready(example_ws: Workspace) -> Workspace:
-    guards.install()
+    all_guards.install()
     chapters.move_stage(example_ws, "01", Stage.READY_FOR_EGM, example_ws.identity(DRAFTER))
     return example_ws
 
@@ -142,3 +142,73 @@ def test_a_return_needs_conditions_and_a_stage_move_cancels_a_request(ready: Wor
         )
     chapters.move_stage(ready, "01", Stage.REVISING, who)
     assert waiting(ready) == []
+
+
+def test_a_decision_carried_twice_is_applied_once(ready: Workspace) -> None:
+    asked = request(ready, "01", "EGM1", ready.identity(DRAFTER))
+    boss = _signatory(ready)
+    d = SignoffDecision(approver=boss, decision="approve", date=DAY)
+    first = decide(ready, "01", d, ready.identity(boss), request_commit=asked)
+    assert decided(ready, asked) == first
+    # the other process that carried the same decision finds it applied, and changes nothing
+    again = decide(Workspace(ready.root), "01", d, ready.identity(boss), request_commit=asked)
+    assert again == first and ready.repo.head.commit.hexsha == first
+    assert [c.value("Request") for c in ready.history() if c.value("Event") == "signoff"] == [asked]
+
+
+def test_a_request_made_again_by_its_own_run_is_found_not_doubled(ready: Workspace) -> None:
+    who = ready.identity(DRAFTER)
+    ready.run_trailers = [("Prefect-Run", "run-1")]  # as flows.engine.open_workspace sets it
+    asked = request(ready, "01", "EGM1", who, run="run-1")
+    assert waiting(ready)[0].run == "run-1"
+    assert request(ready, "01", "EGM1", who, run="run-1") == asked  # a suspended run, rerun
+    with pytest.raises(StageRefused, match="already waiting"):
+        request(ready, "01", "EGM1", who, run="run-2")
+    assert len(waiting(ready)) == 1
+
+
+def test_outcomes_record_each_decision_per_egm(ready: Workspace) -> None:
+    who = ready.identity(DRAFTER)
+    boss = _signatory(ready)
+    request(ready, "01", "EGM1", who)
+    decide(
+        ready,
+        "01",
+        SignoffDecision(approver=boss, decision="return", conditions=["Shorten 1.2"], date=DAY),
+        ready.identity(boss),
+    )
+    record_answers(
+        ready,
+        "01",
+        "EGM1",
+        [Answer(row="EGM1-01-001", disposition="accepted", response="Done")],
+        who,
+    )
+    chapters.move_stage(ready, "01", Stage.READY_FOR_EGM, who)
+    request(ready, "01", "EGM1", who)
+    decide(ready, "01", SignoffDecision(approver=boss, decision="approve", date=DAY), who)
+    got = [(o.chapter, o.decision, o.approver, o.revision, o.conditions) for o in outcomes(ready)]
+    assert got == [
+        ("01", "return", boss, 1, ["Shorten 1.2"]),
+        ("01", "approve", boss, 1, []),
+    ]
+    assert outcomes(ready, "EGM2") == []
+
+
+def test_final_needs_a_sign_off_at_the_last_egm(ready: Workspace) -> None:
+    who = ready.identity(DRAFTER)
+    boss = _signatory(ready)
+    request(ready, "01", "EGM1", who)
+    decide(ready, "01", SignoffDecision(approver=boss, decision="approve", date=DAY), who)
+    last = max(ready.egms, key=lambda e: e.start).id
+    assert last != "EGM1"
+    head = ready.repo.head.commit.hexsha
+    with pytest.raises(
+        StageRefused,
+        match=rf"final once signed off at {last}, the last EGM on the calendar, and it was last "
+        r"signed off at EGM1",
+    ):
+        chapters.move_stage(ready, "01", Stage.FINAL, who)
+    assert ready.repo.head.commit.hexsha == head
+    chapters.move_stage(ready, "01", Stage.FINAL, who, guarded=False, more=[("Forced", "why")])
+    assert ready.state("01").stage == Stage.FINAL

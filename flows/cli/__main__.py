@@ -1,0 +1,7 @@
+"""``python -m flows.cli``: the ``penholder`` command (how penholder starts a process of its own)."""
+
+import sys
+
+from flows.cli import main
+
+sys.exit(main())
