@@ -156,37 +156,48 @@ def returns(root: Path) -> None:
         expect=1,
     )
     step(
-        "Chapter 01 is ready: its sign-off is requested at EGM1",
+        "Chapter 01 is ready: its sign-off is requested at EGM1 (a flow run waits for the decision)",
+        *("signoff", "request", "01", "--egm", "EGM1", "--as", DRAFTER),
+    )
+    step("What waits for a decision, and who may give it", "signoff", "status")
+    step(
+        "The chair (sign-off role) returns it with conditions: rows EGM1-01-001 and -002",
+        *("signoff", "decide", "01", "--return", "--as", "nadia-haddad", "--conditions"),
+        "Add a paragraph on data protection; State who reviews the principles",
+    )
+    step("EGM1 and its outcome per chapter", "egm", "show", "EGM1")
+    chapter = root / layout.chapter("01")
+    chapter.write_text(
+        chapter.read_text(encoding="utf-8").rstrip("\n")
+        + "\n\nPersonal data collected by smart city services is protected by law, minimised and"
+        " never sold. The Expert Working Group reviews these principles every two years.\n",
+        encoding="utf-8",
+    )
+    step(
+        "The drafter meets the conditions in revision 2 of chapter 01",
+        *("chapter", "commit", "01", "-m", "Meet the EGM1 conditions", "--as", DRAFTER),
+    )
+    step(
+        "... and answers them like any other row",
+        *("dispose", "EGM1-01-001", "EGM1-01-002", "accepted", "--as", DRAFTER),
+        *("--response", "Added at the end of the chapter in revision 2."),
+    )
+    step(
+        "Chapter 01 is ready again",
+        *("chapter", "stage", "01", "--to", "ready_for_egm", "--as", DRAFTER),
+    )
+    step(
+        "... and its sign-off is requested once more",
         *("signoff", "request", "01", "--egm", "EGM1", "--as", DRAFTER),
     )
     step(
-        "The chair, who holds the sign-off role, approves it: tagged egm/EGM1/01 and frozen",
+        "The chair approves revision 2: tagged egm/EGM1/01 and frozen",
         *("signoff", "decide", "01", "--approve", "--as", "nadia-haddad"),
     )
     step(
         "Chapter 01 is not final yet: that needs a sign-off at the last EGM (exits 1)",
         *("chapter", "stage", "01", "--to", "final", "--as", DRAFTER),
         expect=1,
-    )
-    step(
-        "Chapter 02 goes to EGM1 as well",
-        *("chapter", "stage", "02", "--to", "ready_for_egm", "--as", DRAFTER),
-    )
-    step(
-        "Its sign-off is requested: a flow run waits for the decision",
-        *("signoff", "request", "02", "--egm", "EGM1", "--as", DRAFTER),
-    )
-    step("What waits for a decision, and who may give it", "signoff", "status")
-    step(
-        "The chair returns chapter 02 with conditions, which become rows EGM1-02-001 and -002",
-        *("signoff", "decide", "02", "--return", "--as", "nadia-haddad", "--conditions"),
-        "Add a section on data protection; Cite the 2023 survey of member cities",
-    )
-    step("EGM1 and its outcome per chapter", "egm", "show", "EGM1")
-    step(
-        "The drafter answers the conditions like any other row",
-        *("dispose", "EGM1-02-001", "EGM1-02-002", "accepted", "--as", DRAFTER),
-        *("--response", "Will be done in revision 2."),
     )
     step("Where each chapter stands", "status")
 

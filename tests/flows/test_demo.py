@@ -51,3 +51,14 @@ def test_demo_runs_the_whole_story(tmp_path: Path) -> None:
     assert "R1-03-" in out and "-> accepted (matrix.xlsx)" in out
     assert ws.state("01").stage.value == "signed_off"
     assert "egm/EGM1/01" in [t.name for t in ws.repo.tags]
+    # 01 was first returned with conditions, met in revision 2, then approved; each decision
+    # reached the flow run that waited for it
+    decisions = [c for c in ws.history() if c.value("Event") == "signoff"]
+    assert [c.value("Decision") for c in decisions] == ["return", "approve"]
+    for c in decisions:
+        asked = next(a for a in ws.history() if a.sha == c.value("Request"))
+        assert c.value("Prefect-Run") == asked.value("Prefect-Run")
+    assert ws.state("01").signed_revision == 2
+    assert "outcome: returned by nadia-haddad" in out
+    assert "EGM1-01-002: open -> accepted" in out
+    assert "final once signed off at EGM3" in done.stderr
