@@ -1,9 +1,11 @@
 """LibreOffice as a program: the one place penholder runs ``soffice`` (and ``pdftotext``).
 
-Every run uses a private profile (``-env:UserInstallation``) in a folder of the caller's, so
+Every soffice run uses a private profile (``-env:UserInstallation``) in a folder of the caller's, so
 concurrent runs never share one, works on a private copy of its input (a ``.~lock`` file beside
 a document makes later loads fail), and is bounded by ``timeout`` seconds: the whole process
-group is killed after it (soffice.bin may outlive its launcher).
+group is killed after it (soffice.bin may outlive its launcher). soffice runs without the
+virtualenv penholder may run in (``_office_env``): its embedded Python would take the
+virtualenv's for its own and crash.
 
 - ``to_pdf(docx, workdir)``: ``soffice --headless --convert-to pdf``; a fresh profile makes the
   first run restart itself, and when that run writes no PDF it is run once more.
@@ -35,6 +37,7 @@ INSTALL = (
     "install LibreOffice and poppler (Debian: `apt-get install libreoffice-writer-nogui "
     "libreoffice-script-provider-python poppler-utils`)"
 )
+_PYTHON_VARIABLES = ("VIRTUAL_ENV", "PYTHONHOME", "PYTHONPATH", "PYTHONSTARTUP")
 _MACRO_NAME = "penholder_office.py"
 _MACRO_URL = f"vnd.sun.star.script:{_MACRO_NAME}$update_and_export?language=Python&location=user"
 #: runs inside soffice's own Python (``uno`` is there, not in penholder's environment)
@@ -88,13 +91,14 @@ def require() -> None:
 def run(
     cmd: list[str], timeout: float, env: dict[str, str] | None = None
 ) -> subprocess.CompletedProcess[bytes]:
-    """Run ``cmd`` in its own process group; kill the group after ``timeout`` seconds."""
+    """Run ``cmd`` (in ``env``, else this process's) in its own process group; kill the group
+    after ``timeout`` seconds."""
     proc = subprocess.Popen(
         cmd,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         start_new_session=True,
-        env=None if env is None else {**os.environ, **env},
+        env=env,
     )
     try:
         out, err = proc.communicate(timeout=timeout)
@@ -103,6 +107,25 @@ def run(
         proc.communicate()
         raise OfficeError(f"{cmd[0]} took over {timeout:.0f} s on {cmd[-1]}; try again") from None
     return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
+
+
+def _office_env() -> dict[str, str]:
+    """The environment soffice runs in: no virtualenv on PATH and no Python variables, since
+    soffice's own Python (pyuno) takes a virtualenv's ``python3`` for its home and crashes."""
+    env = {k: v for k, v in os.environ.items() if k not in _PYTHON_VARIABLES}
+    keep = [d for d in env.get("PATH", "").split(os.pathsep) if not _in_virtualenv(d)]
+    return env | {"PATH": os.pathsep.join(keep)}
+
+
+def _in_virtualenv(folder: str) -> bool:
+    return bool(folder) and (Path(folder).parent / "pyvenv.cfg").is_file()
+
+
+def _soffice() -> str:
+    found = shutil.which("soffice")
+    if found is None:
+        raise OfficeError(f"soffice not found: {INSTALL}")
+    return found
 
 
 def _profile(workdir: Path) -> str:
@@ -119,11 +142,11 @@ def to_pdf(docx: Path, workdir: Path, timeout: float = 120) -> Path:
     workdir.mkdir(parents=True, exist_ok=True)
     src = workdir / "packet.docx"
     shutil.copyfile(docx, src)
-    cmd = ["soffice", _profile(workdir), "--headless", "--convert-to", "pdf",
+    cmd = [_soffice(), _profile(workdir), "--headless", "--convert-to", "pdf",
            "--outdir", str(workdir), str(src)]  # fmt: skip
     pdf = workdir / "packet.pdf"
     for _ in range(2):  # a fresh profile may make the first run restart and write nothing
-        done = run(cmd, timeout)
+        done = run(cmd, timeout, env=_office_env())
         if pdf.is_file():
             return pdf
     raise OfficeError(f"LibreOffice could not lay out {docx}: {_last_line(done)}")
@@ -142,10 +165,10 @@ def update_and_export(docx: Path, workdir: Path, timeout: float = 300) -> tuple[
     outputs = [[str(out_docx), "MS Word 2007 XML"], [str(out_pdf), "writer_pdf_Export"]]
     job.write_text(json.dumps({"src": str(src), "outputs": outputs}), encoding="utf-8")
     result = Path(f"{job}.result")
-    cmd = ["soffice", _profile(workdir), "--headless", "--invisible", "--nologo", "--norestore",
+    cmd = [_soffice(), _profile(workdir), "--headless", "--invisible", "--nologo", "--norestore",
            _MACRO_URL]  # fmt: skip
     for _ in range(2):  # a fresh profile may make the first run restart and run nothing
-        done = run(cmd, timeout, env={"PENHOLDER_OFFICE_JOB": str(job)})
+        done = run(cmd, timeout, env=_office_env() | {"PENHOLDER_OFFICE_JOB": str(job)})
         if result.is_file():
             break
     if not result.is_file():
