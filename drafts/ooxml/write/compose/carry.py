@@ -1,24 +1,9 @@
-"""One .docx made of several: a skeleton whose marker paragraphs are replaced by whole documents.
+"""What a body copied from one .docx into another needs: styles, numbering, footnotes, relationships.
 
-``compose(skeleton, slots, out)``: ``skeleton`` is a .docx penholder built on the reference
-template; each paragraph whose whole text is a key of ``slots`` is replaced by the body of that
-slot's document (``Slot``), less its final section properties (the skeleton's sections rule).
-What the copied body needs comes along:
-
-- styles the skeleton lacks (by id) are copied from the source;
-- numbering: the source's ``w:abstractNum`` and ``w:num`` are copied under fresh ids and the
-  body's ``w:numId`` remapped; a paragraph numbered through its style ("Numbered Paragraph")
-  gets an explicit ``w:numPr`` to the copy, so each document's numbers start again at 1;
-- footnotes are copied under fresh ids and their references remapped;
-- relationships the body names (hyperlinks, images) are copied, with the parts they point to;
-- bookmarks and comment marks are dropped: they are a packet's anchors, and their names repeat
-  between a chapter and its redline;
-- ``HeadingN`` styles become ``Heading(N+shift)`` (``Slot.shift``), so the skeleton's own headings
-  lead the table of contents.
-
-Every revision id (``w:ins``, ``w:del`` ...) is then renumbered across the document and its
-footnotes, so ids stay unique. ``toc_field(p, levels)`` fills a paragraph with a Word "TOC"
-field (``\\o "1-N" \\h \\z \\u``) whose result is a placeholder until a word processor updates it.
+``Target`` is the document being filled (its styles, numbering and footnotes parts, and counters
+for fresh ids); ``carry(target, source, body)`` brings along into it what the copied ``body``
+elements of ``source`` name, under fresh ids (see ``drafts.ooxml.write.compose``); ``clean``
+drops bookmarks and comment marks and moves headings down.
 """
 
 from __future__ import annotations
@@ -27,14 +12,10 @@ import copy
 import itertools
 import posixpath
 import re
-from dataclasses import dataclass
-from pathlib import Path
 
 from lxml import etree
 
-from drafts.core.errors import DocumentError
 from drafts.ooxml.namespaces import CONTENT_TYPES, PKG_REL, Element, R, w
-from drafts.ooxml.write.anchors import paragraph_text
 from drafts.ooxml.write.parts import DocxParts
 
 DOC = "word/document.xml"
@@ -44,28 +25,10 @@ FOOTNOTES = "word/footnotes.xml"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 _HEADING = re.compile(r"^Heading([1-9])$")
 _DROPPED = {w(t) for t in ("bookmarkStart", "bookmarkEnd", "commentRangeStart", "commentRangeEnd")}
-#: every revision element (``w:id`` unique across the document; the simulator's re-save uses it)
-REVISIONS = {
-    w(t)
-    for t in (
-        "ins", "del", "moveFrom", "moveTo", "rPrChange", "pPrChange", "sectPrChange",
-        "tblPrChange", "trPrChange", "tcPrChange", "tblGridChange", "numberingChange",
-        "tblPrExChange", "cellIns", "cellDel", "cellMerge",
-    )
-}  # fmt: skip
-_RANGES = {w(f"{k}Range{e}") for k in ("moveFrom", "moveTo") for e in ("Start", "End")}
 _REL_ATTRS = (f"{{{R}}}id", f"{{{R}}}embed", f"{{{R}}}link")
 
 
-@dataclass(frozen=True)
-class Slot:
-    """A document to put in place of a marker paragraph; its headings go ``shift`` levels down."""
-
-    path: Path
-    shift: int = 0
-
-
-class _Target:
+class Target:
     """The skeleton being filled, and the counters that keep copied ids fresh."""
 
     def __init__(self, parts: DocxParts) -> None:
@@ -85,7 +48,7 @@ def _style_ids(styles: Element) -> dict[str, Element]:
     return {s.get(w("styleId")): s for s in styles.iter(w("style"))}
 
 
-def _copy_styles(t: _Target, source: DocxParts, body: list[Element]) -> None:
+def _copy_styles(t: Target, source: DocxParts, body: list[Element]) -> None:
     have = _style_ids(t.styles)
     theirs = _style_ids(source.xml(STYLES))
     wanted = [
@@ -111,7 +74,7 @@ def _style_numbering(source: DocxParts) -> dict[str, tuple[str, str]]:
     return out
 
 
-def _copy_numbering(t: _Target, source: DocxParts, body: list[Element]) -> None:
+def _copy_numbering(t: Target, source: DocxParts, body: list[Element]) -> None:
     if not source.has(NUMBERING):
         return
     theirs = source.xml(NUMBERING)
@@ -172,7 +135,7 @@ def _rels(parts: DocxParts, part: str) -> Element:
     return parts.xml(name)
 
 
-def _copy_relationships(t: _Target, source: DocxParts, part: str, elements: list[Element]) -> None:
+def _copy_relationships(t: Target, source: DocxParts, part: str, elements: list[Element]) -> None:
     """Give every relationship id named in ``elements`` (from ``part`` of the source) a copy."""
     theirs = {r.get("Id"): r for r in _rels(source, part)} if source.has(_rels_name(part)) else {}
     ours = _rels(t.parts, part)
@@ -196,7 +159,7 @@ def _copy_relationships(t: _Target, source: DocxParts, part: str, elements: list
             el.set(attr, renamed[old])
 
 
-def _copy_part(t: _Target, source: DocxParts, owner: str, target: str) -> str:
+def _copy_part(t: Target, source: DocxParts, owner: str, target: str) -> str:
     """Copy the part ``target`` (relative to ``owner``) under a fresh name; return the new target."""
     folder = posixpath.dirname(owner)
     name = posixpath.normpath(posixpath.join(folder, target))
@@ -212,7 +175,7 @@ def _copy_part(t: _Target, source: DocxParts, owner: str, target: str) -> str:
     return posixpath.relpath(new, folder)
 
 
-def _copy_footnotes(t: _Target, source: DocxParts, body: list[Element]) -> None:
+def _copy_footnotes(t: Target, source: DocxParts, body: list[Element]) -> None:
     if not source.has(FOOTNOTES):
         return
     notes = {n.get(w("id")): n for n in source.xml(FOOTNOTES).iter(w("footnote"))}
@@ -224,12 +187,12 @@ def _copy_footnotes(t: _Target, source: DocxParts, body: list[Element]) -> None:
             new = copy.deepcopy(note)
             new.set(w("id"), str(next(t.next_note)))
             ref.set(w("id"), new.get(w("id")))
-            _clean([new], 0)
+            clean([new], 0)
             _copy_relationships(t, source, FOOTNOTES, [new])
             t.footnotes.append(new)
 
 
-def _clean(elements: list[Element], shift: int) -> None:
+def clean(elements: list[Element], shift: int) -> None:
     """Drop bookmarks and comment marks; move headings ``shift`` levels down."""
     for top in elements:
         for el in list(top.iter(*_DROPPED, w("commentReference"))):
@@ -244,78 +207,9 @@ def _clean(elements: list[Element], shift: int) -> None:
                     style.set(w("val"), f"Heading{min(9, int(m[1]) + shift)}")
 
 
-def _append(t: _Target, marker: Element, slot: Slot) -> None:
-    source = DocxParts(slot.path)
-    body = source.xml(DOC).find(w("body"))
-    if body is None:
-        raise DocumentError(f"{slot.path} has no body")
-    children = [copy.deepcopy(c) for c in body if c.tag != w("sectPr")]
-    _clean(children, slot.shift)
-    _copy_styles(t, source, children)
-    _copy_numbering(t, source, children)
-    _copy_footnotes(t, source, children)
-    _copy_relationships(t, source, DOC, children)
-    for child in children:
-        marker.addprevious(child)
-    marker.getparent().remove(marker)
-
-
-def _renumber_revisions(roots: list[Element]) -> None:
-    """Give every revision element a fresh id, paired range marks keeping their pairing."""
-    counter = itertools.count(1)
-    for root in roots:
-        pairs: dict[tuple[str, str], str] = {}
-        for el in root.iter(*REVISIONS, *_RANGES):
-            old = el.get(w("id"))
-            if old is None:
-                continue
-            if el.tag.endswith(("RangeStart", "RangeEnd")):
-                key = (el.tag.removesuffix("Start").removesuffix("End"), old)
-                el.set(w("id"), pairs.setdefault(key, str(next(counter) + 100000)))
-            else:
-                el.set(w("id"), str(next(counter) + 100000))
-
-
-def compose(skeleton: Path, slots: dict[str, Slot], out: Path) -> Path:
-    """Write to ``out`` the skeleton with each marker paragraph replaced (module docstring)."""
-    parts = DocxParts(skeleton)
-    t = _Target(parts)
-    body = parts.xml(DOC).find(w("body"))
-    markers = {paragraph_text(p): p for p in body.iter(w("p")) if paragraph_text(p) in slots}
-    missing = sorted(set(slots) - set(markers))
-    if missing:
-        raise DocumentError(f"{skeleton} has no marker paragraph {missing[0]!r}")
-    for key, slot in slots.items():
-        _append(t, markers[key], slot)
-    _renumber_revisions([parts.xml(DOC), t.footnotes])
-    parts.save(out)
-    return out
-
-
-def _field_run(p: Element, kind: str, text: str = "") -> None:
-    r = etree.SubElement(p, w("r"))
-    if kind in ("t", "instrText"):
-        t = etree.SubElement(r, w(kind))
-        t.text = text
-        t.set(XML_SPACE, "preserve")
-    else:
-        etree.SubElement(r, w("fldChar")).set(w("fldCharType"), kind)
-
-
-def toc_field(p: Element, levels: int, placeholder: str) -> None:
-    """Append to ``w:p`` a table-of-contents field over heading levels 1 to ``levels``."""
-    _field_run(p, "begin")
-    p[-1].find(w("fldChar")).set(w("dirty"), "true")
-    _field_run(p, "instrText", f' TOC \\o "1-{levels}" \\h \\z \\u ')
-    _field_run(p, "separate")
-    _field_run(p, "t", placeholder)
-    _field_run(p, "end")
-
-
-def link_header_footer(previous: Element, current: Element) -> None:
-    """Give the section ``current`` (a ``w:sectPr``) the header and footer of ``previous``."""
-    refs = [w("headerReference"), w("footerReference")]
-    for old in [c for c in current if c.tag in refs]:
-        current.remove(old)
-    for ref in reversed([c for c in previous if c.tag in refs]):
-        current.insert(0, copy.deepcopy(ref))  # references come first in a w:sectPr
+def carry(t: Target, source: DocxParts, body: list[Element]) -> None:
+    """Bring into ``t`` the styles, numbering, footnotes and relationships ``body`` names."""
+    _copy_styles(t, source, body)
+    _copy_numbering(t, source, body)
+    _copy_footnotes(t, source, body)
+    _copy_relationships(t, source, DOC, body)
