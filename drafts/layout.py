@@ -14,6 +14,7 @@ remarks/<round|none>/<chapter>/<sha12>.json    remarks read from one return
 consolidated/<round>/<chapter>/                tracked .docx, matrix (.json, .xlsx, .docx)
 dispositions/<round>/<chapter>.json            every answer to the matrix's rows, history kept
 letters/<round>/<chapter>/<reviewer>.docx       how each expert's remarks were addressed
+egm/<egm>/pack/<egm>-pack.docx, .pdf, pack.json  the pack that went to the meeting, and its record
 inbox/                                         git-ignored: files waiting to be taken in
 outbox/<round>/renders|packets|unsent|sent|mail  git-ignored: what is made for sending
 out/                                           git-ignored: renders and redlines made for you
@@ -37,6 +38,7 @@ REMARKS = "remarks"
 CONSOLIDATED = "consolidated"
 DISPOSITIONS = "dispositions"
 LETTERS = "letters"
+EGM = "egm"
 INBOX = "inbox"
 OUTBOX = "outbox"
 #: where files made for the user go when they name no place (``render``, ``redline``)
@@ -162,6 +164,21 @@ def packet_folder(round_id: str, reviewer: str) -> str:
 def mail_folder(round_id: str, box: str) -> str:
     """``outbox/<round>/<box>``: messages ``unsent``, ``sent`` or kept as ``mail``."""
     return f"{round_outbox(round_id)}/{box}"
+
+
+def egm_pack_folder(egm_id: str) -> str:
+    """``egm/<egm>/pack``: the pack of an EGM (a newer pack replaces it; history keeps both)."""
+    return f"{EGM}/{egm_id}/pack"
+
+
+def egm_pack(egm_id: str, suffix: str) -> str:
+    """``egm/<egm>/pack/<egm>-pack.docx`` or ``.pdf``: the compiled pack."""
+    return f"{egm_pack_folder(egm_id)}/{egm_id}-pack{suffix}"
+
+
+def egm_pack_record(egm_id: str) -> str:
+    """``egm/<egm>/pack/pack.json``: what the pack holds (revisions, counts, matrices, pages)."""
+    return f"{egm_pack_folder(egm_id)}/pack.json"
 
 
 # -- inside the repository's git folder (never in the work tree, never committed) -------------

@@ -56,6 +56,7 @@ class Event(StrEnum):
     EGM = "egm"
     SIGNOFF_REQUEST = "signoff-request"
     SIGNOFF = "signoff"
+    EGM_PACK = "egm-pack"
     REVISE = "revise"
     LETTERS = "letters"
     PACKET = "packet"

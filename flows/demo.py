@@ -8,6 +8,7 @@ real CLI, so what the demo shows is what a drafter types.
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -155,6 +156,13 @@ def returns(root: Path) -> None:
         *("egm", "check", "EGM1"),
         expect=1,
     )
+    if shutil.which("soffice"):
+        step(
+            "The EGM1 pack: contents, version table, chapters, redlines and matrices (.docx, .pdf)",
+            *("egm", "pack", "EGM1", "--as", DRAFTER),
+        )
+    else:
+        print("\n(LibreOffice is not installed: the EGM1 pack is left out)")
     step(
         "Chapter 01 is ready: its sign-off is requested at EGM1 (a flow run waits for the decision)",
         *("signoff", "request", "01", "--egm", "EGM1", "--as", DRAFTER),

@@ -1,4 +1,4 @@
-"""Prefect flows for EGMs (thin over ``reviewers.egm``): the calendar's recorded changes."""
+"""Prefect flows for EGMs (thin over ``reviewers.egm``): the calendar's recorded changes, the pack."""
 
 from __future__ import annotations
 
@@ -6,8 +6,9 @@ from prefect import flow
 
 from drafts.models import EGM
 from flows.engine import open_workspace
-from flows.results import Committed
+from flows.results import Committed, EgmPack
 from reviewers.egm.calendar import add_egm, change_agenda
+from reviewers.egm.pack import make_pack
 
 
 @flow(name="egm-add")
@@ -25,3 +26,20 @@ def agenda(
     ws = open_workspace(workspace)
     changed, _ = change_agenda(ws, egm_id, add, remove, ws.identity(who))
     return changed
+
+
+@flow(name="egm-pack")
+def pack(workspace: str, egm_id: str, who: str | None = None) -> EgmPack:
+    """Make the EGM's pack (.docx and .pdf through LibreOffice) and commit it."""
+    ws = open_workspace(workspace)
+    made = make_pack(ws, egm_id, ws.identity(who))
+    r = made.record
+    return EgmPack(
+        egm=r.egm,
+        commit=made.commit,
+        docx=r.docx,
+        pdf=r.pdf,
+        pages=r.pages,
+        chapters=[c.chapter for c in r.chapters],
+        matrices=len(r.matrices),
+    )

@@ -87,3 +87,15 @@ class Returns(_Result):
     def quarantined(self) -> bool:
         """True when at least one file was refused."""
         return any(o.status == "quarantined" for o in self.outcomes)
+
+
+class EgmPack(_Result):
+    """An EGM pack made and committed: its files, pages, chapters and matrices."""
+
+    egm: str
+    commit: str
+    docx: str
+    pdf: str
+    pages: int
+    chapters: list[str]
+    matrices: int

@@ -1,6 +1,6 @@
-"""``penholder egm list|show|add|agenda|check``: the Expert Group Meetings and their gate.
+"""``penholder egm list|show|add|agenda|check|pack``: the Expert Group Meetings, gate and pack.
 
-``add`` and ``agenda`` run a flow of ``flows/egm.py``; the others read the domain only.
+``add``, ``agenda`` and ``pack`` run a flow of ``flows/egm.py``; the others read the domain only.
 ``check`` exits 1 when a chapter on the agenda is not ready, so scripts can rely on it.
 """
 
@@ -149,3 +149,17 @@ def check(egm_id: EgmArg, workspace: WorkspaceOpt = None, as_json: JsonOpt = Fal
             typer.echo(c.sentence())
     if not result.ready:
         raise typer.Exit(1)
+
+
+@app.command("pack")
+def pack(egm_id: EgmArg, workspace: WorkspaceOpt = None, who: AsOpt = None) -> None:
+    """The EGM pack: every chapter on the agenda, contents, version table, redlines since the
+    previous pack and the matrices, as .docx and .pdf (LibreOffice), committed."""
+    ws = open_workspace(workspace)
+    from flows import egm as egm_flows
+
+    made = run_flow(egm_flows.pack, workspace=str(ws.root), egm_id=egm_id, who=who)
+    typer.echo(f"{made.egm} pack: {made.pages} pages, chapters {', '.join(made.chapters)}, "
+               f"{made.matrices} matrices ({made.commit[:10]})")  # fmt: skip
+    typer.echo(made.docx)
+    typer.echo(made.pdf)

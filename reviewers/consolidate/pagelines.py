@@ -6,11 +6,9 @@ where the block's text starts. The matrix prints it as "p. 4, l. 12".
 
 Method:
 
-1. LibreOffice lays the packet out: ``soffice --headless --convert-to pdf`` on a private copy
-   of the file, with a private profile (``-env:UserInstallation``) per call, so concurrent
-   calls never share one. A fresh profile makes soffice restart itself once on first start; when
-   that run writes no PDF it is run once more. Each run is bounded by ``timeout`` seconds
-   (the whole process group is killed after it).
+1. LibreOffice lays the packet out (``drafts.word.office.to_pdf``: ``soffice --headless
+   --convert-to pdf`` on a private copy, with a private profile per call, bounded by
+   ``timeout`` seconds).
 2. ``pdftotext -layout`` gives the text of each page (pages are separated by form feeds) with
    the line numbers the reference template prints (``w:lnNumType``: every line, restarting on
    each page) at the start of each line. A printed line is a line whose first token is a number
@@ -39,11 +37,8 @@ header and footer), as a different header or footer can move page breaks.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
-import signal
-import subprocess
 import tempfile
 import unicodedata
 from collections import Counter
@@ -52,7 +47,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from drafts.blocks import Block
-from drafts.core.errors import PenholderError
+from drafts.word.office import OfficeError, pdf_pages, to_pdf
 
 #: letters and digits of a block's opening that are searched for, longest first
 PREFIX = (40, 20, 10)
@@ -62,8 +57,8 @@ SLACK = 60
 _NUMBERED = re.compile(r"^(\s*)(\d{1,4})\s+(\S.*)$")
 
 
-class LayoutError(PenholderError):
-    """LibreOffice or pdftotext failed on a packet, or timed out."""
+#: LibreOffice failed on a packet, or timed out (``drafts.word.office`` runs it)
+LayoutError = OfficeError
 
 
 class PrintedLine(NamedTuple):
@@ -71,46 +66,6 @@ class PrintedLine(NamedTuple):
     line: int
     text: str
     footnote: bool
-
-
-def _run(cmd: list[str], timeout: float) -> subprocess.CompletedProcess[bytes]:
-    """Run ``cmd`` in its own process group; kill the group after ``timeout`` seconds."""
-    proc = subprocess.Popen(
-        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
-    )
-    try:
-        out, err = proc.communicate(timeout=timeout)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        proc.communicate()
-        raise LayoutError(f"{cmd[0]} took over {timeout:.0f} s on {cmd[-1]}; try again") from None
-    return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
-
-
-def to_pdf(docx: Path, workdir: Path, timeout: float = 120) -> Path:
-    """Lay ``docx`` out with LibreOffice in ``workdir`` (a new, empty folder); return the PDF."""
-    workdir.mkdir(parents=True, exist_ok=True)
-    src = workdir / "packet.docx"
-    shutil.copyfile(docx, src)
-    profile = (workdir / "lo-profile").resolve().as_uri()
-    cmd = ["soffice", f"-env:UserInstallation={profile}", "--headless", "--convert-to", "pdf",
-           "--outdir", str(workdir), str(src)]  # fmt: skip
-    pdf = workdir / "packet.pdf"
-    for _ in range(2):  # a fresh profile may make the first run restart and write nothing
-        done = _run(cmd, timeout)
-        if pdf.is_file():
-            return pdf
-    message = done.stderr.decode("utf-8", "replace").strip().splitlines()[-1:] or ["no output"]
-    raise LayoutError(f"LibreOffice could not lay out {docx}: {message[0]}")
-
-
-def pdf_pages(pdf: Path, timeout: float = 60) -> list[str]:
-    """Return ``pdftotext -layout`` of each page of ``pdf``."""
-    done = _run(["pdftotext", "-layout", "-enc", "UTF-8", str(pdf), "-"], timeout)
-    if done.returncode:
-        raise LayoutError(f"pdftotext failed on {pdf}: {done.stderr.decode(errors='replace')}")
-    pages = done.stdout.decode("utf-8", "replace").split("\f")
-    return pages[:-1] if pages and not pages[-1].strip() else pages
 
 
 def printed_lines(pages: Sequence[str]) -> list[PrintedLine]:

@@ -24,6 +24,7 @@ from lxml import etree
 
 from drafts.ooxml.namespaces import CORE_PROPS, EXT_PROPS, W14, Element
 from drafts.ooxml.write.comments import COMMENTS, with_namespaces
+from drafts.ooxml.write.compose import REVISIONS
 from drafts.ooxml.write.context import Context
 from drafts.ooxml.write.runs import (
     DELETED,
@@ -38,14 +39,7 @@ from drafts.ooxml.write.runs import (
     w,
 )
 
-_REVISIONS = {
-    w(k)
-    for k in (
-        "ins", "del", "moveFrom", "moveTo", "rPrChange", "pPrChange", "sectPrChange",
-        "tblPrChange", "trPrChange", "tcPrChange", "tblGridChange", "numberingChange",
-        "tblPrExChange", "cellIns", "cellDel", "cellMerge",
-    )
-}  # fmt: skip
+_REVISIONS = REVISIONS
 _PAIRED = {
     w("bookmarkStart"): "bookmark",
     w("bookmarkEnd"): "bookmark",
