@@ -50,7 +50,7 @@ COLUMNS = (
     "accepted", "modified", "noted", "rejected",
 )  # fmt: skip
 #: column widths in cm (16 cm of text width on A4 with 2.5 cm margins)
-WIDTHS_CM = (1.1, 3.9, 1.3, 1.7, 1.8, 1.2, 1.3, 1.2, 1.2, 1.0, 1.1)
+WIDTHS_CM = (1.3, 2.9, 1.3, 1.3, 1.7, 1.2, 1.4, 1.5, 1.5, 1.0, 1.4)
 TOC_LEVELS = 2
 TOC_PLACEHOLDER = "The table of contents is filled when the pack is laid out."
 
@@ -107,6 +107,8 @@ def _version_table(doc: Any, record: PackRecord) -> None:
     for c in record.chapters:
         for cell, text in zip(table.add_row().cells, version_row(c), strict=True):
             cell.text = text
+    for column, width in zip(table.columns, WIDTHS_CM, strict=True):
+        column.width = Cm(width)  # the grid: LibreOffice lays columns out by it, not by cells
     for row in table.rows:
         for cell, width in zip(row.cells, WIDTHS_CM, strict=True):
             cell.width = Cm(width)
@@ -146,7 +148,7 @@ def compile_pack(ws: Workspace, egm: EGM, record: PackRecord, actor: Actor, out:
         date = c.date.isoformat()
         _heading(doc, chapter_heading(c), f"Revision {c.revision} of {date} ({c.commit[:10]}).")
         path = render_for(ws, c.chapter, c.revision, tmp / f"{c.chapter}.docx")
-        slots[_marker(len(slots))] = Slot(path, shift=1)
+        slots[_marker(len(slots))] = Slot(path, shift=1, skip=("Title",))  # the heading says it
         doc.add_paragraph(_marker(len(slots) - 1))
     for c in record.chapters:
         if c.since_revision >= c.revision:
@@ -160,7 +162,7 @@ def compile_pack(ws: Workspace, egm: EGM, record: PackRecord, actor: Actor, out:
         )
         old, new = c.since_revision, c.revision
         path = redline_for(ws, c.chapter, old, new, tmp / f"{c.chapter}-redline.docx", actor.name)
-        slots[_marker(len(slots))] = Slot(path, shift=2)
+        slots[_marker(len(slots))] = Slot(path, shift=2, skip=("Title",))
         doc.add_paragraph(_marker(len(slots) - 1))
     _landscape(doc)
     if not record.matrices:

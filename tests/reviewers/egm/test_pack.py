@@ -97,6 +97,11 @@ def test_the_compiled_docx_reads_back_with_the_version_table_and_the_redline(
     assert any(c.kind == "insert" and ADDED in c.text_after for c in changes)
     assert any(DROPPED in c.text_before and DROPPED not in c.text_after for c in changes)
     assert {c.author for c in changes} == {ws.identity(DRAFTER).name}
+    from docx import Document
+
+    texts = [p.text for p in Document(str(out)).paragraphs]
+    for c in record.chapters:  # its heading names it; the render's own title is left out
+        assert texts.count(c.title) == 0 and texts.count(chapter_heading(c)) == 1
 
 
 def test_an_unknown_egm_is_refused_and_nothing_is_committed(example_ws: Workspace) -> None:

@@ -29,10 +29,17 @@ _RANGES = {w(f"{k}Range{e}") for k in ("moveFrom", "moveTo") for e in ("Start", 
 
 @dataclass(frozen=True)
 class Slot:
-    """A document to put in place of a marker paragraph; its headings go ``shift`` levels down."""
+    """A document to put in place of a marker paragraph; its headings go ``shift`` levels down
+    and its paragraphs in the ``skip`` styles are left out (a title the skeleton gives)."""
 
     path: Path
     shift: int = 0
+    skip: tuple[str, ...] = ()
+
+
+def _style(el: Element) -> str:
+    style = el.find(f"{w('pPr')}/{w('pStyle')}")
+    return "" if style is None else style.get(w("val"), "")
 
 
 def _append(t: Target, marker: Element, slot: Slot) -> None:
@@ -40,7 +47,11 @@ def _append(t: Target, marker: Element, slot: Slot) -> None:
     body = source.xml(DOC).find(w("body"))
     if body is None:
         raise DocumentError(f"{slot.path} has no body")
-    children = [copy.deepcopy(c) for c in body if c.tag != w("sectPr")]
+    children = [
+        copy.deepcopy(c)
+        for c in body
+        if c.tag != w("sectPr") and not (c.tag == w("p") and _style(c) in slot.skip)
+    ]
     clean(children, slot.shift)
     carry(t, source, children)
     for child in children:
