@@ -169,6 +169,10 @@ class Workspace:
         return folder / name
 
     # -- history ---------------------------------------------------------------------------
+    def head(self) -> str | None:
+        """Return the sha of HEAD (None before the first commit): a key for what was read."""
+        return str(self.repo.head.commit.hexsha) if self.repo.head.is_valid() else None
+
     def history(self) -> list[CommitRecord]:
         """Return every commit on HEAD, oldest first, with its trailers.
 

@@ -31,6 +31,7 @@ app = typer.Typer(
 )
 app.command("init")(workspace_cmds.init)
 app.command("status")(status.status)
+app.command("web")(status.web)
 app.add_typer(chapter.app, name="chapter")
 app.add_typer(rounds.app, name="round")
 app.command("render")(word.render)

@@ -1,5 +1,5 @@
-"""``penholder status [--egm N] [--json]``: a read-only view of one builder
-(``reviewers.status.build_status``); it never imports Prefect.
+"""``penholder status [--egm N] [--json] [--html FILE]`` and ``penholder web``: read-only views of
+one builder (``reviewers.status.build_status``). Neither imports Prefect.
 
 In a terminal, ``status`` prints a rich table whose columns fit the width (titles wrap), then the
 blockers of every chapter not ready (the EGM gate's sentences) and who owes returns.
@@ -7,6 +7,9 @@ blockers of every chapter not ready (the EGM gate's sentences) and who owes retu
 
 from __future__ import annotations
 
+import os
+import sys
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -95,13 +98,65 @@ def status(
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
     egm: EgmOpt = None,
+    html: Annotated[
+        Path | None,
+        typer.Option(
+            "--html", help="Write the status page as one self-contained HTML file.", metavar="FILE"
+        ),
+    ] = None,
 ) -> None:
     """Where each chapter stands before the next EGM: returns, rows, conflicts, what blocks it."""
     from reviewers.status import build_status
 
     ws = open_workspace(workspace)
     st = build_status(ws, egm)
+    if html is not None:
+        from flows.web.page import standalone
+
+        html.write_text(standalone(ws, st), encoding="utf-8")
+        typer.echo(str(html))
+        return
     if as_json:
         print_json(st)
         return
     print_table(st)
+
+
+def web(
+    workspace: WorkspaceOpt = None,
+    port: Annotated[int, typer.Option("--port", help="The port to listen on.")] = 7420,
+    host: Annotated[
+        str, typer.Option("--host", help="The address to listen on (loopback by default).")
+    ] = "127.0.0.1",
+    token: Annotated[
+        str | None,
+        typer.Option(
+            "--token",
+            envvar="PENHOLDER_TOKEN",
+            help="Access token (required off loopback): `Authorization: Bearer TOKEN` or ?token=.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    """Serve the status page (read-only) until interrupted."""
+    from drafts.core.errors import ConfigError
+    from flows.web.app import LOOPBACK
+
+    ws = open_workspace(workspace)
+    if host not in LOOPBACK:
+        sys.stderr.write(
+            f"penholder: warning: serving on {host}, reachable from other machines; every "
+            "request needs the token\n"
+        )
+        if not token:
+            raise ConfigError(
+                f"--host {host} needs an access token: pass --token or set PENHOLDER_TOKEN"
+            )
+    import uvicorn
+
+    from flows.web.app import create_app
+
+    app = create_app(ws.root, token=token, host=host)
+    shown = f"[{host}]" if ":" in host else host
+    typer.echo(f"status page: http://{shown}:{port}/ (Ctrl-C stops it)")
+    uvicorn.run(app, host=host, port=port, log_level=os.environ.get("PENHOLDER_WEB_LOG", "warning"))

@@ -148,15 +148,6 @@ def build_status(ws: Workspace, egm_id: str | None = None) -> Status:
         agenda=agenda,
         ready=sum(c.ready for c in chapters if c.id in agenda),
         owing=owing(ws, {c.id: c.returns for c in chapters if c.round in open_rounds}),
-        rounds=[
-            RoundSummary(
-                id=r.id,
-                opened=r.opened.date(),
-                due=r.due,
-                closed=r.closed.date() if r.closed else None,
-                chapters=r.chapter_ids(),
-            )
-            for r in rounds
-        ],
+        rounds=[RoundSummary.of(r) for r in rounds],
         chapters=chapters,
     )

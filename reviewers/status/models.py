@@ -11,11 +11,12 @@ ready, and the reviewers who owe returns.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Literal
+from typing import Literal, Self
 
 from pydantic import BaseModel, Field
 
 from drafts.models import EGM
+from reviewers.models import Round
 
 #: a reviewer x chapter cell of the returns grid, in the current round of the chapter
 Cell = Literal["returned", "remarks", "awaited", "missing", "excused", "not sent"]
@@ -115,6 +116,15 @@ class RoundSummary(BaseModel):
     due: date
     closed: date | None
     chapters: list[str]
+
+    @classmethod
+    def of(cls, rnd: Round, **more: object) -> Self:
+        """The summary of ``rnd`` (with ``more`` fields, for a subclass)."""
+        closed = rnd.closed.date() if rnd.closed else None
+        return cls.model_validate(
+            dict(id=rnd.id, opened=rnd.opened.date(), due=rnd.due, closed=closed)
+            | {"chapters": rnd.chapter_ids(), **more}
+        )
 
 
 class Status(BaseModel):

@@ -8,34 +8,22 @@ from pathlib import Path
 
 import pytest
 
-from drafts.word.revision import render_revision
 from drafts.workspace import Workspace
 from reviewers.consolidate.build import consolidate
 from reviewers.decide.models import Answer
 from reviewers.decide.store import load_matrix, record_answers
 from reviewers.egm.gate import check
-from reviewers.intake.ingest import ingest
 from reviewers.rounds import lifecycle as rounds
-from reviewers.rounds import records
 from reviewers.status import build_status
 from tests.conftest import DRAFTER
+from tests.helpers.returns import plain_return
 
 
 def test_status_counts_returns_and_remarks(example_ws: Workspace, tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
     ws = example_ws
     ewg = [p.id for p in ws.people if "ewg" in p.groups][:3]
     rnd = rounds.open_round(ws, ["03"], ewg, date(2024, 3, 22), ws.identity(DRAFTER))
-    item = rnd.items[0]
-    packet = render_revision(
-        ws,
-        "03",
-        1,
-        tmp_path / "p.docx",
-        round_id="R1",
-        reviewer=ws.person(item.reviewer),
-        packet=item.packet,
-    )
-    assert ingest(ws, packet, ws.identity(DRAFTER)).status == "recorded"
+    plain_return(ws, tmp_path, "R1", rnd.items[0].reviewer, "03")
     code, out, _ = cli("status", "--json", "-w", ws.root)
     ch = {c["id"]: c for c in json.loads(out)["chapters"]}["03"]
     assert (ch["stage"], ch["round"], ch["returns_in"], ch["returns_expected"]) == (
@@ -71,23 +59,6 @@ def test_status_reads_the_history_a_bounded_number_of_times(
     assert len(calls) <= 1, f"git log ran {len(calls)} times"
 
 
-def _return(ws: Workspace, tmp_path: Path, round_id: str, reviewer: str, chapter: str) -> None:
-    """Record an unannotated return (no remarks) of ``reviewer``'s packet in ``round_id``."""
-    rnd = records.load_round(ws, round_id)
-    item = rnd.item(reviewer, chapter)
-    assert item is not None
-    packet = render_revision(
-        ws,
-        chapter,
-        item.revision,
-        tmp_path / f"{round_id}-{reviewer}.docx",
-        round_id=round_id,
-        reviewer=ws.person(reviewer),
-        packet=item.packet,
-    )
-    assert ingest(ws, packet, ws.identity(DRAFTER)).status == "recorded"
-
-
 @pytest.fixture
 def two_rounds(returned, tmp_path: Path, monkeypatch):  # type: ignore[no-untyped-def]
     """R1 on 03 (4 experts, 3 returned with remarks) closed, consolidated (2 conflicts), two rows
@@ -108,9 +79,9 @@ def two_rounds(returned, tmp_path: Path, monkeypatch):  # type: ignore[no-untype
     late_expert = rnd.items[3].reviewer if rnd.items[3].chapter == "03" else None
     bureau = [p.id for p in ws.people if "bureau" in p.groups][:2]
     rounds.open_round(ws, ["03"], bureau, date(2024, 4, 12), who, force_reason="test")
-    _return(ws, tmp_path, "R2", bureau[0], "03")
+    plain_return(ws, tmp_path, "R2", bureau[0], "03")
     assert late_expert is not None
-    _return(ws, tmp_path, "R1", late_expert, "03")
+    plain_return(ws, tmp_path, "R1", late_expert, "03")
     monkeypatch.setenv("PENHOLDER_TODAY", "2024-04-15")
     return ws, matrix, bureau, late_expert
 
