@@ -96,6 +96,7 @@ class Workspace:
         self.root = root
         self.repo = git.Repo(root)
         self._history: tuple[str, list[CommitRecord]] | None = None
+        self._states: tuple[str | None, dict[str, ChapterState]] | None = None
         #: trailers added to every commit made through this object (a flow's ``Prefect-Run``)
         self.run_trailers: list[tuple[str, str]] = []
 
@@ -191,7 +192,12 @@ class Workspace:
         return records
 
     def states(self) -> dict[str, ChapterState]:
-        return history.replay(self.history())
+        """Return every chapter's state, replayed once per HEAD (a copy: callers may change it)."""
+        commits = self.history()
+        head = self._history[0] if self._history is not None else None
+        if self._states is None or self._states[0] != head:
+            self._states = (head, history.replay(commits))
+        return dict(self._states[1])
 
     def state(self, chapter: str) -> ChapterState:
         self.require_chapter(chapter)
