@@ -164,6 +164,10 @@ def returns(root: Path) -> None:
         *("signoff", "decide", "01", "--approve", "--as", "nadia-haddad"),
     )
     step("Where each chapter stands", "status")
+    step(
+        "The same as one web page to e-mail (`penholder web` serves it live)",
+        *("status", "--html", str(root / layout.OUT / "status.html")),
+    )
 
 
 def answer(root: Path) -> None:

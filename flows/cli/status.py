@@ -113,6 +113,7 @@ def status(
     if html is not None:
         from flows.web.page import standalone
 
+        html.parent.mkdir(parents=True, exist_ok=True)
         html.write_text(standalone(ws, st), encoding="utf-8")
         typer.echo(str(html))
         return
