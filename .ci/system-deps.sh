@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install the system tools the slow tests use (LibreOffice, poppler, fonts, python3-uno) when
+# Install the system tools the slow tests use (LibreOffice, poppler, fonts, python3-uno, Chromium) when
 # missing: with apt-get as root, otherwise say what to install (those tests then skip).
 set -euo pipefail
 pkgs=()
@@ -12,6 +12,8 @@ command -v pdftotext >/dev/null 2>&1 || pkgs+=(poppler-utils)
 [ -e /usr/lib/libreoffice/program/pythonscript.py ] || pkgs+=(libreoffice-script-provider-python)
 fc-list 2>/dev/null | grep -qi carlito || pkgs+=(fonts-crosextra-carlito)
 fc-list 2>/dev/null | grep -qi "liberation sans" || pkgs+=(fonts-liberation2)
+# the status page's browser test drives Debian's Chromium (never `playwright install`)
+[ -x /usr/bin/chromium ] || pkgs+=(chromium)
 [ ${#pkgs[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "installing ${pkgs[*]} (apt-get)"
@@ -19,6 +21,6 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   apt-get update -qq >/dev/null
   apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null
 else
-  echo "note: ${pkgs[*]} missing and not root with apt-get: the LibreOffice and PDF tests will" \
+  echo "note: ${pkgs[*]} missing and not root with apt-get: the LibreOffice, PDF and browser tests will" \
        "be skipped. Install them with: sudo apt-get install ${pkgs[*]}" >&2
 fi

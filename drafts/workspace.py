@@ -11,12 +11,11 @@ alone.
 
 from __future__ import annotations
 
-import fcntl
 import shlex
 import shutil
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Mapping, Sequence
+from contextlib import AbstractContextManager
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
@@ -26,6 +25,7 @@ import git
 from drafts import config, history, layout
 from drafts.core import clock, faults
 from drafts.core.errors import DirtyWorkspace, IdentityError, NotAWorkspace, NotFound
+from drafts.core.files import locked
 from drafts.models import (
     EGM,
     ChapterFront,
@@ -98,6 +98,7 @@ class Workspace:
         self.root = root
         self.repo = git.Repo(root)
         self._history: tuple[str, list[CommitRecord]] | None = None
+        self._states: tuple[str | None, dict[str, ChapterState]] | None = None
         #: trailers added to every commit made through this object (a flow's ``Prefect-Run``)
         self.run_trailers: list[tuple[str, str]] = []
 
@@ -170,19 +171,11 @@ class Workspace:
         path.parent.mkdir(parents=True, exist_ok=True)
         return path
 
-    @contextmanager
-    def exclusive(self) -> Iterator[None]:
-        """Hold the workspace's writer lock (``.git/penholder/lock``) inside the block.
-
-        Processes that check a state and commit on it under this lock do it one at a time, so
-        a decision that two processes may both try to apply is applied once.
-        """
-        with self.private_path(layout.lock_file()).open("a") as handle:
-            fcntl.flock(handle, fcntl.LOCK_EX)
-            try:
-                yield
-            finally:
-                fcntl.flock(handle, fcntl.LOCK_UN)
+    def exclusive(self) -> AbstractContextManager[None]:
+        """Hold the workspace's writer lock (``.git/penholder/lock``) inside a ``with`` block:
+        processes that check a state and commit on it under it do so one at a time, so a
+        decision two processes may both try to apply is applied once."""
+        return locked(self.private_path(layout.lock_file()))
 
     def out_path(self, name: str) -> Path:
         """Return ``out/<name>`` (git-ignored since init), creating ``out/``."""
@@ -191,6 +184,10 @@ class Workspace:
         return folder / name
 
     # -- history ---------------------------------------------------------------------------
+    def head(self) -> str | None:
+        """Return the sha of HEAD (None before the first commit): a key for what was read."""
+        return str(self.repo.head.commit.hexsha) if self.repo.head.is_valid() else None
+
     def history(self) -> list[CommitRecord]:
         """Return every commit on HEAD, oldest first, with its trailers.
 
@@ -209,7 +206,12 @@ class Workspace:
         return records
 
     def states(self) -> dict[str, ChapterState]:
-        return history.replay(self.history())
+        """Return every chapter's state, replayed once per HEAD (a copy: callers may change it)."""
+        commits = self.history()
+        head = self._history[0] if self._history is not None else None
+        if self._states is None or self._states[0] != head:
+            self._states = (head, history.replay(commits))
+        return dict(self._states[1])
 
     def state(self, chapter: str) -> ChapterState:
         self.require_chapter(chapter)

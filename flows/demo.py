@@ -208,6 +208,10 @@ def returns(root: Path) -> None:
         expect=1,
     )
     step("Where each chapter stands", "status")
+    step(
+        "The same as one web page to e-mail (`penholder web` serves it live)",
+        *("status", "--html", str(root / layout.OUT / "status.html")),
+    )
 
 
 def answer(root: Path) -> None:

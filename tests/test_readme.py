@@ -32,7 +32,7 @@ pytestmark = pytest.mark.slow
 
 README = ROOT / "README.md"
 NOT_RUN = "Set up"  # the README section whose block is `make demo` and `make test`
-MUST_RUN = ("workspace.md", "rounds.md", "returns.md", "matrix.md")
+MUST_RUN = ("workspace.md", "rounds.md", "returns.md", "matrix.md", "status.md")
 EXITS = re.compile(r"#.*\bexits (\d+)\b")
 FAILED = 101  # the exit code of a script stopped by a command that exited otherwise
 

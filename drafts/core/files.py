@@ -3,11 +3,12 @@
 ``atomic_output(out)`` yields a temporary path in ``out``'s folder; when the block ends without an
 exception the file replaces ``out`` in one rename, otherwise it is removed and ``out`` is left as
 it was. ``as_path(source, folder)`` yields a path for ``source``: the path itself, or a temporary
-file holding the bytes, removed afterwards.
+file holding the bytes, removed afterwards. ``locked(path)`` holds an exclusive lock on a file.
 """
 
 from __future__ import annotations
 
+import fcntl
 import os
 import tempfile
 from collections.abc import Iterator
@@ -51,3 +52,15 @@ def as_path(source: Path | bytes, folder: Path, suffix: str = ".docx") -> Iterat
         yield Path(name)
     finally:
         Path(name).unlink(missing_ok=True)
+
+
+@contextmanager
+def locked(path: Path) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on ``path`` (created if missing) inside the block; another
+    process asking for it waits until it is released."""
+    with path.open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)

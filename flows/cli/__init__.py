@@ -17,6 +17,7 @@ from flows.cli import (
     returns,
     rounds,
     signoff,
+    status,
     word,
     workspace_cmds,
 )
@@ -29,7 +30,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.command("init")(workspace_cmds.init)
-app.command("status")(workspace_cmds.status)
+app.command("status")(status.status)
+app.command("web")(status.web)
 app.add_typer(chapter.app, name="chapter")
 app.add_typer(rounds.app, name="round")
 app.command("render")(word.render)

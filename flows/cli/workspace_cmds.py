@@ -1,4 +1,4 @@
-"""``penholder init`` and ``penholder status``."""
+"""``penholder init`` (``status`` and ``web`` are in ``flows/cli/status.py``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from flows.cli.common import AsOpt, JsonOpt, WorkspaceOpt, open_workspace, print_json, run_flow
+from flows.cli.common import AsOpt, run_flow
 
 
 def init(
@@ -35,40 +35,3 @@ def init(
         timezone=timezone,
     )
     typer.echo(made.root)
-
-
-def status(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
-    """Where each chapter stands: stage, revision, round, last change, days to the next EGM."""
-    from reviewers.status import build_status
-
-    st = build_status(open_workspace(workspace))
-    if as_json:
-        print_json(st)
-        return
-    from rich.console import Console
-    from rich.table import Table
-
-    egm = st.next_egm
-    caption = f"today {st.today}"
-    if egm is not None:
-        caption += f"; next EGM {egm.id} {egm.start} ({(egm.start - st.today).days} days)"
-    table = Table(title=st.guideline, caption=caption)
-    table.add_column("ch", no_wrap=True, min_width=2)
-    table.add_column("title", no_wrap=True, overflow="ellipsis", max_width=28)
-    table.add_column("stage", no_wrap=True, min_width=13)
-    for col in ("rev", "round", "returns", "remarks", "conflicts", "next EGM", "changed"):
-        table.add_column(col, no_wrap=True, min_width=len(col))
-    for c in st.chapters:
-        table.add_row(
-            c.id,
-            c.title,
-            c.stage,
-            str(c.revision),
-            c.round or "",
-            f"{c.returns_in}/{c.returns_expected}" if c.returns_expected else "",
-            str(c.remarks or ""),
-            str(c.conflicts or ""),
-            f"{c.next_egm} ({c.days_to_egm} d)" if c.next_egm else "",
-            c.last_change.date().isoformat() if c.last_change else "",
-        )
-    Console(width=max(Console().width, 132)).print(table)

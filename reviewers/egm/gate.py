@@ -15,6 +15,8 @@ one a round sent), and the days left until the EGM. ``sentence()`` is the line a
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from pydantic import BaseModel
 
 from drafts import layout
@@ -23,7 +25,7 @@ from drafts.workspace import Workspace
 from reviewers.decide.guards import open_rows, shown_ids
 from reviewers.decide.store import load_matrix
 from reviewers.egm.calendar import find
-from reviewers.models import ItemState
+from reviewers.models import ItemState, Round, RoundStatus
 from reviewers.rounds import records
 from reviewers.rounds.tracking import round_status
 
@@ -73,9 +75,19 @@ def _next_step(chapter: str, stage: Stage) -> str:
     return f"`penholder chapter stage {chapter} --to ready_for_egm` when it is"
 
 
-def chapter_readiness(ws: Workspace, chapter: str) -> ChapterReadiness:
-    """What blocks ``chapter`` from going to an EGM (see module docstring)."""
+def chapter_readiness(
+    ws: Workspace,
+    chapter: str,
+    rounds: list[Round] | None = None,
+    status: Callable[[str], RoundStatus] | None = None,
+) -> ChapterReadiness:
+    """What blocks ``chapter`` from going to an EGM (see module docstring).
+
+    ``rounds`` and ``status`` (a round's status by id) let a caller asking of every chapter
+    (``reviewers.status``) load each round once; by default they are read here.
+    """
     state = ws.state(chapter)
+    status_of = status or (lambda rid: round_status(ws, rid))
     blockers: list[str] = []
     notes: list[str] = []
     if state.stage not in READY_STAGES:
@@ -83,13 +95,13 @@ def chapter_readiness(ws: Workspace, chapter: str) -> ChapterReadiness:
     rows: list[str] = []
     conflicts: list[str] = []
     sent = 0
-    for rnd in records.load_rounds(ws):
+    for rnd in records.load_rounds(ws) if rounds is None else rounds:
         if chapter not in rnd.chapter_ids():
             continue
         sent = max(sent, next(c.revision for c in rnd.chapters if c.chapter == chapter))
         consolidated = ws.committed(layout.matrix_json(rnd.id, chapter)) is not None
         if rnd.closed is None:
-            st = round_status(ws, rnd.id)
+            st = status_of(rnd.id)
             mine = [i for i in st.items if i.chapter == chapter and i.state != ItemState.EXCUSED]
             back = sum(i.state in (ItemState.RETURNED, ItemState.RETURNED_LATE) for i in mine)
             blockers.append(f"round {rnd.id} open with {back} of {len(mine)} returns")

@@ -1,0 +1,114 @@
+"""Returns as status shows them: the grid of a chapter's current round (returned, returned with
+remarks, awaited, missing, excused, not sent), the returns on earlier rounds that arrived after
+it opened, and who owes what.
+
+Remark counts come from the ``Remarks:`` trailer intake writes on each return commit, so no
+remark file is read.
+"""
+
+from __future__ import annotations
+
+from drafts.models import CommitRecord, Event
+from drafts.workspace import Workspace
+from reviewers.models import ItemState, ReturnRecord, Round, RoundStatus
+from reviewers.rounds.tracking import return_records, round_status
+from reviewers.status.models import Cell, LateReturn, Owing, ReturnCell
+
+_CELL: dict[ItemState, Cell] = {
+    ItemState.RETURNED: "returned",
+    ItemState.RETURNED_LATE: "returned",
+    ItemState.EXCUSED: "excused",
+    ItemState.MISSING: "missing",
+    ItemState.LATE: "missing",
+    ItemState.SENT: "awaited",
+    ItemState.UNSENT: "not sent",
+}
+#: cells of a reviewer who still owes the return
+OWED: tuple[Cell, ...] = ("awaited", "missing", "not sent")
+
+
+class Returns:
+    """Every round's status and returns, each read once."""
+
+    def __init__(self, ws: Workspace, rounds: list[Round]) -> None:
+        self.ws = ws
+        self.rounds = {r.id: r for r in rounds}
+        self._status: dict[str, RoundStatus] = {}
+        history = ws.history()
+        self.remarks_in: dict[str, int] = {}  # return commit -> remarks it recorded
+        self.by_chapter: dict[tuple[str, str], int] = {}  # (round, chapter) -> remarks
+        for c in history:
+            if c.value("Event") == Event.RETURN.value:
+                self._count(c)
+        self.records: dict[str, list[ReturnRecord]] = {
+            r.id: return_records(ws, r, history) for r in rounds
+        }
+
+    def _count(self, c: CommitRecord) -> None:
+        n = int(c.value("Remarks") or 0) if (c.value("Remarks") or "0").isdigit() else 0
+        self.remarks_in[c.sha] = n
+        chapters = c.values("Chapter")
+        if c.value("Round") and chapters:  # a return on several chapters: counted on the first
+            key = (c.value("Round") or "", chapters[0])
+            self.by_chapter[key] = self.by_chapter.get(key, 0) + n
+
+    def status(self, round_id: str) -> RoundStatus:
+        if round_id not in self._status:
+            self._status[round_id] = round_status(self.ws, round_id)
+        return self._status[round_id]
+
+    def cells(self, round_id: str, chapter: str) -> list[ReturnCell]:
+        """Return one cell per reviewer of ``chapter`` in round ``round_id``."""
+        returned = {(r.reviewer, r.chapter): r for r in reversed(self.records[round_id])}
+        found = []
+        for item in self.status(round_id).items:
+            if item.chapter != chapter:
+                continue
+            state = _CELL[item.state]
+            ret = returned.get((item.reviewer, chapter))
+            remarks = self.remarks_in.get(ret.commit, 0) if ret and state == "returned" else 0
+            found.append(
+                ReturnCell(
+                    reviewer=item.reviewer,
+                    name=item.name,
+                    state="remarks" if remarks else state,
+                    remarks=remarks,
+                    returned_at=item.returned_at,
+                )
+            )
+        return found
+
+    def late(self, current: str, chapter: str) -> list[LateReturn]:
+        """Returns on earlier rounds of ``chapter`` recorded after round ``current`` opened."""
+        opened = self.rounds[current].opened
+        found = []
+        for rid, recs in self.records.items():
+            if rid == current:
+                continue
+            for r in recs:
+                if r.chapter == chapter and r.at >= opened:
+                    found.append(
+                        LateReturn(
+                            round=rid,
+                            reviewer=r.reviewer,
+                            at=r.at,
+                            remarks=self.remarks_in.get(r.commit, 0),
+                        )
+                    )
+        return sorted(found, key=lambda r: r.at)
+
+
+def owing(ws: Workspace, cells: dict[str, list[ReturnCell]]) -> list[Owing]:
+    """Return each reviewer who owes a return, with the chapters (from ``{chapter: cells}``)."""
+    owed: dict[str, list[str]] = {}
+    names: dict[str, str] = {}
+    for chapter, row in cells.items():
+        for cell in row:
+            if cell.state in OWED:
+                owed.setdefault(cell.reviewer, []).append(chapter)
+                names[cell.reviewer] = cell.name
+    emails = {p.id: p.email for p in ws.people}
+    return [
+        Owing(reviewer=r, name=names[r], email=emails.get(r, ""), chapters=chs)
+        for r, chs in sorted(owed.items(), key=lambda kv: (-len(kv[1]), names[kv[0]]))
+    ]
