@@ -20,8 +20,6 @@ from drafts import layout
 from drafts.core.errors import NotFound, StageRefused
 from drafts.models import Event
 from drafts.workspace import Actor, Workspace
-from reviewers.consolidate.matrix_docx import write_docx
-from reviewers.consolidate.matrix_xlsx import write_xlsx
 from reviewers.consolidate.models import Matrix
 from reviewers.decide.answers import fill, plan_answers
 from reviewers.decide.models import Answer, DispositionLog
@@ -58,6 +56,10 @@ def load_log(ws: Workspace, chapter: str, round_id: str) -> DispositionLog:
 
 def matrix_files(matrix: Matrix, log: DispositionLog) -> dict[str, bytes | None]:
     """Return the .xlsx and .docx matrix with every current answer filled in."""
+    # imported here: openpyxl (and numpy under it) would cost every status read half a second
+    from reviewers.consolidate.matrix_docx import write_docx
+    from reviewers.consolidate.matrix_xlsx import write_xlsx
+
     filled = fill(matrix, log)
     round_id = matrix.round or "none"
     with tempfile.TemporaryDirectory(prefix="penholder-matrix-") as tmp:
