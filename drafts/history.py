@@ -3,11 +3,13 @@
 Trailers a commit may carry: ``Event`` (one), ``Chapter`` (one per chapter concerned),
 ``Revision`` (with one chapter: its new revision number), ``Signed-Revision`` (the revision a sign-off froze), ``Stage`` (the stage every named chapter
 is in after the commit), ``Round``, ``Resolves`` (remark ids), ``Prefect-Run``.
+``parse_log`` reads the records out of ``git log --format=LOG_FORMAT`` (the workspace runs it).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from datetime import datetime
 
 from drafts.models import ChapterState, CommitRecord, Event, Revision, Stage
 
@@ -65,3 +67,30 @@ def revisions(commits: Iterable[CommitRecord], chapter: str) -> list[Revision]:
                 )
             )
     return found
+
+
+_US, _RS = "\x1f", "\x1e"
+#: the ``git log --format`` whose output ``parse_log`` reads: fields apart by US, commits by RS
+LOG_FORMAT = _US.join(["%H", "%an", "%ae", "%aI", "%s", "%(trailers:only,unfold)"]) + _RS
+
+
+def parse_log(out: str) -> list[CommitRecord]:
+    """Return the commit records of ``git log --format=LOG_FORMAT`` output, in its order."""
+    return [_record(chunk) for chunk in out.split(_RS) if chunk.strip()]
+
+
+def _record(chunk: str) -> CommitRecord:
+    sha, author, email, date, subject, trailer_text = chunk.strip("\n").split(_US, 5)
+    trailers = []
+    for line in trailer_text.splitlines():
+        key, sep, value = line.partition(":")
+        if sep:
+            trailers.append((key.strip(), value.strip()))
+    return CommitRecord(
+        sha=sha,
+        author=author,
+        email=email,
+        date=datetime.fromisoformat(date),
+        subject=subject,
+        trailers=tuple(trailers),
+    )

@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from datetime import date, datetime
 from enum import StrEnum
+from functools import cached_property
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
@@ -151,13 +152,21 @@ class CommitRecord(_Strict):
     subject: str
     trailers: tuple[tuple[str, str], ...] = ()
 
+    @cached_property
+    def trailer_index(self) -> dict[str, list[str]]:
+        """Every trailer's values by its key in lower case, in order (made once per record)."""
+        index: dict[str, list[str]] = {}
+        for k, v in self.trailers:
+            index.setdefault(k.lower(), []).append(v)
+        return index
+
     def values(self, key: str) -> list[str]:
         """Return every value of trailer ``key`` (case-insensitive), in order."""
-        return [v for k, v in self.trailers if k.lower() == key.lower()]
+        return list(self.trailer_index.get(key.lower(), ()))
 
     def value(self, key: str) -> str | None:
         """Return the first value of trailer ``key``, or None."""
-        found = self.values(key)
+        found = self.trailer_index.get(key.lower())
         return found[0] if found else None
 
 

@@ -25,7 +25,7 @@ import git
 from drafts import config, history, layout
 from drafts.core import clock, faults
 from drafts.core.errors import DirtyWorkspace, IdentityError, NotAWorkspace, NotFound
-from drafts.core.files import locked
+from drafts.core.files import locked, restore
 from drafts.models import (
     EGM,
     ChapterFront,
@@ -43,7 +43,6 @@ GITIGNORE += "".join(f"/{p}\n" for p in layout.IGNORED) + "".join(
 )
 
 Trailers = Sequence[tuple[str, str]]
-_US, _RS = "\x1f", "\x1e"
 
 
 class Actor:
@@ -99,6 +98,7 @@ class Workspace:
         self.repo = git.Repo(root)
         self._history: tuple[str, list[CommitRecord]] | None = None
         self._states: tuple[str | None, dict[str, ChapterState]] | None = None
+        self._blobs: tuple[str, dict[str, str]] | None = None  # HEAD's path -> blob sha
         #: trailers added to every commit made through this object (a flow's ``Prefect-Run``)
         self.run_trailers: list[tuple[str, str]] = []
 
@@ -185,7 +185,18 @@ class Workspace:
 
     # -- history ---------------------------------------------------------------------------
     def head(self) -> str | None:
-        """Return the sha of HEAD (None before the first commit): a key for what was read."""
+        """Return the sha of HEAD (None before the first commit): a key for what was read.
+
+        Read from the ref files (a loose branch ref, or a detached HEAD) when it can be, which
+        is a file read; git's own resolution otherwise (packed refs)."""
+        git_dir = Path(self.repo.git_dir)
+        try:
+            ref = (git_dir / "HEAD").read_text().strip()
+            sha = (git_dir / ref[5:]).read_text().strip() if ref.startswith("ref: ") else ref
+        except OSError:
+            sha = ""
+        if len(sha) == 40:
+            return sha
         return str(self.repo.head.commit.hexsha) if self.repo.head.is_valid() else None
 
     def history(self) -> list[CommitRecord]:
@@ -194,14 +205,13 @@ class Workspace:
         One ``git log`` call per HEAD: the result is kept until HEAD moves, so status and
         tracking may ask as often as they like. Do not mutate the returned list.
         """
-        if not self.repo.head.is_valid():
+        head = self.head()
+        if head is None:
             return []
-        head = self.repo.head.commit.hexsha
         if self._history is not None and self._history[0] == head:
             return self._history[1]
-        fmt = _US.join(["%H", "%an", "%ae", "%aI", "%s", "%(trailers:only,unfold)"]) + _RS
-        out = self.repo.git.log("--topo-order", "--reverse", f"--format={fmt}")
-        records = [_record(chunk) for chunk in out.split(_RS) if chunk.strip()]
+        out = self.repo.git.log("--topo-order", "--reverse", f"--format={history.LOG_FORMAT}")
+        records = history.parse_log(out)
         self._history = (head, records)
         return records
 
@@ -252,7 +262,21 @@ class Workspace:
         return [line for line in out.splitlines() if line]
 
     def committed(self, path: str, commit: str = "HEAD") -> bytes | None:
-        """Return the bytes of ``path`` as committed in ``commit``, or None when it is not."""
+        """Return the bytes of ``path`` as committed in ``commit``, or None when it is not.
+
+        At HEAD, paths are looked up in one ``ls-tree`` listing kept per HEAD, so a reader
+        asking for hundreds of files (status, the gate) costs one git call plus a blob read each.
+        """
+        if commit == "HEAD":
+            head = self.head()
+            if head is None:
+                return None
+            if self._blobs is None or self._blobs[0] != head:
+                out = self.repo.git.ls_tree("-r", "-z", "--full-tree", head)
+                entries = (line.split("\t", 1) for line in out.split("\0") if line)
+                self._blobs = (head, {name: meta.split()[2] for meta, name in entries})
+            sha = self._blobs[1].get(path)
+            return None if sha is None else bytes(self.repo.odb.stream(bytes.fromhex(sha)).read())
         if not self.repo.head.is_valid():
             return None
         try:
@@ -357,7 +381,7 @@ class Workspace:
             faults.point(f"commit:before-git:{dict(trailers).get('Event', '')}")
             sha = self._commit_paths(list(files), subject, trailers, actor, body)
         except BaseException:
-            _restore(self.root, saved)
+            restore(self.root, saved)
             raise
         if files:  # the index now agrees with the new commit on these paths, and only these
             self.repo.git.reset("-q", "--", *files)
@@ -420,29 +444,3 @@ class Workspace:
         reflog = f"commit{'' if parents else ' (initial)'}: {subject.strip()}"
         self.repo.git.update_ref("-m", reflog, "HEAD", commit.hexsha, old)
         return str(commit.hexsha)
-
-
-def _restore(root: Path, saved: Mapping[str, bytes | None]) -> None:
-    for rel, data in saved.items():
-        target = root / rel
-        if data is None:
-            target.unlink(missing_ok=True)
-        else:
-            target.write_bytes(data)
-
-
-def _record(chunk: str) -> CommitRecord:
-    sha, author, email, date, subject, trailer_text = chunk.strip("\n").split(_US, 5)
-    trailers = []
-    for line in trailer_text.splitlines():
-        key, sep, value = line.partition(":")
-        if sep:
-            trailers.append((key.strip(), value.strip()))
-    return CommitRecord(
-        sha=sha,
-        author=author,
-        email=email,
-        date=datetime.fromisoformat(date),
-        subject=subject,
-        trailers=tuple(trailers),
-    )

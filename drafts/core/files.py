@@ -11,7 +11,7 @@ from __future__ import annotations
 import fcntl
 import os
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -64,3 +64,13 @@ def locked(path: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def restore(root: Path, saved: Mapping[str, bytes | None]) -> None:
+    """Put back the files under ``root`` as ``saved`` holds them (None: there was none)."""
+    for rel, data in saved.items():
+        target = root / rel
+        if data is None:
+            target.unlink(missing_ok=True)
+        else:
+            target.write_bytes(data)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from drafts import chapters
+from drafts import chapters, layout
 from drafts.core.errors import ConfigError, DirtyWorkspace, IdentityError, NotAWorkspace, NotFound
 from drafts.workspace import Workspace
 from tests.conftest import DRAFTER
@@ -224,3 +224,25 @@ def test_each_revision_commits_its_block_map(example_ws: Workspace) -> None:
     old_ids = [b.id for b in first.blocks]
     assert [b.id for b in second.blocks][: len(old_ids)] == old_ids
     assert second.blocks[-1].id not in old_ids
+
+
+def test_head_and_committed_follow_every_kind_of_ref(example_ws: Workspace) -> None:
+    repo = example_ws.repo
+
+    def rev_parse() -> str:
+        return str(repo.git.rev_parse("HEAD"))
+
+    assert example_ws.head() == rev_parse()  # a loose branch ref
+    before = example_ws.committed(layout.chapter("05"))
+    assert before is not None and example_ws.committed("no/such/file.md") is None
+    path = example_ws.chapter_path("05")
+    path.write_text(path.read_text() + "\nOne more paragraph.\n")
+    chapters.commit_revision(example_ws, "05", path.read_text(), example_ws.identity(DRAFTER))
+    assert example_ws.head() == rev_parse()
+    after = example_ws.committed(layout.chapter("05"))
+    assert after is not None and after.endswith(b"One more paragraph.\n") and after != before
+    repo.git.pack_refs("--all")  # the branch ref now lives in packed-refs only
+    assert example_ws.head() == rev_parse()
+    repo.git.checkout("-q", "--detach", "HEAD~1")  # a detached HEAD names its commit
+    assert example_ws.head() == rev_parse()
+    assert example_ws.committed(layout.chapter("05")) == before
