@@ -84,7 +84,7 @@ def addressed_text(
                 else "not yet decided"
             ),
             "response": item.answer.response if item.answer else "",
-            "adopted": item.answer.adopted if item.answer else "",
+            "adopted": (item.answer.adopted or "") if item.answer else "",
         }
         for item in rows
     ]
