@@ -15,6 +15,7 @@ consolidated/<round>/<chapter>/                tracked .docx, matrix (.json, .xl
 dispositions/<round>/<chapter>.json            every answer to the matrix's rows, history kept
 letters/<round>/<chapter>/<reviewer>.docx       how each expert's remarks were addressed
 egm/<egm>/pack/<egm>-pack.docx, .pdf, pack.json  the pack that went to the meeting, and its record
+templates/letters/<name>.txt.j2                the drafters' wording of a letter (else penholder's)
 inbox/                                         git-ignored: files waiting to be taken in
 outbox/<round>/renders|packets|unsent|sent|mail  git-ignored: what is made for sending
 out/                                           git-ignored: renders and redlines made for you
@@ -39,6 +40,8 @@ CONSOLIDATED = "consolidated"
 DISPOSITIONS = "dispositions"
 LETTERS = "letters"
 EGM = "egm"
+#: the workspace's own letter templates, each overriding penholder's of the same name
+LETTER_TEMPLATES = "templates/letters"
 INBOX = "inbox"
 OUTBOX = "outbox"
 #: where files made for the user go when they name no place (``render``, ``redline``)
@@ -144,6 +147,11 @@ def dispositions(round_id: str, chapter_id: str) -> str:
 def letter(round_id: str, chapter_id: str, reviewer: str) -> str:
     """``letters/<round>/<chapter>/<reviewer>.docx``: how an expert's remarks were addressed."""
     return f"{LETTERS}/{round_id}/{chapter_id}/{reviewer}.docx"
+
+
+def letter_template(name: str) -> str:
+    """``templates/letters/<name>.txt.j2``: the workspace's wording of the letter ``name``."""
+    return f"{LETTER_TEMPLATES}/{name}.txt.j2"
 
 
 def round_outbox(round_id: str) -> str:

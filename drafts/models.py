@@ -12,7 +12,7 @@ import re
 from datetime import date, datetime
 from enum import StrEnum
 from functools import cached_property
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
@@ -91,17 +91,65 @@ class MailSettings(_Strict):
     smtp: SmtpSettings | None = None
 
 
+#: paper sizes a guideline may name (``house.paper``), in centimetres, portrait
+PAPER_SIZES: dict[str, tuple[float, float]] = {
+    "A4": (21.0, 29.7),
+    "A3": (29.7, 42.0),
+    "Letter": (21.59, 27.94),
+    "Legal": (21.59, 35.56),
+}
+
+
+class Signatory(_Strict):
+    """Who signs the letters: a name and a title, each on its own line under the closing."""
+
+    name: str = ""
+    title: str = ""
+
+
+class HouseStyle(_Strict):
+    """``guideline.yaml`` ``house:``: how every document penholder writes looks and is signed.
+
+    Every field has a default, so a guideline without ``house:`` gets A4, Calibri, English dates
+    and letters signed by ``mail.from_name`` for the guideline's organisation.
+    """
+
+    organisation: str = ""  # default: the guideline's organisation
+    programme: str = ""
+    letterhead: list[str] = Field(default_factory=list)  # lines under organisation and programme
+    logo: str | None = None  # an image in the workspace (a path relative to its root)
+    signatory: Signatory = Signatory()
+    contact: list[str] = Field(default_factory=list)  # address lines; the e-mail is mail's
+    reference_prefix: str = ""
+    paper: Literal["A4", "A3", "Letter", "Legal"] = "A4"
+    font: str = "Calibri"
+    heading_font: str = ""  # default: ``font``
+    language: Literal["en", "fr", "es"] = "en"
+
+
 class Guideline(_Strict):
     title: str
     short_title: str = ""
     organisation: str
     timezone: str = "UTC"
     mail: MailSettings = MailSettings()
+    house: HouseStyle = HouseStyle()
 
     @property
     def label(self) -> str:
         """The short title, or the title when there is none."""
         return self.short_title or self.title
+
+    @property
+    def office(self) -> str:
+        """The organisation that writes the letters: ``house.organisation``, else the guideline's."""
+        return self.house.organisation or self.organisation
+
+    @property
+    def signatory(self) -> Signatory:
+        """Who signs: ``house.signatory``, its name defaulting to ``mail.from_name``."""
+        s = self.house.signatory
+        return Signatory(name=s.name or self.mail.from_name, title=s.title)
 
 
 class Person(_Strict):

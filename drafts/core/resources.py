@@ -12,6 +12,7 @@ from pathlib import Path
 
 TEMPLATES = "templates"
 REFERENCE_DOCX = "reference.docx"
+LETTERS = "letters"
 
 
 def template(name: str = "") -> Path:
@@ -22,3 +23,8 @@ def template(name: str = "") -> Path:
 def reference_docx() -> Path:
     """Return the path of the house-style reference document every render starts from."""
     return template(REFERENCE_DOCX)
+
+
+def letters() -> Path:
+    """Return the folder of penholder's letter templates (``<name>.txt.j2``, Jinja2)."""
+    return template(LETTERS)

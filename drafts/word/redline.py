@@ -144,6 +144,7 @@ def redline(
     author: str,
     date: datetime,
     bibliography: Path | None = None,
+    template: Path | None = None,
 ) -> Path:
     """Write to ``out`` the old revision with the changes to the new one tracked; return it."""
     if old_map.chapter != new_map.chapter:
@@ -154,13 +155,23 @@ def redline(
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=out.parent, prefix=".redline-") as tmp:
         base = render_chapter(
-            old_md, old_map, stamp, Path(tmp) / "old.docx", bibliography=bibliography
+            old_md,
+            old_map,
+            stamp,
+            Path(tmp) / "old.docx",
+            bibliography=bibliography,
+            template=template,
         )
         old_ids = {b.id for b in old_map.blocks}
         styles: dict[str, str | None] = {}
         if any(b.id not in old_ids for b in new_map.blocks):
             newer = render_chapter(
-                new_md, new_map, stamp, Path(tmp) / "new.docx", bibliography=bibliography
+                new_md,
+                new_map,
+                stamp,
+                Path(tmp) / "new.docx",
+                bibliography=bibliography,
+                template=template,
             )
             styles = paragraph_styles(newer)
         changes = plan(old_map, new_map, styles, author=author, date=date)

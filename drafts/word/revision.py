@@ -24,10 +24,10 @@ from pathlib import Path
 from typing import Protocol
 
 from drafts import blockstore, layout
-from drafts.core import resources
 from drafts.markdown.pandoc import pandoc_path
 from drafts.models import Person
 from drafts.ooxml.write.stamp import restamp
+from drafts.word import house
 from drafts.word.render import Stamp, render_chapter
 from drafts.workspace import Workspace
 
@@ -86,7 +86,14 @@ def render_revision(
     stamp = stamp_for(ws, chapter, revision, round_id=round_id, reviewer=reviewer, packet=packet)
     text = ws.text(chapter, stamp.revision)
     block_map = blockstore.load(ws, chapter, stamp.revision)
-    return render_chapter(text, block_map, stamp, out, bibliography=blockstore.bibliography(ws))
+    return render_chapter(
+        text,
+        block_map,
+        stamp,
+        out,
+        bibliography=blockstore.bibliography(ws),
+        template=house.reference(ws.guideline),
+    )
 
 
 def redline_revisions(
@@ -113,6 +120,7 @@ def redline_revisions(
         author=author,
         date=ws.now(),
         bibliography=blockstore.bibliography(ws),
+        template=house.reference(ws.guideline),
     )
 
 
@@ -150,7 +158,7 @@ class RenderCache:
         text = ws.text(chapter, rev.number)
         block_map = blockstore.load(ws, chapter, rev.number)
         bibliography = blockstore.bibliography(ws)
-        reference = resources.reference_docx()
+        reference = house.reference(ws.guideline)
         pandoc = Path(pandoc_path())
         stat = pandoc.stat()
         digest = hashlib.sha256()
@@ -165,7 +173,9 @@ class RenderCache:
         path = self.folder / f"{chapter}-r{rev.number}-{digest.hexdigest()[:16]}.docx"
         if not path.is_file():
             stamp = stamp_for(ws, chapter, rev.number)
-            render_chapter(text, block_map, stamp, path, bibliography=bibliography)
+            render_chapter(
+                text, block_map, stamp, path, bibliography=bibliography, template=reference
+            )
         return path
 
     def render(
@@ -218,7 +228,7 @@ class RedlineCache:
             ws.text(chapter, new).encode("utf-8"),
             blockstore.load(ws, chapter, new).model_dump_json().encode("utf-8"),
             bibliography.read_bytes() if bibliography else b"",
-            resources.reference_docx().read_bytes(),
+            house.reference(ws.guideline).read_bytes(),
             f"{pandoc} {stat.st_size} {stat.st_mtime_ns} {_penholder_version()}".encode(),
             author.encode("utf-8"),
         ):

@@ -1,10 +1,12 @@
 """How your comments were addressed: one letter per expert, from the matrix and the answers.
 
 ``letter_rows(matrix, log, reviewer)`` lists the expert's rows (as a supporter) with the answer;
-``write_letter(...)`` writes the .docx in the house style (the reference template): a short
-introduction, then per remark its id, where it is (section, paragraph, page and line), what the
-expert wrote or proposed, the disposition in words, the response and the text adopted. Rows
-still unanswered say so. ``send_letters`` (the edge) commits every letter under
+``write_letter(...)`` fills the letter template ``addressed`` (``reviewers.send.wording``: the
+workspace's wording first) and writes it as a house-style .docx (``reviewers.send.letters``):
+letterhead, date, reference (round and the expert's packet id), salutation, then per remark its
+id, where it is (section, paragraph, page and line), what the expert wrote or proposed, the
+disposition in words, the response and the text adopted (rows still unanswered say so), and the
+signatory block. The e-mail's body is the same text. ``send_letters`` (the edge) commits every letter under
 ``letters/<round>/<chapter>/<reviewer>.docx`` and sends each as an e-mail like the packets
 (``reviewers.send.mail.deliver``, never twice); the next round's packet for the expert carries it.
 """
@@ -14,21 +16,20 @@ from __future__ import annotations
 import tempfile
 from pathlib import Path
 
-from docx import Document
 from pydantic import BaseModel
 
 from drafts import layout
-from drafts.core import resources
 from drafts.core.errors import NotFound
-from drafts.core.files import atomic_output
 from drafts.models import Event, Person
-from drafts.ooxml.write.tables import clear_body
 from drafts.workspace import Actor, Workspace
 from reviewers.consolidate.matrix import page_line
 from reviewers.consolidate.models import Matrix, Row
 from reviewers.decide.models import Disposition, DispositionLog, spelled
 from reviewers.decide.store import load_log, load_matrix
-from reviewers.models import MessageKind
+from reviewers.models import MessageKind, Round
+from reviewers.rounds.records import load_round
+from reviewers.send import wording
+from reviewers.send.letters import common, plain, write_docx
 from reviewers.send.mail import Delivery, Outgoing, deliver
 
 
@@ -67,50 +68,61 @@ def _where(row: Row) -> str:
     return ", ".join(p for p in parts if p) or "the chapter as a whole"
 
 
+def addressed_text(
+    ws: Workspace, person: Person, rnd: Round, matrix: Matrix, rows: list[LetterRow]
+) -> str:
+    """Return the letter telling ``person`` what became of ``rows`` (template ``addressed``)."""
+    remarks = [
+        {
+            "id": item.row.id,
+            "where": _where(item.row),
+            "comment": item.row.comment,
+            "proposed": (item.row.proposed or "").strip(),
+            "disposition": (
+                spelled(item.answer.disposition)
+                if item.answer and item.answer.disposition
+                else "not yet decided"
+            ),
+            "response": item.answer.response if item.answer else "",
+            "adopted": (item.answer.adopted or "") if item.answer else "",
+        }
+        for item in rows
+    ]
+    values = common(ws, person, rnd, letter_reference(ws, rnd, matrix.chapter, person.id)) | {
+        "chapter": matrix.chapter,
+        "chapter_title": matrix.chapter_title,
+        "remarks": remarks,
+    }
+    return wording.fill(ws.root, "addressed", values)
+
+
+def letter_reference(ws: Workspace, rnd: Round, chapter: str, reviewer: str) -> str:
+    """Return the reference of a letter: prefix/round/the expert's packet id (else chapter)."""
+    item = rnd.item(reviewer, chapter)
+    prefix = ws.guideline.house.reference_prefix
+    return wording.reference(prefix, rnd.id, item.packet if item else chapter)
+
+
 def write_letter(
-    out: Path, person: Person, matrix: Matrix, rows: list[LetterRow], sender: str
-) -> Path:
-    """Write the letter to ``person`` about ``rows`` (see module docstring); return ``out``."""
-    doc = Document(str(resources.reference_docx()))
-    clear_body(doc.element.body)
-    doc.add_paragraph("How your comments were addressed", style="Title")
-    doc.add_paragraph(
-        f"Dear {person.name}, thank you for your review of chapter {matrix.chapter} "
-        f"({matrix.chapter_title}) of the {matrix.guideline} in round {matrix.round}. Below is "
-        f"each of your {len(rows)} remark{'s' if len(rows) != 1 else ''} and what the drafting "
-        "team decided.",
-        style="Body Text",
-    )
-    for item in rows:
-        row, answer = item.row, item.answer
-        doc.add_heading(f"{row.id}: {_where(row)}", level=2)
-        doc.add_paragraph(f"Your remark: {row.comment}", style="Body Text")
-        if row.proposed:
-            doc.add_paragraph(f"You proposed: {row.proposed.strip()}", style="Body Text")
-        decided = (
-            spelled(answer.disposition) if answer and answer.disposition else "not yet decided"
-        )
-        doc.add_paragraph(f"Disposition: {decided}", style="Body Text")
-        if answer and answer.response:
-            doc.add_paragraph(f"Response: {answer.response}", style="Body Text")
-        if answer and answer.adopted:
-            doc.add_paragraph(f"Text adopted: {answer.adopted}", style="Body Text")
-    doc.add_paragraph(f"With many thanks, {sender}", style="Body Text")
-    doc.core_properties.title = f"How your comments were addressed, chapter {matrix.chapter}"
-    doc.core_properties.author = sender
-    with atomic_output(Path(out)) as tmp:
-        doc.save(str(tmp))
-    return Path(out)
+    ws: Workspace, out: Path, person: Person, rnd: Round, matrix: Matrix, rows: list[LetterRow]
+) -> tuple[Path, str]:
+    """Write the letter to ``person`` about ``rows`` in the house style; return it and its
+    e-mail text (the same words)."""
+    reference = letter_reference(ws, rnd, matrix.chapter, person.id)
+    text = addressed_text(ws, person, rnd, matrix, rows)
+    title = f"How your comments on chapter {matrix.chapter} were addressed"
+    return write_docx(ws, text, out, title, reference), plain(text)
 
 
 def send_letters(ws: Workspace, chapter: str, round_id: str, actor: Actor) -> Letters:
     """Write, commit and send every expert's letter on ``chapter`` in ``round_id``."""
     matrix = load_matrix(ws, chapter, round_id)
     log = load_log(ws, chapter, round_id)
+    rnd = load_round(ws, round_id)
     reviewers = list(dict.fromkeys(s.reviewer for r in matrix.rows for s in r.supporters))
     people = {p.id: p for p in ws.people}
-    sender = ws.guideline.mail.from_name or ws.guideline.organisation or "The drafting team"
     files: dict[str, bytes | None] = {}
+    texts: dict[str, str] = {}
     outgoing: list[Outgoing] = []
     with tempfile.TemporaryDirectory(prefix="penholder-letters-") as tmp:
         for reviewer in reviewers:
@@ -118,8 +130,9 @@ def send_letters(ws: Workspace, chapter: str, round_id: str, actor: Actor) -> Le
                 continue
             person = people[reviewer]
             rows = letter_rows(matrix, log, reviewer)
-            path = write_letter(Path(tmp) / f"{reviewer}.docx", person, matrix, rows, sender)
+            path, text = write_letter(ws, Path(tmp) / f"{reviewer}.docx", person, rnd, matrix, rows)
             files[layout.letter(round_id, chapter, reviewer)] = path.read_bytes()
+            texts[reviewer] = text
         if not files:
             raise NotFound(
                 f"no expert of people.yaml has a remark on chapter {chapter} in round {round_id}"
@@ -135,11 +148,7 @@ def send_letters(ws: Workspace, chapter: str, round_id: str, actor: Actor) -> Le
                 kind=MessageKind.LETTER,
                 reviewer=people[reviewer],
                 subject=f"{ws.guideline.label}: how your comments on chapter {chapter} were addressed",
-                text=(
-                    f"Dear {people[reviewer].name},\n\nattached is how each of your comments on "
-                    f"chapter {chapter} in round {round_id} was addressed.\n\nWith many thanks,\n\n"
-                    f"{sender}\n"
-                ),
+                text=texts[reviewer],
                 attachments=[ws.root / rel],
             )
         )

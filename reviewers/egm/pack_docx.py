@@ -23,22 +23,19 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from docx import Document
-from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.section import WD_SECTION
 from docx.shared import Cm, Pt
 
-from drafts.core import resources
 from drafts.models import EGM
 from drafts.ooxml.write.compose import Slot, compose, link_header_footer, toc_field
 from drafts.ooxml.write.parts import edit_docx
 from drafts.ooxml.write.stamp import write_stamp
 from drafts.ooxml.write.tables import (
     cell_padding,
-    clear_body,
-    drop_line_numbering,
     repeat_header,
     shade,
 )
+from drafts.word import house
 from drafts.word.revision import redline_for, render_for
 from drafts.workspace import Actor, Workspace
 from reviewers.consolidate.matrix import HEADER_FILL
@@ -128,18 +125,15 @@ def _heading(doc: Any, text: str, note: str) -> None:
     doc.add_paragraph(note, style="Compact")
 
 
-def _landscape(doc: Any) -> None:
+def _landscape(doc: Any, ws: Workspace) -> None:
     section = doc.add_section(WD_SECTION.NEW_PAGE)
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = section.page_height, section.page_width
+    house.apply_page(section, ws.guideline, landscape=True)
     link_header_footer(doc.sections[-2]._sectPr, section._sectPr)
 
 
 def compile_pack(ws: Workspace, egm: EGM, record: PackRecord, actor: Actor, out: Path) -> Path:
     """Write the compiled pack (module docstring) to ``out``; return ``out``."""
-    doc = Document(str(resources.reference_docx()))
-    clear_body(doc.element.body)
-    drop_line_numbering(doc.sections[-1]._sectPr)
+    doc = house.document(ws.guideline)
     _cover(doc, ws, egm, record)
     _version_table(doc, record)
     slots: dict[str, Slot] = {}
@@ -164,7 +158,7 @@ def compile_pack(ws: Workspace, egm: EGM, record: PackRecord, actor: Actor, out:
         path = redline_for(ws, c.chapter, old, new, tmp / f"{c.chapter}-redline.docx", actor.name)
         slots[_marker(len(slots))] = Slot(path, shift=2, skip=("Title",))
         doc.add_paragraph(_marker(len(slots) - 1))
-    _landscape(doc)
+    _landscape(doc, ws)
     if not record.matrices:
         doc.add_paragraph("Annex: comment-resolution matrices", style="Heading 1")
         doc.add_paragraph("No round was consolidated since the previous pack.", style="Compact")

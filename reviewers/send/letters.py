@@ -1,10 +1,12 @@
-"""Cover letters and reminders from the text templates in ``templates/letters/`` (no I/O but
-writing the letter files a caller asks for).
+"""Letters to experts: their values, their text (``reviewers.send.wording``) and their .docx.
 
-Templates are ``string.Template`` text (``$name``, ``$due``, ...); ``fill`` substitutes every
-placeholder and refuses (``ConfigError``) a template naming one it does not know, so a typo in
-a letter never reaches an expert. ``write_docx`` turns the same text into a .docx (python-docx),
-one paragraph per blank-line-separated block.
+``cover_text`` and ``reminder_text`` fill the templates ``cover`` and ``reminder`` (the
+workspace's own wording first, then penholder's): date (today in the guideline's timezone, long
+form in ``house.language``), reference (``house.reference_prefix``, round, packet ids),
+salutation by name, each chapter with its title, revision and what to do, the due date, the
+signatory block and the contact (``house.contact`` lines and ``mail.from_address``). The same
+text is the e-mail's body and, through ``write_docx``, the letter file: the house letterhead,
+header and footer (``drafts.word.house``), then one paragraph per block of the text.
 """
 
 from __future__ import annotations
@@ -12,114 +14,102 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
-from string import Template
+from typing import Any
 
-import docx
+from docx.shared import Cm, Pt
 
-from drafts.core import resources
-from drafts.core.errors import ConfigError
-from drafts.models import Guideline, Person
+from drafts.core.files import atomic_output
+from drafts.models import Person
+from drafts.word import house
+from drafts.workspace import Workspace
 from reviewers.models import Round, RoundItem
+from reviewers.send import wording
+from reviewers.send.wording import chapters_phrase, long_date
+
+__all__ = ["chapters_phrase", "common", "cover_text", "reminder_text", "write_docx"]
 
 
-def template(name: str) -> str:
-    """Return the text of ``templates/letters/<name>.txt``, or raise ConfigError."""
-    path = resources.template(f"letters/{name}.txt")
-    try:
-        return path.read_text(encoding="utf-8")
-    except FileNotFoundError as e:
-        raise ConfigError(f"the letter template {path} is missing; reinstall penholder") from e
-
-
-def fill(name: str, values: dict[str, str]) -> str:
-    """Return the template ``name`` with ``values`` substituted (every placeholder required)."""
-    try:
-        return Template(template(name)).substitute(values)
-    except (KeyError, ValueError) as e:
-        raise ConfigError(f"the letter template {name}.txt uses an unknown placeholder {e}") from e
-
-
-def long_date(day: date) -> str:
-    """Return ``day`` as 'Friday 22 March 2024' (no locale involved)."""
-    return f"{day:%A} {day.day} {day:%B %Y}"
-
-
-def chapters_phrase(chapters: Sequence[str]) -> str:
-    """Return 'chapter 03', 'chapters 03 and 04' or 'chapters 02, 03 and 04'."""
-    if len(chapters) == 1:
-        return f"chapter {chapters[0]}"
-    return "chapters " + ", ".join(chapters[:-1]) + f" and {chapters[-1]}"
-
-
-def _common(g: Guideline, person: Person, rnd: Round) -> dict[str, str]:
+def common(ws: Workspace, person: Person, rnd: Round, reference: str) -> dict[str, Any]:
+    """Return the values every letter template may use (``docs/house-style.md`` lists them)."""
+    g = ws.guideline
+    language = g.house.language
     return {
+        "date": long_date(ws.now().date(), language),
+        "reference": reference,
         "name": person.name,
         "title": g.title,
-        "organisation": g.organisation,
-        "from_name": g.mail.from_name,
+        "short_title": g.label,
+        "organisation": g.office,
+        "programme": g.house.programme,
         "round": rnd.id,
         "due": rnd.due.isoformat(),
-        "due_long": long_date(rnd.due),
+        "due_long": long_date(rnd.due, language),
+        "due_day": wording.weekday(rnd.due, language),
+        "signatory": g.signatory.model_dump(),
+        "contact": [*g.house.contact, g.mail.from_address],
     }
 
 
+def _chapter(ws: Workspace, item: RoundItem, file: str = "", redline: str = "") -> dict[str, Any]:
+    title = ws.front(item.chapter, ws.text(item.chapter, item.revision)).title
+    return {
+        "chapter": item.chapter,
+        "title": title,
+        "revision": item.revision,
+        "packet": item.packet,
+        "file": file,
+        "redline": redline,
+        "previous_revision": item.previous_revision,
+    }
+
+
+def packet_reference(ws: Workspace, rnd: Round, items: Sequence[RoundItem]) -> str:
+    """Return the reference of a letter about ``items``: prefix/round/packet ids."""
+    packets = ", ".join(i.packet for i in items)
+    return wording.reference(ws.guideline.house.reference_prefix, rnd.id, packets)
+
+
 def cover_text(
-    g: Guideline,
+    ws: Workspace,
     person: Person,
     rnd: Round,
     items: Sequence[RoundItem],
-    redlines: Sequence[RoundItem],
-    files: Sequence[str],
+    files: dict[str, tuple[str, str]],
+    attachments: Sequence[str],
     zip_name: str,
 ) -> str:
     """Return the cover letter of ``person``'s packet: what, when, how to comment.
 
-    ``redlines`` are the items whose packet carries a redline since the revision last sent.
+    ``files`` maps each chapter to its (chapter file, redline file or ""); ``attachments`` are
+    the other files of the packet (the letter itself is not among them).
     """
-    redline = ""
-    if redlines:
-        since = ", ".join(
-            f"chapter {i.chapter} since revision {i.previous_revision}" for i in redlines
-        )
-        redline = (
-            f"\nYou reviewed an earlier version before: the files marked 'changes' show, as "
-            f"tracked changes, what was revised since ({since}). Please comment on the chapter "
-            "files themselves, not on the 'changes' files.\n"
-        )
-    note = f"\n{rnd.note.strip()}\n" if rnd.note.strip() else ""
-    values = _common(g, person, rnd) | {
-        "chapters": chapters_phrase([i.chapter for i in items]),
+    chapters = [_chapter(ws, i, *files.get(i.chapter, ("", ""))) for i in items]
+    values = common(ws, person, rnd, packet_reference(ws, rnd, items)) | {
+        "chapters": chapters,
+        "chapters_phrase": chapters_phrase([i.chapter for i in items]),
         "packets": ", ".join(i.packet for i in items),
-        "files": "\n".join(f"  - {f}" for f in files),
+        "redlines": [c for c in chapters if c["redline"]],
+        "attachments": list(attachments),
         "zip": zip_name,
-        "redline": redline,
-        "note": note,
+        "note": rnd.note.strip(),
     }
-    return fill("cover", values)
+    return wording.fill(ws.root, "cover", values)
 
 
 def reminder_text(
-    g: Guideline, person: Person, rnd: Round, items: Sequence[RoundItem], today: date
+    ws: Workspace, person: Person, rnd: Round, items: Sequence[RoundItem], today: date
 ) -> str:
     """Return a polite reminder for the items ``person`` has not returned yet."""
-    if today > rnd.due:
-        opening = (
-            f"Round {rnd.id} of the review was due on {long_date(rnd.due)}. We would still very "
-            "much welcome your comments, as soon as you can send them."
-        )
-    else:
-        days = (rnd.due - today).days
-        when = "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
-        opening = (
-            f"A friendly reminder that your comments in review round {rnd.id} are due {when}, "
-            f"on {long_date(rnd.due)}."
-        )
-    values = _common(g, person, rnd) | {
-        "opening": opening,
-        "chapters": chapters_phrase([i.chapter for i in items]),
+    days = (rnd.due - today).days
+    when = "today" if days == 0 else f"in {days} day{'s' if days != 1 else ''}"
+    values = common(ws, person, rnd, packet_reference(ws, rnd, items)) | {
+        "chapters": [_chapter(ws, i) for i in items],
+        "chapters_phrase": chapters_phrase([i.chapter for i in items]),
         "packets": ", ".join(i.packet for i in items),
+        "overdue": today > rnd.due,
+        "when": when,
     }
-    return fill("reminder", values)
+    return wording.fill(ws.root, "reminder", values)
 
 
 def write_txt(text: str, out: Path) -> Path:
@@ -127,17 +117,52 @@ def write_txt(text: str, out: Path) -> Path:
     return out
 
 
-def write_docx(text: str, out: Path, title: str) -> Path:
-    """Write ``text`` as a .docx: one paragraph per block, list lines kept as bullets."""
-    document = docx.Document()
-    document.core_properties.title = title
-    for block in text.strip().split("\n\n"):
-        lines = block.splitlines()
-        if lines and all(line.lstrip().startswith("- ") for line in lines[1:]) and len(lines) > 1:
-            document.add_paragraph(lines[0].strip())
-            for line in lines[1:]:
-                document.add_paragraph(line.strip()[2:], style="List Bullet")
+def _bullet(doc: Any, text: str, last: bool) -> None:
+    para = doc.add_paragraph(f"–\t{text}", style="Compact")
+    fmt = para.paragraph_format
+    fmt.left_indent, fmt.first_line_indent = Cm(0.6), Cm(-0.6)
+    fmt.tab_stops.add_tab_stop(Cm(0.6))
+    if last:
+        fmt.space_after = Pt(8)  # as after a Body Text paragraph
+
+
+def _block(doc: Any, lines: list[str]) -> None:
+    if len(lines) == 1 and lines[0].startswith("## "):
+        doc.add_paragraph(lines[0][3:], style="Heading 2")
+        return
+    para = None
+    for n, line in enumerate(lines, start=1):
+        if line.startswith("- "):
+            _bullet(doc, line[2:], last=n == len(lines))
+            para = None
+        elif para is None:
+            para = doc.add_paragraph(line, style="Body Text")
         else:
-            document.add_paragraph(" ".join(line.strip() for line in lines))
-    document.save(str(out))
-    return out
+            para.add_run().add_break()
+            para.add_run(line)
+
+
+def write_docx(ws: Workspace, text: str, out: Path, title: str, reference: str) -> Path:
+    """Write the letter ``text`` as a house-style .docx (module docstring); return ``out``.
+
+    Blocks are separated by blank lines: a ``## `` line is a heading, ``- `` lines are list
+    items, other lines of a block are one paragraph, each line on its own line.
+    """
+    g = ws.guideline
+    doc = house.document(g)
+    section = doc.sections[-1]
+    house.running(section, f"{g.office} — {g.label}", f"Reference {reference}")
+    house.letterhead(doc, g, ws.root)
+    for block in text.strip().split("\n\n"):
+        _block(doc, block.splitlines())
+    props = doc.core_properties
+    props.title, props.author, props.last_modified_by = title, g.office, g.office
+    props.comments = ""
+    with atomic_output(Path(out)) as tmp:
+        doc.save(str(tmp))
+    return Path(out)
+
+
+def plain(text: str) -> str:
+    """Return the letter ``text`` as an e-mail body: headings without their ``## `` marker."""
+    return "\n".join(line.removeprefix("## ") for line in text.splitlines()) + "\n"

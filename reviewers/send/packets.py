@@ -5,7 +5,9 @@
                                                      ``penholder.packet`` and in the footer
         Chapter 03 changes since revision 1.docx     only when the reviewer was sent an older
                                                      revision in an earlier round (a redline)
-        Cover letter.docx, Cover letter.txt          due date and how to comment
+        Cover letter.docx, Cover letter.txt          the cover letter (``letters``): what to do
+                                                     with each file, by when; the .txt is the
+                                                     e-mail's body
     outbox/R1/packets/R1-<reviewer>.zip              the same files, attached to the e-mail
 
     outbox/R1/renders/03-r1-<digest>.docx            the chapter rendered once for the round;
@@ -120,25 +122,28 @@ def build_packet(
         build = Path(tmp)
         names: list[str] = []
         redlines: list[RoundItem] = []
+        files: dict[str, tuple[str, str]] = {}
         for item in items:
             out = build / chapter_file(item)
             kwargs: dict[str, Any] = {"round_id": rnd.id, "reviewer": reviewer}
             renderer.render(ws, item.chapter, item.revision, out, packet=item.packet, **kwargs)
             names.append(out.name)
+            files[item.chapter] = (out.name, "")
             old = item.previous_revision
             if needs_redline(item) and renderer.redline is not None and old is not None:
                 red = build / redline_file(item)
                 renderer.redline(ws, item.chapter, old, item.revision, red, author, **kwargs)
                 names.append(red.name)
                 redlines.append(item)
+                files[item.chapter] = (out.name, red.name)
             names += _earlier_letter(ws, rnd.id, item.chapter, reviewer.id, build)
         attached = zip_name(rnd.id, reviewer.id)
         zip_path = folder.parent / attached
-        text = letters.cover_text(
-            ws.guideline, reviewer, rnd, items, redlines, [*names, f"{COVER}.docx"], attached
-        )
-        letters.write_txt(text, build / f"{COVER}.txt")
-        letters.write_docx(text, build / f"{COVER}.docx", f"{rnd.id}: {COVER.lower()}")
+        text = letters.cover_text(ws, reviewer, rnd, items, files, names, attached)
+        letters.write_txt(letters.plain(text), build / f"{COVER}.txt")
+        reference = letters.packet_reference(ws, rnd, items)
+        title = f"{ws.guideline.label}, round {rnd.id}: {COVER.lower()}"
+        letters.write_docx(ws, text, build / f"{COVER}.docx", title, reference)
         names += [f"{COVER}.docx", f"{COVER}.txt"]
         _zip(build, names, build / attached)
         shutil.rmtree(folder, ignore_errors=True)

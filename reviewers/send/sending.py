@@ -87,7 +87,7 @@ def remind(ws: Workspace, round_id: str, actor: Actor) -> Delivery:
     for reviewer_id, chapters in reminder_targets(ws, round_id).items():
         person = ws.person(reviewer_id)
         items = [i for i in live_items(rnd, reviewer_id) if i.chapter in chapters]
-        text = letters.reminder_text(ws.guideline, person, rnd, items, today)
+        text = letters.plain(letters.reminder_text(ws, person, rnd, items, today))
         when = "overdue since" if today > rnd.due else "due"
         outgoing.append(
             Outgoing(

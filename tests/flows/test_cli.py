@@ -133,7 +133,8 @@ def test_an_installed_wheel_ships_templates_and_examples(tmp_path: Path) -> None
     names = set(zipfile.ZipFile(next(tmp_path.glob("penholder-*.whl"))).namelist())
     for needed in (
         "templates/reference.docx",
-        "templates/letters/cover.txt",
+        "templates/letters/cover.txt.j2",
+        "templates/letters/_signature.txt.j2",
         "examples/smart-cities/guideline.yaml",
         "examples/smart-cities/references.bib",
         "examples/smart-cities/chapters/03.md",

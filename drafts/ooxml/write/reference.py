@@ -80,16 +80,31 @@ UN_BLUE = RGBColor(0x1F, 0x38, 0x64)
 GREY = RGBColor(0x59, 0x59, 0x59)
 
 
-def _font(
-    style: Any, size: float, *, bold: Any = None, italic: Any = None, color: Any = None
-) -> None:
+def _typeface(style: Any, font: str) -> None:
+    """Set every script's typeface of ``style`` (ascii, hAnsi, cs, eastAsia) to ``font``."""
     rpr = style.element.get_or_add_rPr()
     for old in rpr.findall(w("rFonts")):
         rpr.remove(old)
-    style.font.name = FONT
+    style.font.name = font
     rfonts = rpr.find(w("rFonts"))
-    rfonts.set(w("cs"), FONT)
-    rfonts.set(w("eastAsia"), FONT)
+    rfonts.set(w("cs"), font)
+    rfonts.set(w("eastAsia"), font)
+
+
+def set_fonts(doc: Any, body: str, heading: str) -> None:
+    """Give a python-docx document built on the reference other typefaces: ``heading`` for
+    Title and Heading 1-3, ``body`` for every other style that names one (sizes, colours kept)."""
+    headings = {"Title", "Heading 1", "Heading 2", "Heading 3"}
+    for style in doc.styles:
+        rpr = style.element.rPr
+        if rpr is not None and rpr.find(w("rFonts")) is not None:
+            _typeface(style, heading if style.name in headings else body)
+
+
+def _font(
+    style: Any, size: float, *, bold: Any = None, italic: Any = None, color: Any = None
+) -> None:
+    _typeface(style, FONT)
     style.font.size = Pt(size)
     style.font.bold = bold
     style.font.italic = italic

@@ -62,4 +62,4 @@ def test_the_clock_is_pinned_at_noon_in_the_guideline_timezone(
 
 def test_templates_are_found_as_package_data() -> None:
     assert resources.reference_docx().read_bytes()[:2] == b"PK"
-    assert (resources.template("letters") / "cover.txt").is_file()
+    assert (resources.letters() / "cover.txt.j2").is_file()

@@ -195,7 +195,7 @@ def test_reminders_go_to_who_owes_never_twice_a_day(
     assert [m.key for m in delivery.sent] == ["reminder-lucia-hernandez-2024-03-25"]
     assert ws.history()[-1].value("Event") == "reminder"
     reminder = message_from_bytes(inbox.received[-1].content, policy=policy.default)
-    assert "was due on Friday 22 March 2024" in reminder.get_body().get_content()
+    assert "was due on Friday 22 March 2024." in reminder.get_body().get_content()
     assert sending.remind(ws, "R1", a).skipped == ["reminder-lucia-hernandez-2024-03-25"]
     assert len(inbox.received) == 3
     monkeypatch.setenv("PENHOLDER_TODAY", "2024-03-26")
