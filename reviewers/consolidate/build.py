@@ -146,6 +146,7 @@ def consolidate(
                 guideline=ws.guideline.title,
                 chapter_title=ws.front(chapter, ws.text(chapter, base_rev)).title,
                 round_id=round_id,
+                organisation=ws.guideline.organisation,
             )
             write_consolidated(rendered, plan.result, base, work / "consolidated.docx", ws.now())
             try:
