@@ -191,4 +191,5 @@ def title_block(matrix: Matrix) -> list[tuple[str, str]]:
         ("Chapter", f"{matrix.chapter} {matrix.chapter_title}".strip()),
         ("Round", matrix.round or "—"),
         ("Base revision", str(matrix.revision)),
+        *([("Page and line", f"missing: {matrix.pages_missing}")] if matrix.pages_missing else []),
     ]

@@ -276,3 +276,45 @@ def test_every_placed_row_is_a_mark_that_survives_a_libreoffice_resave(returned,
     resaved = marks(tmp_path / "resaved" / "consolidated.docx")
     check(resaved)
     assert set(resaved) == set(written)
+
+
+def test_when_libreoffice_cannot_lay_out_the_chapter_the_matrix_says_so(
+    returned, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from docx import Document
+
+    from reviewers.consolidate import build
+    from reviewers.consolidate.pagelines import LayoutError
+
+    def fails(docx, blocks):  # type: ignore[no-untyped-def]
+        raise LayoutError("LibreOffice could not lay out base.docx: it crashed")
+
+    monkeypatch.setattr(build, "page_lines", fails)
+    ws, *_ = returned
+    done = consolidate(ws, "03", "R1", ws.identity(DRAFTER))
+    assert done.pages_missing.startswith("LibreOffice could not lay out base.docx: it crashed")
+    saved = json.loads((ws.root / done.folder / "matrix.json").read_text())
+    assert saved["pages_missing"] == done.pages_missing
+    assert all(r["page"] is None for r in saved["rows"])
+    sheet = openpyxl.load_workbook(ws.root / done.xlsx)["Matrix"]
+    said = {sheet.cell(i, 1).value: sheet.cell(i, 2).value for i in range(2, 7)}
+    assert said["Page and line"] == f"missing: {done.pages_missing}"
+    paragraphs = [p.text for p in Document(str(ws.root / done.matrix_docx)).paragraphs]
+    assert f"Page and line: missing: {done.pages_missing}" in paragraphs
+
+
+def test_the_consolidate_command_says_when_page_and_line_are_missing(
+    returned, monkeypatch, cli
+) -> None:  # type: ignore[no-untyped-def]
+    from reviewers.consolidate import build
+    from reviewers.consolidate.pagelines import LayoutError
+
+    def fails(docx, blocks):  # type: ignore[no-untyped-def]
+        raise LayoutError("soffice not found on the PATH")
+
+    monkeypatch.setattr(build, "page_lines", fails)
+    monkeypatch.setenv("PENHOLDER_ENGINE", "off")
+    ws, *_ = returned
+    code, out, err = cli("consolidate", "03", "--round", "R1", "-w", ws.root, "--as", DRAFTER)
+    assert code == 0, err
+    assert "page and line numbers are missing: soffice not found on the PATH" in err
