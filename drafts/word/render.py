@@ -24,7 +24,7 @@ import json
 import tempfile
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
@@ -53,6 +53,10 @@ class Stamp(BaseModel):
     reviewer_name: str | None = None
     packet: str | None = None
     date: date
+    #: "chapter" (the revision itself) or "redline" (an older revision with the changes to this
+    #: one tracked, ``since`` the older revision's number)
+    kind: Literal["chapter", "redline"] = "chapter"
+    since: int | None = None
 
     def properties(self) -> dict[str, str]:
         """Return the custom properties (``penholder.*``) that carry this stamp."""
@@ -67,6 +71,7 @@ class Stamp(BaseModel):
             "penholder.round": self.round or "",
             "penholder.reviewer": reviewer,
             "penholder.packet": self.packet or "",
+            "penholder.kind": self.kind,
         }
 
     def header(self) -> str:
@@ -78,7 +83,10 @@ class Stamp(BaseModel):
         return " — ".join(parts)
 
     def footer(self) -> str:
-        """Return the footer's left text: the packet id, else chapter, revision and commit."""
+        """Return the footer's left text: the packet id (a redline says so, and since which
+        revision), else chapter, revision and commit."""
+        if self.packet and self.kind == "redline":
+            return f"Packet {self.packet} — redline: changes since revision {self.since}"
         if self.packet:
             return f"Packet {self.packet}"
         return f"Chapter {self.chapter}, revision {self.revision} ({self.commit[:7]})"

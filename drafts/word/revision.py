@@ -60,6 +60,11 @@ def stamp_for(
     )
 
 
+def redline_author(ws: Workspace) -> str:
+    """Who the changes of a redline are attributed to: the guideline's organisation."""
+    return ws.guideline.organisation or ws.guideline.mail.from_name
+
+
 def render_name(
     chapter: str, revision: int, *, round_id: str | None = None, reviewer: str | None = None
 ) -> str:
@@ -109,7 +114,7 @@ def redline_revisions(
 
     for number in (old, new):
         ws.revision(chapter, number)
-    stamp = stamp_for(ws, chapter, new)
+    stamp = stamp_for(ws, chapter, new).model_copy(update={"kind": "redline", "since": old})
     return redline(
         ws.text(chapter, old),
         blockstore.load(ws, chapter, old),
@@ -201,7 +206,9 @@ class RedlineCache:
 
     ``render(ws, chapter, old, new, out, author, *, round_id, reviewer, packet)`` writes to
     ``out`` what ``redline_revisions(ws, chapter, old, new, out, author)`` writes, stamped for
-    the addressee (``stamp_for`` of revision ``new``: custom properties, header, footer); the
+    the addressee (``stamp_for`` of revision ``new``, kind "redline" since ``old``: custom
+    properties ``penholder.packet`` and ``penholder.kind=redline``, header, footer "Packet
+    R2-03-K7Q2 — redline: changes since revision 1"); the
     redline itself is made only when ``folder`` has none of it yet (the "base"), so every
     reviewer of a round who saw the same older revision gets a copy of one redline.
 
@@ -257,7 +264,7 @@ class RedlineCache:
         """Write the redline from ``old`` to ``new`` to ``out``, stamped for ``reviewer``."""
         base = self.base(ws, chapter, old, new, author)
         stamp = stamp_for(ws, chapter, new, round_id=round_id, reviewer=reviewer, packet=packet)
-        return restamp(base, stamp, out)
+        return restamp(base, stamp.model_copy(update={"kind": "redline", "since": old}), out)
 
 
 class RenderFn(Protocol):

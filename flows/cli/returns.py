@@ -121,3 +121,5 @@ def consolidate(
     )
     for path in (done.docx, done.xlsx, done.matrix_docx):
         typer.echo(str(ws.root / path))
+    if done.pages_missing:
+        typer.echo(f"penholder: page and line numbers are missing: {done.pages_missing}", err=True)

@@ -11,7 +11,9 @@ too: made on an older revision, they are rebased onto this round's base (``revie
 
 What to write and commit is decided by ``reviewers.consolidate.plan`` (pure); this module renders,
 writes and commits. Page and line come from LibreOffice's layout of the packet as sent (``reviewers.consolidate.pagelines``);
-without LibreOffice the matrix gives the paragraph number only.
+when LibreOffice cannot lay it out (missing, failed, timed out) the matrix gives the paragraph
+number only and says, in its title block, that page and line are missing and why; the result's
+``pages_missing`` says it to the command.
 """
 
 from __future__ import annotations
@@ -53,6 +55,8 @@ class Consolidated(BaseModel):
     conflicts: int
     stale: int
     commit: str
+    #: why the matrix has no page and line numbers ("" when it has them)
+    pages_missing: str = ""
 
 
 def _base_revision(ws: Workspace, chapter: str, round_id: str) -> tuple[Round, int]:
@@ -146,15 +150,19 @@ def consolidate(
                 guideline=ws.guideline.title,
                 chapter_title=ws.front(chapter, ws.text(chapter, base_rev)).title,
                 round_id=round_id,
+                organisation=ws.guideline.organisation,
             )
             write_consolidated(rendered, plan.result, base, work / "consolidated.docx", ws.now())
             try:
                 locate(plan, dict(pages.result()))
-            except LayoutError:  # LibreOffice failed: the matrix gives paragraph numbers only
+            except LayoutError as e:  # said in the matrix and by the command, never silently
                 locate(plan, {})
+                plan.matrix.pages_missing = (
+                    f"{e} (the matrix gives paragraph numbers; consolidate again to add them)"
+                )
         shown = answers(plan.matrix) if answers is not None else plan.matrix
         write_xlsx(shown, work / "matrix.xlsx")
-        write_docx(shown, work / "matrix.docx")
+        write_docx(shown, work / "matrix.docx", ws.guideline)
         files: dict[str, bytes | None] = {
             f"{folder}/{name}": (work / name).read_bytes()
             for name in ("consolidated.docx", "matrix.xlsx", "matrix.docx")
@@ -172,4 +180,5 @@ def consolidate(
         conflicts=plan.conflicts,
         stale=plan.stale,
         commit=sha,
+        pages_missing=plan.matrix.pages_missing,
     )

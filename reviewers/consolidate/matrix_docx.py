@@ -1,18 +1,26 @@
 """The comment-resolution matrix as a Word table, in house style.
 
 ``write_docx(matrix, out)`` writes one .docx built on ``templates/reference.docx`` (its styles,
-header and footer parts; its sample body removed, its line numbering dropped): an A4 landscape
-section with 1.27 cm margins, the title "Comment-resolution matrix", the title block (guideline,
-chapter, round, base revision) and one table with the columns of ``reviewers.consolidate.matrix.COLUMNS``
-in that order, widths ``WIDTHS_CM`` scaled to the text width, cell padding 0.1 cm. The header row is
-repeated on each page (``w:tblHeader``); cells use the paragraph style ``MATRIX_STYLE`` (the
-house font, Calibri/Carlito, at 7.5 pt: a condensed face is not shipped on Linux). Conflicting
-rows and rows that no longer apply carry the same fills as in the .xlsx. The header reads
-"Comment-resolution matrix — <guideline> — Chapter N — round Rk — revision r"; the footer
-"Page X of Y". The file is written atomically; ``out`` is returned.
+header and footer parts; its sample body removed, its line numbering dropped): one section of
+the guideline's paper in landscape (``drafts.word.house.apply_page``; A4 by default) with 1.27 cm margins, the title
+"Comment-resolution matrix — Chapter N title", the title block (guideline, chapter, round, base
+revision) and one table with the columns of ``reviewers.consolidate.matrix.docx_columns``: id,
+reviewer(s) (name, organisation and country, one supporter a line), location (section,
+paragraph, page and line), type, comment, proposed change, disposition, response (and adopted
+text once a row has one). Conflicts and duplicates are gathered under a heading row spanning
+the table (``reviewers.consolidate.matrix.groups``), filled like their rows.
 
-python-docx has no API for header rows, cell shading or fields: those few XML edits are in
-``drafts.ooxml.write.tables``.
+Widths: each column's share of the text width (``DOCX_COLUMNS`` widths, in cm), widened where
+its longest word would not fit (a word is never broken across lines: LibreOffice breaks a word
+that is wider than its column), taken from the widest columns. Widths are set on the table grid
+(``w:tblGrid``, which LibreOffice lays columns out by) as well as on every cell (which Word
+uses). The header row is repeated on each page (``w:tblHeader``); cells use the paragraph style
+``MATRIX_STYLE`` (the house font at ``FONT_PT``). The page header reads "Comment-resolution
+matrix — <guideline> — Chapter N — round Rk — revision r"; the footer "Page X of Y". The file is
+written atomically; ``out`` is returned.
+
+python-docx has no API for header rows, cell shading, spans or fields: those few XML edits are
+in ``drafts.ooxml.write.tables``.
 """
 
 from __future__ import annotations
@@ -28,8 +36,10 @@ from docx.table import _Cell
 
 from drafts.core import resources
 from drafts.core.files import atomic_output
+from drafts.models import Guideline
 from drafts.ooxml.write.tables import (
     append_rows,
+    bold_row,
     cell_padding,
     clear_body,
     drop_line_numbering,
@@ -37,22 +47,30 @@ from drafts.ooxml.write.tables import (
     paragraph_style,
     repeat_header,
     shade,
+    span_from,
 )
-from reviewers.consolidate.matrix import COLUMNS, HEADER_FILL, cell_text, fill_of, title_block
+from drafts.word import house
+from reviewers.consolidate.matrix import (
+    HEADER_FILL,
+    Column,
+    cell_text,
+    docx_columns,
+    fill_of,
+    groups,
+    title,
+    title_block,
+)
 from reviewers.consolidate.models import Matrix
 
 MATRIX_STYLE = "Matrix Text"
+FONT_PT = 8
 MARGIN = Cm(1.27)
-#: column widths in cm, scaled together to the text width (27.16 cm on A4 landscape)
-WIDTHS_CM = {
-    "id": 1.5, "reviewer(s)": 1.9, "organisation": 1.9, "country": 1.3, "chapter": 1.1,
-    "section": 1.9, "paragraph": 1.3, "page and line": 1.3, "type": 1.4, "comment": 4.6,
-    "proposed change": 2.9, "flags": 1.8, "remark ids": 1.5, "disposition": 1.7, "response": 2.4,
-    "adopted text": 2.2,
-}  # fmt: skip
 #: left and right cell padding, in twentieths of a point (0.1 cm)
 CELL_PADDING = 57
-PAGE_W, PAGE_H = Cm(29.7), Cm(21.0)
+#: the width of one character of a long word at FONT_PT, in cm (generous: 0.62 em; bold text
+#: is wider still, hence BOLD)
+CHAR_CM = FONT_PT * 0.62 * 2.54 / 72
+BOLD = 1.1
 
 
 def _style(doc: Any) -> None:
@@ -64,15 +82,18 @@ def _style(doc: Any) -> None:
         else doc.styles.add_style(MATRIX_STYLE, WD_STYLE_TYPE.PARAGRAPH)
     )
     style.base_style = doc.styles["Normal"]
-    style.font.size = Pt(7.5)
+    style.font.size = Pt(FONT_PT)
     fmt = style.paragraph_format
     fmt.space_before, fmt.space_after, fmt.line_spacing = Pt(0), Pt(0), 1.0
 
 
-def _page(doc: Any, matrix: Matrix) -> None:
+def _page(doc: Any, matrix: Matrix, guideline: Guideline | None) -> None:
     section = doc.sections[-1]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = PAGE_W, PAGE_H
+    if guideline is not None:  # the house paper (A4 unless house.paper says A3, ...), turned
+        house.apply_page(section, guideline, landscape=True)
+    else:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Cm(29.7), Cm(21.0)  # A4, as the house default
     section.left_margin = section.right_margin = MARGIN
     section.top_margin = section.bottom_margin = MARGIN
     section.header_distance = section.footer_distance = Cm(0.8)
@@ -88,11 +109,30 @@ def _page(doc: Any, matrix: Matrix) -> None:
     page_x_of_y(footer._p)
 
 
-def _widths(doc: Any) -> list[Any]:
-    section = doc.sections[-1]
-    text_width = section.page_width - section.left_margin - section.right_margin
-    total = sum(WIDTHS_CM[c.header] for c in COLUMNS)
-    return [int(text_width * WIDTHS_CM[c.header] / total) for c in COLUMNS]
+def _longest_word(texts: list[str]) -> int:
+    return max((len(word) for text in texts for word in text.split()), default=0)
+
+
+def widths_cm(columns: tuple[Column, ...], rows: list[list[str]], text_cm: float) -> list[float]:
+    """Each column's width in cm: its share of ``text_cm``, widened to its longest word (its
+    header's in bold), the width taken from the columns with room to spare, widest first."""
+    total = sum(c.width for c in columns)
+    share = [text_cm * c.width / total for c in columns]
+    pad = 2 * CELL_PADDING / 20 * 2.54 / 72 + 0.05
+    need = [
+        max(_longest_word([r[j] for r in rows]), _longest_word([c.header]) * BOLD) * CHAR_CM + pad
+        for j, c in enumerate(columns)
+    ]
+    width = [max(s, n) for s, n in zip(share, need, strict=True)]
+    excess = sum(width) - text_cm
+    for j in sorted(range(len(columns)), key=lambda j: -width[j]):
+        if excess <= 0:
+            break
+        spare = max(0.0, width[j] - max(need[j], share[j] * 0.6))
+        take = min(spare, excess)
+        width[j] -= take
+        excess -= take
+    return width
 
 
 def _cells(row: Any) -> list[Any]:
@@ -110,42 +150,58 @@ def _fill_row(row: Any, values: list[str], fill: str | None, style_id: str) -> N
 
 
 def _table(doc: Any, matrix: Matrix) -> None:
-    widths = _widths(doc)
+    columns = docx_columns(matrix)
     style_id = doc.styles[MATRIX_STYLE].style_id
-    table = doc.add_table(rows=1, cols=len(COLUMNS))
+    rows: list[list[str]] = []
+    fills: list[str | None] = []
+    headings: list[int] = []  # indices in rows of the group headings
+    for heading, members in groups(matrix):
+        if heading is not None:
+            headings.append(len(rows))
+            rows.append(["", heading] + [""] * (len(columns) - 2))
+            fills.append(fill_of(members[0]))
+        for row in members:
+            values = [cell_text(column.value(row)) for column in columns]
+            rows.append(["" if value is None else str(value) for value in values])
+            fills.append(fill_of(row))
+    section = doc.sections[-1]
+    text_cm = (section.page_width - section.left_margin - section.right_margin) / Cm(1)
+    widths = [Cm(x) for x in widths_cm(columns, rows, text_cm)]
+    table = doc.add_table(rows=1, cols=len(columns))
     table.style = doc.styles["Table"]
     table.autofit = False
     cell_padding(table._tbl, CELL_PADDING)
     head = table.rows[0]
     for column, cell, width in zip(table.columns, head.cells, widths, strict=True):
-        column.width = cell.width = width  # later rows take their widths from the grid
-    _fill_row(head, [c.header for c in COLUMNS], HEADER_FILL, style_id)
+        column.width = cell.width = width  # the grid (LibreOffice) and the cell (Word)
+    _fill_row(head, [c.header for c in columns], HEADER_FILL, style_id)
     repeat_header(head._tr)
     for cell in _cells(head):
         for run in cell.paragraphs[0].runs:
             run.bold = True
             run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
     prototype = table.add_row()
-    _fill_row(prototype, [""] * len(COLUMNS), None, style_id)
+    _fill_row(prototype, [""] * len(columns), None, style_id)
     for cell in _cells(prototype):
         for r in cell.paragraphs[0].runs:
             r._r.getparent().remove(r._r)
     table._tbl.remove(prototype._tr)
-    rows, fills = [], []
-    for row in matrix.rows:
-        values = [cell_text(column.value(row)) for column in COLUMNS]
-        rows.append(["" if value is None else str(value) for value in values])
-        fills.append(fill_of(row))
     append_rows(table._tbl, prototype._tr, rows, fills)
+    trs = table._tbl.tr_lst
+    for i in headings:
+        tr = trs[i + 1]  # after the header row
+        span_from(tr, 1)
+        bold_row(tr)
 
 
-def write_docx(matrix: Matrix, out: Path) -> Path:
-    """Write ``matrix`` to ``out`` as a .docx table (see module docstring); return ``out``."""
+def write_docx(matrix: Matrix, out: Path, guideline: Guideline | None = None) -> Path:
+    """Write ``matrix`` to ``out`` as a .docx table (see module docstring) on the guideline's
+    paper in landscape (A4 landscape without one); return ``out``."""
     doc = Document(str(resources.reference_docx()))
     clear_body(doc.element.body)
     _style(doc)
-    _page(doc, matrix)
-    doc.add_paragraph("Comment-resolution matrix", style="Title")
+    _page(doc, matrix, guideline)
+    doc.add_paragraph(title(matrix), style="Title")
     for label, value in title_block(matrix):
         p = doc.add_paragraph(style="Compact")
         p.add_run(f"{label}: ").bold = True

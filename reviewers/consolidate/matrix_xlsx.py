@@ -10,6 +10,11 @@ are drop-down lists, conflicting rows are filled ``CONFLICT_FILL`` and rows that
 32,767 characters is cut with a note (``cell_text``). Printing: A4 landscape, one page
 wide, the header row repeated on each page.
 
+A second sheet, "Summary", counts the rows each reviewer supports (by type) and the rows per
+disposition (formulas over the disposition column, so they follow the answers as typed).
+Row heights are estimated by laying each cell's words out on lines of the column's width
+(``_lines``), since LibreOffice does not fit them itself.
+
 ``write_xlsx(matrix, out)`` writes the workbook (atomically) and returns ``out``.
 ``read_xlsx_dispositions(path)`` reads the drafter's decisions back from an edited copy:
 ``{row id: MatrixDisposition(type, disposition, response)}``. Columns are found by their header
@@ -41,6 +46,7 @@ from reviewers.consolidate.matrix import (
     MatrixError,
     cell_text,
     fill_of,
+    title,
     title_block,
 )
 from reviewers.consolidate.models import Matrix
@@ -48,13 +54,30 @@ from reviewers.consolidate.models import Matrix
 HEADER_ROW = 7
 SHEET = "Matrix"
 LINE_HEIGHT = 15  # points per line of 11 pt text
+PADDING = 3  # points above and below a cell's text
+SUMMARY = "Summary"
 FONT = "Calibri"
 
 
 def _lines(value: object, width: float) -> int:
-    """Estimate the lines a wrapped cell takes (LibreOffice does not fit row heights itself)."""
+    """The lines a wrapped cell takes: its words laid out greedily on lines of ``width`` less
+    one characters (Excel's width counts digits, wider than most letters), a word longer than a
+    line broken as Excel breaks it. LibreOffice does not fit row heights itself."""
     per_line = max(int(width) - 1, 1)
-    return sum(max(1, -(-len(part) // per_line)) for part in str(value or "").split("\n"))
+    lines = 0
+    for part in str(value or "").split("\n"):
+        used = 0
+        lines += 1
+        for word in part.split():
+            size = len(word)
+            if used and used + 1 + size > per_line:
+                lines += 1
+                used = 0
+            if size > per_line:
+                lines += (size - 1) // per_line
+                size = (size - 1) % per_line + 1
+            used += size + (1 if used else 0)
+    return max(lines, 1)
 
 
 def _validation(ws: Worksheet, header: str, values: tuple[str, ...], last: int) -> None:
@@ -72,7 +95,7 @@ def _validation(ws: Worksheet, header: str, values: tuple[str, ...], last: int) 
 def _sheet(ws: Worksheet, matrix: Matrix) -> None:
     ncols = len(COLUMNS)
     last_col = get_column_letter(ncols)
-    ws["A1"] = "Comment-resolution matrix"
+    ws["A1"] = title(matrix)
     ws["A1"].font = Font(name=FONT, bold=True, size=14, color=HEADER_FILL)
     for i, (label, value) in enumerate(title_block(matrix), start=2):
         ws.cell(i, 1, label).font = Font(name=FONT, bold=True)
@@ -108,7 +131,7 @@ def _sheet(ws: Worksheet, matrix: Matrix) -> None:
                 cell.data_type = "s"  # a reviewer's text, never a formula
             cell.style = style_name
             lines = max(lines, _lines(cell.value, column.width))
-        ws.row_dimensions[i].height = LINE_HEIGHT * lines
+        ws.row_dimensions[i].height = LINE_HEIGHT * lines + PADDING
     last = HEADER_ROW + max(len(matrix.rows), 1)
     ws.freeze_panes = f"B{HEADER_ROW + 1}"
     ws.auto_filter.ref = f"A{HEADER_ROW}:{last_col}{last}"
@@ -123,6 +146,45 @@ def _sheet(ws: Worksheet, matrix: Matrix) -> None:
     ws.oddFooter.center.text = "&P / &N"
 
 
+def _summary(ws: Worksheet, matrix: Matrix, n: int) -> None:
+    """Counts per reviewer (rows they support, by type) and per disposition. Disposition counts
+    are formulas over the matrix's column, so they follow the drafters' answers as they type."""
+    ws["A1"] = title(matrix)
+    ws["A1"].font = Font(name=FONT, bold=True, size=14, color=HEADER_FILL)
+    bold = Font(name=FONT, bold=True)
+    headers = ["reviewer", "organisation", "rows", *TYPES]
+    for j, text in enumerate(headers, start=1):
+        ws.cell(3, j, text).font = bold
+    people: dict[tuple[str, str], list[str]] = {}
+    for row in matrix.rows:
+        for s in {(s.name, s.organisation): s for s in row.supporters}.values():
+            people.setdefault((s.name, s.organisation), []).append(row.type)
+    i = 3
+    for (name, organisation), types in sorted(people.items()):
+        i += 1
+        values = [name, organisation, len(types), *(types.count(t) for t in TYPES)]
+        for j, value in enumerate(values, start=1):
+            ws.cell(i, j, value)
+    i += 2
+    ws.cell(i, 1, "disposition").font = bold
+    ws.cell(i, 3, "rows").font = bold
+    col = get_column_letter(HEADERS.index("disposition") + 1)
+    cells = f"{SHEET}!${col}${HEADER_ROW + 1}:${col}${HEADER_ROW + max(n, 1)}"
+    rows: list[tuple[str, str | int]] = [
+        *((d, f'=COUNTIF({cells},"{d}")') for d in DISPOSITIONS),
+        ("not answered yet", f"=COUNTBLANK({cells})" if n else "=0"),
+        ("all rows", n),
+    ]
+    for label, formula in rows:
+        i += 1
+        ws.cell(i, 1, label)
+        ws.cell(i, 3, formula)
+    for letter, width in zip("ABCDEF", (28, 30, 8, 10, 10, 10), strict=True):
+        ws.column_dimensions[letter].width = width
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+
+
 def write_xlsx(matrix: Matrix, out: Path) -> Path:
     """Write ``matrix`` to ``out`` (.xlsx, see module docstring); return ``out``."""
     wb = Workbook()
@@ -130,6 +192,7 @@ def write_xlsx(matrix: Matrix, out: Path) -> Path:
     assert ws is not None
     ws.title = SHEET
     _sheet(ws, matrix)
+    _summary(wb.create_sheet(SUMMARY), matrix, len(matrix.rows))
     wb.properties.title = f"Comment-resolution matrix, chapter {matrix.chapter}"
     wb.properties.creator = "penholder"
     out = Path(out)

@@ -1,30 +1,41 @@
 """Merging every reviewer's remarks on a chapter into matrix rows and placed edits (pure).
 
-``merge(remarks, base, old_maps, people)``:
+``merge(remarks, base, old_maps, people, organisation=...)``:
 
 1. remarks made on an older revision are rebased onto ``base`` (``reviewers.consolidate.rebase``); what no
    longer applies becomes a flagged row with its original context;
 2. identical suggestions (same block, range and proposed text) and identical comments become one
    row listing every supporter; a reply joins its thread's row, so every remark is in exactly one
    row, and a row's id is the id of its first remark (stable when more returns arrive);
-3. suggestions that change overlapping text differently are conflicts: none is placed; one
-   comment on the passage lists each competing text; their rows are flagged;
-4. everything else is placed: each suggestion as a tracked change under its first author's name,
-   each comment thread on its text.
+3. suggestions that change overlapping text differently are conflicts: each competing text is
+   placed as an alternative (``PlacedChange.alternative``: the passage they share deleted once,
+   under the first author's name, and each reviewer's version of it inserted after it under
+   theirs), linked by one comment authored by ``organisation`` (the drafters' organisation) that
+   lists them; their rows are flagged. Accepting every change would keep every alternative: the
+   drafters reject all but one;
+4. everything else is placed: each suggestion as a tracked change under its first author's name
+   (a duplicate with a comment by ``organisation`` naming every supporter), each comment thread
+   on its text.
+
+Rows say what each remark does in words (``reviewers.consolidate.wording``) and carry the type
+its rule proposes.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from drafts.blocks import BlockMap
+from drafts.blocks import Block, BlockMap
 from drafts.models import Person
-from reviewers.consolidate.models import CommentType, Row, Supporter
+from reviewers.consolidate.models import Row, Supporter
 from reviewers.consolidate.rebase import rebase
+from reviewers.consolidate.wording import describe, type_of
 from reviewers.intake.remarks import Remark
 from reviewers.intake.silent_edits import normalise
 
 SUGGESTIONS = ("insert", "delete", "replace", "silent", "move")
+#: who authors the drafters' own comments when no organisation is given
+SECRETARIAT = "Secretariat"
 
 
 @dataclass
@@ -36,6 +47,7 @@ class PlacedChange:
     proposed: str
     author: str
     date: str | None
+    alternative: bool = False  # one competing text of a conflict (placed next to the others)
 
 
 @dataclass
@@ -67,28 +79,6 @@ def _supporter(r: Remark, people: dict[str, Person]) -> Supporter:
         country=p.country if p else "",
         remark=r.id,
     )
-
-
-def _type(r: Remark) -> CommentType:
-    if r.kind == "comment":
-        return "general"
-    changed = len((r.anchor_text or "").split()) + len((r.proposed or "").split())
-    return "editorial" if r.kind == "format" or changed <= 6 else "technical"
-
-
-def _describe(r: Remark) -> str:
-    if r.kind == "comment":
-        return r.text
-    if r.kind == "format":
-        return f"format: {r.text}"
-    verb = {
-        "insert": "insert",
-        "delete": "delete",
-        "replace": "replace",
-        "move": "move",
-        "silent": "untracked edit",
-    }[r.kind]
-    return f"{verb}: \u201c{r.anchor_text or ''}\u201d \u2192 \u201c{r.proposed or ''}\u201d"
 
 
 def _key(r: Remark) -> tuple[object, ...]:
@@ -164,9 +154,15 @@ def _conflicts(groups: list[list[Remark]]) -> list[list[int]]:
 
 
 def merge(
-    remarks: list[Remark], base: BlockMap, old_maps: dict[int, BlockMap], people: dict[str, Person]
+    remarks: list[Remark],
+    base: BlockMap,
+    old_maps: dict[int, BlockMap],
+    people: dict[str, Person],
+    *,
+    organisation: str = SECRETARIAT,
 ) -> Consolidation:
     """Return the rows, placed changes and placed comments of one chapter's remarks."""
+    blocks = base.by_id()
     order = {b.id: i for i, b in enumerate(base.blocks)}
     placed: list[Remark] = []
     stale: list[tuple[Remark, str]] = []
@@ -193,7 +189,7 @@ def merge(
     for i, group in enumerate(groups):
         head = group[0]
         members = group + [x for g in group for x in replies.get(g.id, [])]
-        row = _row(head, members, people)
+        row = _row(head, members, people, blocks)
         if len(group) > 1:
             row.flags.append("duplicate")
         if i in conflict_of:
@@ -201,11 +197,15 @@ def merge(
             row.conflicts_with = [groups[j][0].id for j in conflict_of[i] if j != i]
         elif head.block is not None and head.start is not None:
             _place(head, row, replies.get(head.id, []), changes, comments)
+            if "duplicate" in row.flags and head.kind in SUGGESTIONS:
+                comments.append(_supporters_comment(head, row, organisation))
         rows.append(row)
-    for cluster in {tuple(c) for c in conflict_of.values()}:
-        comments.append(_conflict_comment([groups[i][0] for i in cluster], base, people))
+    for cluster in sorted({tuple(sorted(c)) for c in conflict_of.values()}):
+        heads = [groups[i][0] for i in cluster]
+        changes += _alternatives(heads, base, people)
+        comments.append(_conflict_comment(heads, base, people, organisation))
     for r, reason in stale:
-        row = _row(r, [r], people)
+        row = _row(r, [r], people, old_maps.get(r.revision, base).by_id())
         row.flags.append("no longer applies")
         row.comment = f"{row.comment} [no longer applies: {reason}; made on revision {r.revision}]"
         rows.append(row)
@@ -221,8 +221,10 @@ def _unique(supporters: list[Supporter]) -> list[Supporter]:
     return list(seen.values())
 
 
-def _row(head: Remark, members: list[Remark], people: dict[str, Person]) -> Row:
-    comment = _describe(head)
+def _row(
+    head: Remark, members: list[Remark], people: dict[str, Person], blocks: dict[str, Block]
+) -> Row:
+    comment = describe(head, blocks)
     for reply in members:
         if reply.kind == "comment" and reply.parent:
             comment += f"\n\u2014 {reply.author}: {reply.text}"
@@ -240,7 +242,7 @@ def _row(head: Remark, members: list[Remark], people: dict[str, Person]) -> Row:
         target_offset=head.target_offset,
         paragraph=head.paragraph,
         kind=head.kind,
-        type=_type(head),
+        type=type_of(head),
         comment=comment,
         proposed=head.proposed,
         anchor_text=head.anchor_text,
@@ -282,7 +284,7 @@ def _place(
                 head.block,
                 head.start,
                 end,
-                _describe(head),
+                head.text if head.kind == "comment" else describe(head, {}),
                 author,
                 head.date,
                 [(r.author or "?", r.date, r.text) for r in thread],
@@ -290,17 +292,55 @@ def _place(
         )
 
 
-def _conflict_comment(
+def _alternatives(
     heads: list[Remark], base: BlockMap, people: dict[str, Person]
+) -> list[PlacedChange]:
+    """Each competing text of a conflict as a suggestion under its author's name: the passage
+    they share (the union of their ranges) deleted once, then each reviewer's version of it."""
+    heads = sorted(heads, key=lambda r: r.id)
+    block = heads[0].block
+    if block is None:
+        return []
+    text = base.by_id()[block].text
+    start = min(h.start or 0 for h in heads)
+    end = max(h.end if h.end is not None else h.start or 0 for h in heads)
+    out: list[PlacedChange] = []
+    for h in heads:
+        s = h.start or 0
+        e = h.end if h.end is not None else s
+        version = text[start:s] + ("" if h.kind == "move" else h.proposed or "") + text[e:end]
+        author = h.author or _supporter(h, people).name
+        if not out:
+            out.append(PlacedChange(h.id, block, start, end, version, author, h.date, True))
+        elif version:
+            out.append(PlacedChange(h.id, block, end, end, version, author, h.date, True))
+    return out
+
+
+def _supporters_comment(head: Remark, row: Row, organisation: str) -> PlacedComment:
+    """The comment naming every supporter of a duplicate suggestion."""
+    assert head.block is not None and head.start is not None
+    names = [f"{s.name} ({s.organisation})" if s.organisation else s.name for s in row.supporters]
+    text = (
+        f"{row.id}: suggested by {len(names)} reviewers: {'; '.join(names)} "
+        f"(remarks {', '.join(row.remarks)})"
+    )
+    end = head.end if head.end is not None else head.start
+    return PlacedComment(row.id, head.block, head.start, end, text, organisation, None)
+
+
+def _conflict_comment(
+    heads: list[Remark], base: BlockMap, people: dict[str, Person], organisation: str
 ) -> PlacedComment:
     heads = sorted(heads, key=lambda r: r.id)
     start = min(h.start or 0 for h in heads)
     end = max(h.end if h.end is not None else h.start or 0 for h in heads)
     who = " vs ".join(f"{h.id} ({_supporter(h, people).name})" for h in heads)
+    blocks = base.by_id()
     lines = [f"conflict: {who}"]
-    lines += [
-        f"{h.id}: \u201c{h.anchor_text or ''}\u201d \u2192 \u201c{h.proposed or ''}\u201d"
-        for h in heads
-    ]
+    lines += [f"{h.id}: {describe(h, blocks)}" for h in heads]
+    lines.append(
+        "Each competing text is a suggestion under its author's name: accept one, reject the others."
+    )
     block = heads[0].block or base.blocks[0].id
-    return PlacedComment(heads[0].id, block, start, end, "\n".join(lines), "penholder", None)
+    return PlacedComment(heads[0].id, block, start, end, "\n".join(lines), organisation, None)

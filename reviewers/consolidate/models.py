@@ -75,3 +75,5 @@ class Matrix(BaseModel):
     round: str | None
     revision: int
     rows: list[Row]
+    #: why page and line are missing ("" when LibreOffice laid the chapter out)
+    pages_missing: str = ""

@@ -28,11 +28,12 @@ printed from Word may see a line or page off by a few (the fonts, Carlito for Ca
 metric-compatible, which keeps the difference small). Footnote lines are numbered only by
 LibreOffice (Word does not number them). Lines inside tables carry no number (in LibreOffice
 as in Word), so table cells are never located. Blocks with no letters or digits are not
-located. Blocks not located are absent from the result. With no ``soffice`` or ``pdftotext``
-on the PATH the result is ``{}`` (the matrix then shows the paragraph number only); a
-LibreOffice failure or timeout is ``LayoutError``, for the caller to report or to fall back on
-paragraph numbers. Pass the very file the reviewer received (the packet, stamped with its
-header and footer), as a different header or footer can move page breaks.
+located. Blocks not located are absent from the result. Nothing fails silently: no ``soffice``
+or ``pdftotext`` on the PATH, a LibreOffice failure or timeout, and a layout in which no block
+was found at all are each ``LayoutError`` with one sentence saying why, for the caller to
+report (the matrix then says page and line are missing, and why, and gives paragraph numbers).
+Pass the very file the reviewer received (the packet, stamped with its header and footer), as
+a different header or footer can move page breaks.
 """
 
 from __future__ import annotations
@@ -47,7 +48,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from drafts.blocks import Block
-from drafts.word.office import OfficeError, pdf_pages, to_pdf
+from drafts.word.office import INSTALL, OfficeError, pdf_pages, to_pdf
 
 #: letters and digits of a block's opening that are searched for, longest first
 PREFIX = (40, 20, 10)
@@ -136,9 +137,18 @@ def locate(pages: Sequence[str], blocks: list[Block]) -> dict[str, tuple[int, in
 def page_lines(
     docx: Path, blocks: list[Block], *, timeout: float = 120
 ) -> dict[str, tuple[int, int]]:
-    """Return ``{block id: (page, line)}`` as LibreOffice prints ``docx`` (module docstring)."""
-    if shutil.which("soffice") is None or shutil.which("pdftotext") is None:
-        return {}
+    """Return ``{block id: (page, line)}`` as LibreOffice prints ``docx`` (module docstring);
+    raise ``LayoutError`` saying why when there is none."""
+    missing = [tool for tool in ("soffice", "pdftotext") if shutil.which(tool) is None]
+    if missing:
+        raise LayoutError(f"{' and '.join(missing)} not found on the PATH: {INSTALL}")
     with tempfile.TemporaryDirectory(prefix="penholder-layout-") as tmp:
         pages = pdf_pages(to_pdf(Path(docx), Path(tmp), timeout), timeout)
-    return locate(pages, blocks)
+    found = locate(pages, blocks)
+    wanted = [b for b in blocks if b.kind != "table_cell" and _letters(b.text)]
+    if wanted and not found:
+        raise LayoutError(
+            f"LibreOffice laid out {Path(docx).name} ({len(pages)} pages) but none of its "
+            f"{len(wanted)} paragraphs was found on a numbered line"
+        )
+    return found

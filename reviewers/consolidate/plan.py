@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from drafts.blocks import BlockMap
 from drafts.models import Event, Person
-from reviewers.consolidate.merge import Consolidation, merge
+from reviewers.consolidate.merge import SECRETARIAT, Consolidation, merge
 from reviewers.consolidate.models import Matrix
 from reviewers.intake.remarks import ReturnRemarks
 
@@ -41,10 +41,13 @@ def plan_consolidation(
     guideline: str,
     chapter_title: str,
     round_id: str,
+    organisation: str = SECRETARIAT,
 ) -> ConsolidationPlan:
-    """Merge ``sets`` onto ``base`` (``older`` holds the block maps of older revisions)."""
+    """Merge ``sets`` onto ``base`` (``older`` holds the block maps of older revisions);
+    ``organisation`` (the drafters') authors the comments that link conflicts and name the
+    supporters of duplicates."""
     remarks = [r for s in sets for r in s.remarks]
-    result = merge(remarks, base, older, people)
+    result = merge(remarks, base, older, people, organisation=organisation)
     chapter = base.chapter
     matrix = Matrix(
         guideline=guideline,

@@ -4,7 +4,9 @@ tracked change under its author's name and date, every comment thread on its tex
 Built by rendering the base revision (anchors and stamp) and writing the merge's placed edits
 through the OOXML layer's range-based writer (``drafts.ooxml.write.tracked``). A placed change that
 would overlap one already written (a move's landing point inside another change) is written as
-a comment instead, so the file always opens and nothing is dropped.
+a comment instead, so the file always opens and nothing is dropped. The competing texts of a
+conflict (``PlacedChange.alternative``) are written side by side: the shared passage deleted
+once, each version inserted after it in row order, each under its own author.
 
 Every placed change and comment carries its matrix row id as its ``mark``: the writer wraps it in
 a bookmark ``rm_<row>`` (``rm_R1_03_004``, a row's later pieces ``_2``, ``_3``: a move's two
@@ -92,7 +94,7 @@ def edits_of(result: Consolidation, base: BlockMap, now: datetime) -> list[Track
     kept: list[PlacedChange] = []
     edits: list[TrackedEdit] = []
     for c in result.changes:
-        if any(_overlaps(c, k) for k in kept):
+        if any(_overlaps(c, k) for k in kept if not (c.alternative and k.alternative)):
             note = f"{c.row}: could not be shown as a tracked change here: \u201c{c.proposed}\u201d"
             edits.append(
                 _comment(

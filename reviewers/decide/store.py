@@ -18,7 +18,7 @@ from pydantic import BaseModel
 
 from drafts import layout
 from drafts.core.errors import NotFound, StageRefused
-from drafts.models import Event
+from drafts.models import Event, Guideline
 from drafts.workspace import Actor, Workspace
 from reviewers.consolidate.models import Matrix
 from reviewers.decide.answers import fill, plan_answers
@@ -54,7 +54,9 @@ def load_log(ws: Workspace, chapter: str, round_id: str) -> DispositionLog:
     return DispositionLog.model_validate_json(data)
 
 
-def matrix_files(matrix: Matrix, log: DispositionLog) -> dict[str, bytes | None]:
+def matrix_files(
+    matrix: Matrix, log: DispositionLog, guideline: Guideline | None = None
+) -> dict[str, bytes | None]:
     """Return the .xlsx and .docx matrix with every current answer filled in."""
     # imported here: openpyxl (and numpy under it) would cost every status read half a second
     from reviewers.consolidate.matrix_docx import write_docx
@@ -64,7 +66,7 @@ def matrix_files(matrix: Matrix, log: DispositionLog) -> dict[str, bytes | None]
     round_id = matrix.round or "none"
     with tempfile.TemporaryDirectory(prefix="penholder-matrix-") as tmp:
         xlsx = write_xlsx(filled, Path(tmp) / "matrix.xlsx")
-        docx = write_docx(filled, Path(tmp) / "matrix.docx")
+        docx = write_docx(filled, Path(tmp) / "matrix.docx", guideline)
         return {
             layout.matrix_file(round_id, matrix.chapter, ".xlsx"): xlsx.read_bytes(),
             layout.matrix_file(round_id, matrix.chapter, ".docx"): docx.read_bytes(),
@@ -93,7 +95,7 @@ def record_answers(
     plan = plan_answers(matrix, log, answers, by=actor.name, at=ws.now(), source=source)
     if not plan.changes and not keep:
         return Recorded(chapter=chapter, round=round_id, changes=[], commit=None)
-    files = matrix_files(matrix, plan.log) | dict(keep or {})
+    files = matrix_files(matrix, plan.log, ws.guideline) | dict(keep or {})
     files[layout.dispositions(round_id, chapter)] = plan.log.model_dump_json(indent=1).encode()
     trailers = [("Event", Event.DISPOSE.value), ("Round", round_id), ("Chapter", chapter)]
     n = len(plan.changes)

@@ -4,6 +4,10 @@
 confidence (1.0 for a packet id; the text similarity for a content match), or raises
 ``ReturnRefused`` with one sentence saying what is missing or wrong. A claim (``--round``,
 ``--reviewer``, ``--chapter``) that contradicts the file is refused, never overridden.
+
+A redline sent in a round carries its packet id too, with ``penholder.kind=redline`` in its
+properties and "redline" after the packet id in its footer: it is identified as that packet's
+item with ``kind`` "redline", so intake reads it against the redline's text, not the chapter's.
 """
 
 from __future__ import annotations
@@ -23,6 +27,8 @@ PACKET_IN_TEXT = re.compile(
     rf"\b(R[1-9][0-9]*-[0-9A-Za-z]{{1,16}}-[{PACKET_ALPHABET}]{{{PACKET_CODE_LENGTH}}})\b",
     re.IGNORECASE,
 )
+#: "Packet R2-03-K7Q2 — redline: changes since revision 1", a redline's footer
+REDLINE_IN_TEXT = re.compile(rf"{PACKET_IN_TEXT.pattern}\W+redline\b", re.IGNORECASE)
 #: least text similarity at which a file without packet id is taken for a chapter
 MATCH_THRESHOLD = 0.6
 
@@ -40,15 +46,22 @@ class Identified:
     item: RoundItem
     how: str  # "properties", "footer", "file name", "content"
     confidence: float
+    kind: str = "chapter"  # or "redline": the packet's redline, marked up
 
 
-def _candidates(ann: Annotations, name: str) -> list[tuple[str, str]]:
+def _candidates(ann: Annotations, name: str) -> list[tuple[str, str, str]]:
+    """(how, packet id, kind) in the order they are trusted."""
     found = []
     prop = ann.custom_properties.get("penholder.packet", "").strip()
     if prop:
-        found.append(("properties", prop))
-    found += [("footer", m) for m in PACKET_IN_TEXT.findall(ann.footer_text)]
-    found += [("file name", m) for m in PACKET_IN_TEXT.findall(name)]
+        kind = ann.custom_properties.get("penholder.kind", "").strip().lower() or "chapter"
+        found.append(("properties", prop, "redline" if kind == "redline" else "chapter"))
+    redlines = {m.upper() for m in REDLINE_IN_TEXT.findall(ann.footer_text)}
+    found += [
+        ("footer", m, "redline" if m.upper() in redlines else "chapter")
+        for m in PACKET_IN_TEXT.findall(ann.footer_text)
+    ]
+    found += [("file name", m, "chapter") for m in PACKET_IN_TEXT.findall(name)]
     return found
 
 
@@ -88,7 +101,7 @@ def _best_content_match(ws: Workspace, ann: Annotations, claim: Claim) -> tuple[
 
 def identify(ws: Workspace, ann: Annotations, name: str, claim: Claim) -> Identified:
     """Return the round item ``ann`` (the file ``name``) answers, or raise ReturnRefused."""
-    for how, packet in _candidates(ann, name):
+    for how, packet, kind in _candidates(ann, name):
         try:
             rnd, item = records.find_packet(ws, packet)
         except NotFound as e:
@@ -96,7 +109,12 @@ def identify(ws: Workspace, ann: Annotations, name: str, claim: Claim) -> Identi
                 continue
             raise ReturnRefused(f"{name} names packet {packet} in its {how}, but {e}") from e
         _check_claim(name, rnd, item, claim, how)
-        return Identified(rnd, item, how, 1.0)
+        if kind == "redline" and item.previous_revision is None:
+            raise ReturnRefused(
+                f"{name} says it is the redline of packet {item.packet} in its {how}, but that "
+                "packet had no redline (its reviewer saw no earlier revision)"
+            )
+        return Identified(rnd, item, how, 1.0, kind)
     rnd, chapter, score = _best_content_match(ws, ann, claim)
     where = f"chapter {chapter} of round {rnd.id} ({score:.0%} of its text matches)"
     if score < MATCH_THRESHOLD:

@@ -8,7 +8,10 @@ For each file, in this order (each commit one state change):
    A refusal commits ``quarantine/<sha256>.yaml`` (file name, reason, when) and moves the copy to
    ``quarantine/<sha256>.docx``; nothing else changes.
 3. **remarks**: the base revision is rendered as it was sent, both are read and aligned
-   (``reviewers.intake.extract``); the remarks get ids and are committed with the return
+   (``reviewers.intake.extract``); a marked-up redline (identified by its ``penholder.kind``)
+   is read with the pen-holder's changes accepted, so its text is the round's revision and only
+   the reviewer's remarks remain, mapped to that revision; the remarks get ids and are
+   committed with the return
    (``Event: return`` with ``Packet``, ``Round``, ``Chapter``, ``Reviewer``, ``Return-File``,
    ``Received`` trailers, which round tracking reads).
 
@@ -22,6 +25,7 @@ A crash anywhere leaves the file in the workspace; running intake again finishes
 
 from __future__ import annotations
 
+import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +37,8 @@ from drafts.blockstore import load as load_block_map
 from drafts.core import faults
 from drafts.core.errors import DocumentError, PenholderError, ReturnRefused
 from drafts.ooxml.read.reader import Annotations, read_annotations
-from drafts.word.revision import sent_render
+from drafts.ooxml.write.tracked import accept_author
+from drafts.word.revision import redline_author, sent_render
 from drafts.workspace import Actor, Workspace
 from reviewers.intake.extract import extract
 from reviewers.intake.identify import Claim, Identified, identify
@@ -56,6 +61,7 @@ class Outcome(BaseModel):
     reviewer: str | None = None
     packet: str | None = None
     how: str | None = None
+    kind: str | None = None  # "chapter" or "redline"
     confidence: float | None = None
     late: bool = False
     remarks: int = 0
@@ -123,6 +129,8 @@ def _record(
     """Read the remarks of an identified return, then commit what ``plan_return`` decides."""
     rnd, item = found.round, found.item
     sent = cache.get(ws, rnd.id, item.chapter, item.revision)
+    if found.kind == "redline":
+        ann = _redline_read(ws, data)
     drafts = extract(sent, ann, load_block_map(ws, item.chapter, item.revision))
     digest = sha256(data)
     plan = plan_return(
@@ -141,16 +149,29 @@ def _record(
         file=name,
         sha256=digest,
         status="recorded",
-        message=plan.message,
+        message=plan.message
+        if found.kind == "chapter"
+        else f"{plan.message} (its redline, marked up: read against the redline, remarks mapped "
+        f"to revision {item.revision})",
         round=rnd.id,
         chapter=item.chapter,
         reviewer=item.reviewer,
         packet=item.packet,
         how=found.how,
+        kind=found.kind,
         confidence=found.confidence,
         late=plan.late,
         remarks=len(plan.record.remarks),
     )
+
+
+def _redline_read(ws: Workspace, data: bytes) -> Annotations:
+    """A marked-up redline read with the pen-holder's changes accepted: its text is then the
+    revision the redline led to (the round's), and only the reviewer's own remarks remain."""
+    with tempfile.TemporaryDirectory(prefix="penholder-redline-") as tmp:
+        returned, accepted = Path(tmp) / "returned.docx", Path(tmp) / "accepted.docx"
+        returned.write_bytes(data)
+        return read_annotations(accept_author(returned, redline_author(ws), accepted))
 
 
 def ingest_all(

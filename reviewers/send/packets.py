@@ -4,7 +4,9 @@
         Chapter 03 (R1-03-K7Q2).docx                 stamped: packet id in the custom property
                                                      ``penholder.packet`` and in the footer
         Chapter 03 changes since revision 1.docx     only when the reviewer was sent an older
-                                                     revision in an earlier round (a redline)
+                                                     revision in an earlier round (a redline,
+                                                     stamped with the packet id and
+                                                     ``penholder.kind=redline``)
         Cover letter.docx, Cover letter.txt          the cover letter (``letters``): what to do
                                                      with each file, by when; the .txt is the
                                                      e-mail's body
@@ -22,8 +24,9 @@ renders each chapter revision of a round once (``RenderCache`` over
 ``outbox/<round>/renders/``, shared by every reviewer, process and later ``add-reviewer``) and
 gives each reviewer a copy restamped with their packet id, so a round of 300 reviewers costs one
 pandoc run per chapter. Redlines likewise (``RedlineCache``): one per chapter and older
-revision, each reviewer's copy stamped with the round and the reviewer but no packet id (a
-redline sent back is not taken for the packet).
+revision, each reviewer's copy stamped with the round, the reviewer and the packet id, and
+marked as a redline (``penholder.kind=redline``, and "redline" in the footer), so a redline
+sent back marked up is identified and read as one, never taken for the chapter file.
 """
 
 from __future__ import annotations
@@ -117,7 +120,9 @@ def build_packet(
     renderer = renderer or default_renderer()
     folder = packet_folder(ws, rnd.id, reviewer.id)
     folder.parent.mkdir(parents=True, exist_ok=True)
-    author = ws.guideline.organisation or ws.guideline.mail.from_name
+    from drafts.word.revision import redline_author
+
+    author = redline_author(ws)
     with tempfile.TemporaryDirectory(dir=folder.parent, prefix=".build-") as tmp:
         build = Path(tmp)
         names: list[str] = []
@@ -132,7 +137,9 @@ def build_packet(
             old = item.previous_revision
             if needs_redline(item) and renderer.redline is not None and old is not None:
                 red = build / redline_file(item)
-                renderer.redline(ws, item.chapter, old, item.revision, red, author, **kwargs)
+                renderer.redline(
+                    ws, item.chapter, old, item.revision, red, author, packet=item.packet, **kwargs
+                )
                 names.append(red.name)
                 redlines.append(item)
                 files[item.chapter] = (out.name, red.name)

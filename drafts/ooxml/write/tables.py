@@ -15,7 +15,9 @@ proxy (``document.element.body``, ``row._tr``, ``cell._tc``, ``section._sectPr``
 - ``paragraph_style``: give a paragraph a style by id, without python-docx's lookup by name
   (which scans every style, per paragraph: minutes for a table of a few thousand cells);
 - ``page_x_of_y``: append "Page {PAGE} of {NUMPAGES}" (Word fields) to a paragraph;
-- ``append_rows``: many rows at once, copies of a prototype row (fast for long tables).
+- ``append_rows``: many rows at once, copies of a prototype row (fast for long tables);
+- ``span_from``: make a row's cells from one column on a single cell (``w:gridSpan``), as a
+  group's heading row spans the table; ``bold_row``: every run of a row bold.
 """
 
 from __future__ import annotations
@@ -30,6 +32,8 @@ from drafts.ooxml.namespaces import w
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 #: children of ``w:tcPr`` that must come after ``w:shd`` (schema order)
 _AFTER_SHD = ("noWrap", "tcMar", "textDirection", "tcFitText", "vAlign", "hideMark")
+#: children of ``w:tcPr`` that must come after ``w:gridSpan`` (schema order)
+_AFTER_GRIDSPAN = ("hMerge", "vMerge", "tcBorders", "shd", *_AFTER_SHD)
 #: children of ``w:trPr`` that must come after ``w:tblHeader`` (schema order)
 _AFTER_TBLHEADER = ("tblCellSpacing", "jc", "hidden", "ins", "del", "trPrChange")
 
@@ -125,3 +129,35 @@ def append_rows(tbl: Any, prototype: Any, rows: list[list[str]], fills: list[str
             if fill:
                 shade(tc, fill)
         tbl.append(tr)
+
+
+def span_from(tr: Any, first: int) -> None:
+    """Merge the cells of ``w:tr`` from column ``first`` on into one cell (``w:gridSpan``): the
+    first of them keeps its content and takes the others' widths; the others are removed."""
+    cells = tr.findall(w("tc"))[first:]
+    if len(cells) < 2:
+        return
+    head = cells[0]
+    tc_pr = head.get_or_add_tcPr()
+    width = 0
+    for tc in cells:
+        tc_w = tc.find(f"{w('tcPr')}/{w('tcW')}")
+        width += int(tc_w.get(w("w"), "0")) if tc_w is not None else 0
+    tc_w = tc_pr.find(w("tcW"))
+    if tc_w is not None and width:
+        tc_w.set(w("w"), str(width))
+    span = _child_before(tc_pr, "gridSpan", _AFTER_GRIDSPAN)
+    span.set(w("val"), str(len(cells)))
+    for tc in cells[1:]:
+        tr.remove(tc)
+
+
+def bold_row(tr: Any) -> None:
+    """Make every run of ``w:tr`` bold."""
+    for r in tr.iter(w("r")):
+        r_pr = r.find(w("rPr"))
+        if r_pr is None:
+            r_pr = etree.Element(w("rPr"))
+            r.insert(0, r_pr)
+        if r_pr.find(w("b")) is None:
+            r_pr.insert(0, etree.Element(w("b")))

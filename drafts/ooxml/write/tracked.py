@@ -27,6 +27,10 @@ Contract:
   inside the block's own anchor bookmark (the anchor is widened when an insertion lands just
   outside it); pieces count per mark in the order of ``edits``, and a name already in the
   package is skipped. A record that leaves nothing to wrap gets an empty bookmark where it was.
+
+``accept_author(docx, author, out)`` accepts one author's insertions and deletions and keeps
+everyone else's: intake reads a redline a reviewer marked up with the pen-holder's changes
+accepted.
 """
 
 from __future__ import annotations
@@ -42,6 +46,7 @@ from drafts.ooxml.namespaces import Element
 from drafts.ooxml.write import edits as ops
 from drafts.ooxml.write.comments import add_comment
 from drafts.ooxml.write.context import Context, open_context, track_revisions
+from drafts.ooxml.write.parts import DocxParts
 from drafts.ooxml.write.records import (
     ParagraphDelete,
     ParagraphInsert,
@@ -69,6 +74,7 @@ __all__ = [
     "TrackedChange",
     "TrackedComment",
     "TrackedEdit",
+    "accept_author",
     "apply_tracked",
     "mark_name",
 ]
@@ -357,5 +363,60 @@ def _apply(path: Path, label: str, edits: list[TrackedEdit], out: Path) -> Path:
                 anchor.addprevious(new)
     if any(not isinstance(e, TrackedComment) for e in edits):
         track_revisions(ctx, False)
+    parts.save(out)
+    return out
+
+
+_STORIES = ("word/document.xml", "word/footnotes.xml", "word/endnotes.xml")
+
+
+def _accept_in(root: Element, author: str) -> None:
+    """Accept ``author``'s insertions and deletions (and paragraph marks) in one story part."""
+    for el in list(root.iter(w("ins"), w("del"))):
+        if el.get(w("author")) != author or el.getparent() is None:
+            continue
+        parent = el.getparent()
+        if parent.tag == w("rPr") and el.tag == w("ins"):
+            parent.remove(el)  # an inserted paragraph mark stays, untracked
+        elif parent.tag == w("rPr"):
+            continue  # a deleted paragraph mark: below, once its runs are gone
+        elif el.tag == w("ins"):
+            for child in list(el):
+                el.addprevious(child)
+            parent.remove(el)
+        else:
+            parent.remove(el)
+    for mark in list(root.iter(w("del"))):
+        rpr = mark.getparent()
+        if mark.get(w("author")) != author or rpr is None or rpr.tag != w("rPr"):
+            continue
+        p = owning_paragraph(mark)
+        rpr.remove(mark)
+        if p is None or p.getparent() is None:
+            continue
+        rest = [c for c in p if c.tag != w("pPr")]
+        if not any(True for r in rest for _ in r.iter(w("t"), w("tab"), w("br"))):
+            p.getparent().remove(p)  # a deleted paragraph: gone with its mark
+            continue
+        follower = p.getnext()
+        if follower is not None and follower.tag == w("p"):
+            ppr = follower.find(w("pPr"))
+            at = 1 if ppr is not None else 0
+            for i, child in enumerate(rest):
+                follower.insert(at + i, child)
+            p.getparent().remove(p)
+
+
+def accept_author(docx: Path, author: str, out: Path) -> Path:
+    """Write to ``out`` the .docx ``docx`` with every tracked insertion and deletion by
+    ``author`` accepted (the others kept): a deleted paragraph goes, a paragraph whose mark was
+    deleted joins the next. Intake reads a marked-up redline this way, the pen-holder's changes
+    accepted, so only the reviewer's remain."""
+    parts = DocxParts(docx)
+    for name in _STORIES:
+        if parts.has(name):
+            root = parts.xml(name)
+            _accept_in(root, author)
+            parts.set_xml(name, root)
     parts.save(out)
     return out

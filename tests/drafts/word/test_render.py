@@ -105,6 +105,7 @@ def test_stamp_properties_header_and_footer(tmp_path: Path) -> None:
         "penholder.round": "R1",
         "penholder.reviewer": "K7 (Ana Lima)",
         "penholder.packet": "R1-03-K7Q2",
+        "penholder.kind": "chapter",
     }
     assert read_footer(path) == "Packet R1-03-K7Q2\tPage 1 of 1"
     parts = DocxParts(path)

@@ -25,7 +25,9 @@ from tests.helpers.lo_helpers import ACCEPT_SCRIPT
 from tests.reviewers.conftest import WHEN
 
 
-def test_consolidated_docx_has_every_suggestion_tracked_and_conflicts_as_comments(returned) -> None:  # type: ignore[no-untyped-def]
+def test_consolidated_docx_has_every_suggestion_tracked_and_conflicts_as_alternatives(
+    returned,
+) -> None:  # type: ignore[no-untyped-def]
     ws, rnd, (p1, p2, p3), (w1, w2, w3), (a, b, c, _) = returned
     done = consolidate(ws, "03", "R1", ws.identity(DRAFTER))
     ann = read_annotations(ws.root / done.docx)
@@ -35,16 +37,24 @@ def test_consolidated_docx_has_every_suggestion_tracked_and_conflicts_as_comment
         a.name,
     ) in authors  # duplicate: once, first author
     assert ("ins", c.name) in authors  # disjoint insert placed
-    assert not any(r.author == b.name for r in ann.revisions)  # b's suggestions: duplicate/conflict
+    # b's silent edit is a duplicate of a's (a's name); b's deletion and c's replacement of w2
+    # compete: each is a suggestion under its author's name, linked by the organisation's comment
+    assert {r.author for r in ann.revisions if r.kind == "del"} == {a.name, b.name}
+    inserted = {(r.author, r.text) for r in ann.revisions if r.kind == "ins"}
+    assert (c.name, "OTHER WORDS") in inserted
     texts = [c_.text for c_ in ann.comments]
-    conflict = next(t for t in texts if t.startswith("conflict: "))
-    assert " vs " in conflict and "OTHER WORDS" in conflict
+    conflict = next(c_ for c_ in ann.comments if c_.text.startswith("conflict: "))
+    assert " vs " in conflict.text and "OTHER WORDS" in conflict.text
+    assert conflict.author == ws.guideline.organisation
+    supporters = next(t for t in texts if "suggested by 2 reviewers" in t)
+    assert a.name in supporters and b.name in supporters
+    assert "penholder" not in {c_.author for c_ in ann.comments} | {r.author for r in ann.revisions}
     thread = next(c_ for c_ in ann.comments if c_.text.endswith("Source?"))
     assert thread.anchor_text == w3 and thread.author == a.name
     assert any(c_.parent == thread.id and c_.author == b.name for c_ in ann.comments)
     after = {p.text_after for p in ann.paragraphs}
     assert p1.text.replace(w1, "RELEASE", 1) in after
-    assert p2.text in after  # conflicting suggestions left out of the text
+    assert p2.text.replace(w2, "OTHER WORDS", 1) in after  # b deletes, c's words follow
     assert p3.text + " Cities should report yearly." in after
 
 
@@ -117,8 +127,11 @@ def test_libreoffice_opens_the_consolidated_file_and_the_matrix(returned, tmp_pa
     ]
 
 
-def _expected_text(ws: Workspace, p1, w1: str, p3, tmp_path: Path) -> list[str]:  # type: ignore[no-untyped-def]
-    """Render the base revision with exactly the non-conflicting suggestions applied."""
+def _expected_text(
+    ws: Workspace, p1, w1: str, p3, tmp_path: Path, p2=None, w2: str = ""
+) -> list[str]:  # type: ignore[no-untyped-def]
+    """Render the base revision with every suggestion applied: the non-conflicting ones, and
+    both alternatives of the conflict on p2 (b's deletion of w2, then c's "OTHER WORDS")."""
     from drafts import chapters as chapter_ops
     from tests.helpers.render_helpers import normalised
 
@@ -127,22 +140,23 @@ def _expected_text(ws: Workspace, p1, w1: str, p3, tmp_path: Path) -> list[str]:
     assert lines[l1 - 1].startswith(p1.text[:30]) and lines[l3 - 1].endswith(p3.text[-20:])
     lines[l1 - 1] = lines[l1 - 1].replace(w1, "RELEASE", 1)
     lines[l3 - 1] += " Cities should report yearly."
+    if p2 is not None:
+        (l2, _) = p2.lines
+        lines[l2 - 1] = lines[l2 - 1].replace(w2, "OTHER WORDS", 1)
     edited = "\n".join(lines)
     rounds.close_round(ws, "R1", ws.identity(DRAFTER), force=True)
     chapter_ops.commit_revision(ws, "03", edited, ws.identity(DRAFTER))
     return normalised(render_revision(ws, "03", 2, tmp_path / "expected.docx"))
 
 
-def test_accepting_every_change_gives_the_text_with_all_placed_suggestions(
-    returned, tmp_path
-) -> None:  # type: ignore[no-untyped-def]
+def test_accepting_every_change_gives_the_text_with_every_suggestion(returned, tmp_path) -> None:  # type: ignore[no-untyped-def]
     from tests.helpers.render_helpers import normalised
 
-    ws, _, (p1, _, p3), (w1, _, _), _ = returned
+    ws, _, (p1, p2, p3), (w1, w2, _), _ = returned
     done = consolidate(ws, "03", "R1", ws.identity(DRAFTER))
     accepted = normalised(ws.root / done.docx, "accept")
     rejected = normalised(ws.root / done.docx, "reject")
-    expected = _expected_text(ws, p1, w1, p3, tmp_path)
+    expected = _expected_text(ws, p1, w1, p3, tmp_path, p2, w2)
     assert accepted == expected
     assert rejected == normalised(render_revision(ws, "03", 1, tmp_path / "base.docx"))
 
@@ -222,14 +236,9 @@ def test_every_placed_row_is_a_mark_that_survives_a_libreoffice_resave(returned,
     ws, *_ = returned
     done = consolidate(ws, "03", "R1", ws.identity(DRAFTER))
     rows = json.loads((ws.root / done.folder / "matrix.json").read_text())["rows"]
-    # placed: every row but those in conflict and those that no longer apply; a conflict's
-    # comment is placed under the first row of the conflict
-    placed = {
-        r["id"]: r["block"]
-        for r in rows
-        if "no longer applies" not in r["flags"]
-        and ("conflict" not in r["flags"] or all(r["id"] < o for o in r["conflicts_with"]))
-    }
+    # placed: every row but those that no longer apply (each competing text of a conflict is a
+    # suggestion of its own row; the conflict's comment is a piece of the first row)
+    placed = {r["id"]: r["block"] for r in rows if "no longer applies" not in r["flags"]}
     assert len(placed) >= 4 and any("conflict" in r["flags"] for r in rows)
 
     def marks(path: Path) -> dict[str, list[str]]:
@@ -267,3 +276,45 @@ def test_every_placed_row_is_a_mark_that_survives_a_libreoffice_resave(returned,
     resaved = marks(tmp_path / "resaved" / "consolidated.docx")
     check(resaved)
     assert set(resaved) == set(written)
+
+
+def test_when_libreoffice_cannot_lay_out_the_chapter_the_matrix_says_so(
+    returned, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from docx import Document
+
+    from reviewers.consolidate import build
+    from reviewers.consolidate.pagelines import LayoutError
+
+    def fails(docx, blocks):  # type: ignore[no-untyped-def]
+        raise LayoutError("LibreOffice could not lay out base.docx: it crashed")
+
+    monkeypatch.setattr(build, "page_lines", fails)
+    ws, *_ = returned
+    done = consolidate(ws, "03", "R1", ws.identity(DRAFTER))
+    assert done.pages_missing.startswith("LibreOffice could not lay out base.docx: it crashed")
+    saved = json.loads((ws.root / done.folder / "matrix.json").read_text())
+    assert saved["pages_missing"] == done.pages_missing
+    assert all(r["page"] is None for r in saved["rows"])
+    sheet = openpyxl.load_workbook(ws.root / done.xlsx)["Matrix"]
+    said = {sheet.cell(i, 1).value: sheet.cell(i, 2).value for i in range(2, 7)}
+    assert said["Page and line"] == f"missing: {done.pages_missing}"
+    paragraphs = [p.text for p in Document(str(ws.root / done.matrix_docx)).paragraphs]
+    assert f"Page and line: missing: {done.pages_missing}" in paragraphs
+
+
+def test_the_consolidate_command_says_when_page_and_line_are_missing(
+    returned, monkeypatch, cli
+) -> None:  # type: ignore[no-untyped-def]
+    from reviewers.consolidate import build
+    from reviewers.consolidate.pagelines import LayoutError
+
+    def fails(docx, blocks):  # type: ignore[no-untyped-def]
+        raise LayoutError("soffice not found on the PATH")
+
+    monkeypatch.setattr(build, "page_lines", fails)
+    monkeypatch.setenv("PENHOLDER_ENGINE", "off")
+    ws, *_ = returned
+    code, out, err = cli("consolidate", "03", "--round", "R1", "-w", ws.root, "--as", DRAFTER)
+    assert code == 0, err
+    assert "page and line numbers are missing: soffice not found on the PATH" in err

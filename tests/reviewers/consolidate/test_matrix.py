@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 from reviewers.consolidate.matrix import (
     CONFLICT_FILL,
     DISPOSITIONS,
+    DOCX_COLUMNS,
     HEADERS,
     STALE_FILL,
     TYPES,
@@ -55,7 +56,7 @@ def matrix() -> Matrix:
         _row(
             "R2-03-002",
             kind="replace",
-            comment="replace: “city” → “municipality”",
+            comment="Replace 'city' by 'municipality'",
             proposed="municipality",
             page=1,
             line=20,
@@ -65,7 +66,7 @@ def matrix() -> Matrix:
         _row(
             "R2-03-011",
             kind="replace",
-            comment="replace: “city” → “town”",
+            comment="Replace 'city' by 'town'",
             proposed="town",
             page=1,
             line=20,
@@ -81,7 +82,7 @@ def matrix() -> Matrix:
                 _who("Ana Lima", "R2-03-004", "City of Recife", "Brazil"),
                 _who("Mei Chen", "R2-03-019", "Tongji University", "China"),
             ],
-            comment="insert: “” → “ and older persons”",
+            comment="Insert 'and older persons' after 'persons with disabilities'",
             proposed=" and older persons",
             flags=["duplicate"],
             type="technical",
@@ -89,7 +90,7 @@ def matrix() -> Matrix:
         _row(
             "R2-03-005",
             kind="delete",
-            comment="delete: “markedly” → “”",
+            comment="Delete 'markedly'",
             proposed="",
             page=None,
             line=None,
@@ -100,7 +101,7 @@ def matrix() -> Matrix:
             flags=["no longer applies"],
             block=None,
             paragraph=None,
-            comment="replace: “old words” → “new words” [no longer applies: text changed]",
+            comment="Replace 'old words' by 'new words' [no longer applies: text changed]",
         ),
         _row(
             "R2-03-008",
@@ -136,7 +137,10 @@ def _table(path: Path) -> tuple[object, dict[str, int], list[tuple[object, ...]]
 def test_xlsx_has_title_block_header_and_every_row_once(xlsx: Path) -> None:
     ws, col, rows = _table(xlsx)
     assert tuple(col) == HEADERS
-    assert ws["A1"].value == "Comment-resolution matrix"  # type: ignore[index]
+    assert ws["A1"].value == (  # type: ignore[index]
+        "Comment-resolution matrix — Chapter 03 Accessibility and inclusion"
+    )
+    assert "chapter" not in col  # the file is one chapter: named in the title, not a column
     block = {ws.cell(i, 1).value: ws.cell(i, 2).value for i in range(2, 6)}  # type: ignore[attr-defined]
     assert block == {
         "Guideline": "Guidelines on people-centred smart cities",
@@ -166,10 +170,10 @@ def test_xlsx_is_frozen_filtered_wrapped_and_prints_landscape(xlsx: Path) -> Non
     ws, _, rows = _table(xlsx)
     last = HEADER_ROW + len(rows)
     assert ws.freeze_panes == f"B{HEADER_ROW + 1}"  # type: ignore[attr-defined]
-    assert ws.auto_filter.ref == f"A{HEADER_ROW}:P{last}"  # type: ignore[attr-defined]  # 16 columns
+    assert ws.auto_filter.ref == f"A{HEADER_ROW}:O{last}"  # type: ignore[attr-defined]  # 15 columns
     for r in range(HEADER_ROW, last + 1):
         assert all(c.alignment.wrap_text for c in ws[r])  # type: ignore[index]
-    assert ws.column_dimensions["J"].width >= 40  # type: ignore[attr-defined]
+    assert ws.column_dimensions["I"].width >= 40  # type: ignore[attr-defined]  # comment
     assert ws.page_setup.orientation == "landscape"  # type: ignore[attr-defined]
     assert str(ws.page_setup.paperSize) == "9"  # type: ignore[attr-defined]  # A4
     assert ws.print_title_rows == f"${HEADER_ROW}:${HEADER_ROW}"  # type: ignore[attr-defined]
@@ -179,8 +183,8 @@ def test_xlsx_offers_type_and_disposition_drop_downs(xlsx: Path) -> None:
     ws, _, rows = _table(xlsx)
     lists = {dv.formula1: str(dv.sqref) for dv in ws.data_validations.dataValidation}  # type: ignore[attr-defined]
     last = HEADER_ROW + len(rows)
-    assert lists['"' + ",".join(TYPES) + '"'] == f"I{HEADER_ROW + 1}:I{last}"
-    assert lists['"' + ",".join(DISPOSITIONS) + '"'] == f"N{HEADER_ROW + 1}:N{last}"
+    assert lists['"' + ",".join(TYPES) + '"'] == f"H{HEADER_ROW + 1}:H{last}"
+    assert lists['"' + ",".join(DISPOSITIONS) + '"'] == f"M{HEADER_ROW + 1}:M{last}"
     assert set(DISPOSITIONS) == {"accepted", "accepted with modification", "noted", "not accepted"}
 
 
@@ -230,7 +234,7 @@ def test_reading_back_names_the_cell_of_a_bad_value(xlsx: Path, tmp_path: Path) 
     ws = wb["Matrix"]
     ws.cell(HEADER_ROW + 1, HEADERS.index("disposition") + 1, "maybe")
     wb.save(bad := tmp_path / "bad.xlsx")
-    with pytest.raises(MatrixError, match=rf"cell N{HEADER_ROW + 1} .*'maybe'.*accepted"):
+    with pytest.raises(MatrixError, match=rf"cell M{HEADER_ROW + 1} .*'maybe'.*accepted"):
         read_xlsx_dispositions(bad)
 
 
@@ -239,12 +243,27 @@ def test_docx_table_has_every_row_and_a_repeated_header(tmp_path: Path) -> None:
     doc = Document(str(out))
     assert len(doc.tables) == 1
     table = doc.tables[0]
-    assert tuple(c.text for c in table.rows[0].cells) == HEADERS
+    assert tuple(c.text for c in table.rows[0].cells) == tuple(c.header for c in DOCX_COLUMNS)
     assert table.rows[0]._tr.trPr.xml.count("tblHeader") == 1
     ids = [row.cells[0].text for row in table.rows[1:]]
-    assert ids == [r.id for r in matrix().rows]
+    # a conflict's rows and a duplicate under a heading row (no id) spanning the table
+    assert ids == [
+        "R2-03-001", "", "R2-03-002", "R2-03-011", "", "R2-03-004",
+        "R2-03-005", "R2-03-007", "R2-03-008", "R2-03-010",
+    ]  # fmt: skip
+    heading = table.rows[2]
+    assert len(heading._tr.tc_lst) == 2 and "gridSpan" in heading._tr.xml
+    assert heading.cells[1].text.startswith("Conflict: R2-03-002, R2-03-011")
+    assert table.rows[5].cells[1].text.startswith("Duplicate: the same remark from 2 reviewers")
     conflict = next(r for r in table.rows if r.cells[0].text == "R2-03-002")
     assert CONFLICT_FILL in conflict.cells[5]._tc.xml
+    dup = next(r for r in table.rows if r.cells[0].text == "R2-03-004")
+    assert dup.cells[1].text == (
+        "Ana Lima (City of Recife, Brazil)\nMei Chen (Tongji University, China)"
+    )
+    assert doc.paragraphs[0].text == (
+        "Comment-resolution matrix — Chapter 03 Accessibility and inclusion"
+    )
     section = doc.sections[-1]
     assert section.page_width > section.page_height
     assert "lnNumType" not in section._sectPr.xml
@@ -278,7 +297,8 @@ def test_reviewer_text_stays_text_in_both_files(tmp_path: Path) -> None:
     assert cell.data_type == "s" and cell.value == m.rows[0].comment
     assert rows[1][col["proposed change"]] == "line oneline two"
     table = Document(str(write_docx(m, tmp_path / "m.docx"))).tables[0]
-    assert table.rows[2].cells[HEADERS.index("proposed change")].text == "line oneline two"
+    proposed = [c.header for c in DOCX_COLUMNS].index("proposed change")
+    assert table.rows[3].cells[proposed].text == "line oneline two"
     assert set(read_xlsx_dispositions(tmp_path / "m.xlsx")) == {r.id for r in m.rows}
 
 

@@ -97,20 +97,32 @@ def test_identical_suggestions_become_one_row_and_one_change() -> None:
     )
 
 
-def test_overlapping_different_suggestions_conflict_and_none_is_applied() -> None:
+def test_overlapping_different_suggestions_conflict_and_are_placed_as_alternatives() -> None:
     a = remark(1, "ana", "replace", "open data", "open and accessible data")
     b = remark(2, "ben", "delete", "publish open", "")
     c = remark(3, "chi", "insert", None, " annually", at=len(TEXT) - 1)
-    result = merge([a, b, c], BASE, {}, PEOPLE)
+    result = merge([a, b, c], BASE, {}, PEOPLE, organisation="UN-Habitat")
     flagged = {r.id: r for r in result.rows}
     assert "conflict" in flagged["R1-03-001"].flags and "conflict" in flagged["R1-03-002"].flags
     assert flagged["R1-03-001"].conflicts_with == ["R1-03-002"]
     assert flagged["R1-03-003"].flags == []
-    assert [c.row for c in result.changes] == ["R1-03-003"]  # only the disjoint one is placed
+    placed = [c for c in result.changes if not c.alternative]
+    assert [c.row for c in placed] == ["R1-03-003"]  # only the disjoint one is applied
+    # each competing text over the passage they share, under its author's name
+    start, end = TEXT.index("publish"), TEXT.index("data") + 4
+    alternatives = [
+        (c.row, c.start, c.end, c.proposed, c.author) for c in result.changes if c.alternative
+    ]
+    assert alternatives == [
+        ("R1-03-001", start, end, "publish open and accessible data", "Ana Silva"),
+        ("R1-03-002", end, end, " data", "Ben Okafor"),
+    ]
     (note,) = result.comments
     assert note.text.startswith("conflict: R1-03-001 (Ana Silva) vs R1-03-002 (Ben Okafor)")
-    assert "open and accessible data" in note.text
-    assert (note.start, note.end) == (TEXT.index("publish"), TEXT.index("data") + 4)
+    assert "Replace 'open data' by 'open and accessible data'" in note.text
+    assert "Delete 'publish open'" in note.text
+    assert note.author == "UN-Habitat"
+    assert (note.start, note.end) == (start, end)
 
 
 def test_disjoint_suggestions_are_all_placed() -> None:
@@ -159,7 +171,8 @@ def test_ranges_sharing_one_character_conflict() -> None:
     assert b.start == a.end - 1
     result = merge([a, b], BASE, {}, PEOPLE)
     assert [r.flags for r in result.rows] == [["conflict"], ["conflict"]]
-    assert result.changes == []
+    assert all(c.alternative for c in result.changes)  # shown side by side, none applied
+    assert [c.proposed for c in result.changes] == ["release open data", "publish datasets"]
 
 
 def test_every_remark_in_exactly_one_row_with_replies_in_their_thread() -> None:

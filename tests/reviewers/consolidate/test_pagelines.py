@@ -12,7 +12,13 @@ from drafts import blockstore
 from drafts.blocks import Block
 from drafts.word.revision import render_revision
 from drafts.workspace import Workspace
-from reviewers.consolidate.pagelines import page_lines, pdf_pages, printed_lines, to_pdf
+from reviewers.consolidate.pagelines import (
+    LayoutError,
+    page_lines,
+    pdf_pages,
+    printed_lines,
+    to_pdf,
+)
 from reviewers.rounds import lifecycle as rounds
 from tests.conftest import DRAFTER, soffice_or_skip
 
@@ -72,11 +78,12 @@ def test_blocks_are_found_across_labels_bullets_hyphens_and_ligatures() -> None:
     }  # fmt: skip
 
 
-def test_without_libreoffice_there_are_no_page_lines(
+def test_without_libreoffice_page_lines_say_why_there_are_none(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     monkeypatch.setenv("PATH", str(tmp_path))
-    assert page_lines(tmp_path / "absent.docx", [_block(1, "title", "Title")]) == {}
+    with pytest.raises(LayoutError, match=r"soffice and pdftotext not found on the PATH: install"):
+        page_lines(tmp_path / "absent.docx", [_block(1, "title", "Title")])
 
 
 @pytest.fixture
@@ -130,3 +137,15 @@ def test_a_table_does_not_derail_the_blocks_after_it(tmp_path: Path) -> None:
     cells = {b.id for b in block_map.blocks if b.kind == "table_cell"}
     assert cells and not cells & set(got)
     assert {b.id for b in block_map.blocks} - cells == set(got)
+
+
+@pytest.mark.slow
+@pytest.mark.libreoffice
+def test_a_layout_in_which_no_block_is_found_is_an_error_not_an_empty_answer(
+    packet: tuple[Path, list[Block]],
+) -> None:
+    soffice_or_skip()
+    path, _ = packet
+    strangers = [_block(1, "paragraph", "Nothing of this text is printed in the packet at all.")]
+    with pytest.raises(LayoutError, match=r"none of its 1 paragraphs was found on a numbered line"):
+        page_lines(path, strangers)

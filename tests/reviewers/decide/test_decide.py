@@ -16,9 +16,11 @@ from drafts import blockstore, chapters
 from drafts.blocks import blocks_of
 from drafts.core.errors import DocumentError, StageRefused
 from drafts.models import Stage
+from drafts.ooxml.write.records import mark_name
 from drafts.workspace import Workspace
 from reviewers import guards as all_guards
 from reviewers.consolidate.build import consolidate
+from reviewers.consolidate.matrix import HEADERS
 from reviewers.consolidate.models import Matrix
 from reviewers.decide.answers import fill
 from reviewers.decide.letters import send_letters
@@ -28,6 +30,7 @@ from reviewers.decide.store import import_file, load_log, load_matrix, record_an
 from reviewers.rounds import lifecycle as rounds
 from reviewers.send.packets import build_packet
 from tests.conftest import DRAFTER
+from tests.helpers.ooxml_decide import decide
 from tests.helpers.render_helpers import normalised
 
 
@@ -104,7 +107,7 @@ def test_the_word_matrix_is_read_back_too(consolidated, tmp_path) -> None:  # ty
     doc = Document(str(ws.root / "consolidated/R1/03/matrix.docx"))
     table = doc.tables[0]
     header = [c.text for c in table.rows[0].cells]
-    target = table.rows[1]
+    target = next(r for r in table.rows[1:] if r.cells[0].text)  # group headings have no id
     row_id = target.cells[0].text
     target.cells[header.index("disposition")].text = "noted"
     target.cells[header.index("response")].text = "See paragraph 12."
@@ -141,7 +144,8 @@ def test_reconsolidation_keeps_every_answer_and_refuses_unimported_edits(consoli
     again = _consolidate(ws)
     sheet = openpyxl.load_workbook(ws.root / "consolidated/R1/03/matrix.xlsx").active
     cells = {r[0].value: r for r in sheet.iter_rows(min_row=8)}
-    assert all(cells[r][13].value == "noted" for r in rows)
+    disposition = HEADERS.index("disposition")
+    assert all(cells[r][disposition].value == "noted" for r in rows)
     assert [r.id for r in again.rows] == rows
     own = ws.root / "consolidated/R1/03/matrix.xlsx"
     wb = openpyxl.load_workbook(own)
@@ -190,16 +194,19 @@ def test_revise_applies_exactly_the_accepted_rows_and_resolves_their_remarks(
 
 
 def test_accepting_every_row_gives_the_consolidated_file_with_every_change_accepted(
-    consolidated,
+    consolidated, tmp_path
 ) -> None:  # type: ignore[no-untyped-def]
     ws, matrix, *_ = consolidated
     placed = [r for r in matrix.rows if r.kind != "comment" and "conflict" not in r.flags]
     _answer(ws, *[Answer(row=r.id, disposition="accepted") for r in placed])
     revise(ws, "03", "R1", ws.identity(DRAFTER))
     notes = re.compile(r"\[\d+\]")  # pandoc's plain text shows footnote marks, blocks do not
-    accepted = [
-        notes.sub("", t) for t in normalised(ws.root / "consolidated/R1/03/consolidated.docx")
-    ]
+    # a conflict's competing texts are all suggestions: reject them, as the rows are unanswered
+    conflicts = [("reject", mark_name(r.id)) for r in matrix.rows if "conflict" in r.flags]
+    decided = decide(
+        ws.root / "consolidated/R1/03/consolidated.docx", tmp_path / "decided.docx", conflicts
+    )
+    accepted = [notes.sub("", t) for t in normalised(decided)]
     revised = blocks_of(ws.text("03"), blockstore.bibliography(ws))
     body = [" ".join(b.text.split()) for b in revised if b.kind in ("paragraph", "heading")]
     assert [t for t in body if t not in accepted] == []

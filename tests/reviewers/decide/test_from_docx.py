@@ -305,6 +305,8 @@ def test_revise_gives_the_text_of_the_consolidated_file_as_decided_in_it(
             ("edit", name["edited"], "fair", "inclusive"),
             ("accept", name["edited"]),
             ("accept", name["pending"]),
+            ("reject", name["conflict"]),  # competing texts, answered elsewhere
+            ("reject", name["conflict2"]),
         ],
     )
     import_file(ws, "03", "R1", out, ws.identity(DRAFTER))

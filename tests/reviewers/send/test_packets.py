@@ -37,7 +37,7 @@ def fake_renderer(calls: list[tuple]) -> Renderer:
         out.write_bytes(b"docx")
         return out
 
-    def redline(ws, chapter, old, new, out, author, *, round_id, reviewer):  # type: ignore[no-untyped-def]
+    def redline(ws, chapter, old, new, out, author, *, round_id, reviewer, packet):  # type: ignore[no-untyped-def]
         calls.append(("redline", chapter, old, new))
         out.write_bytes(b"redline")
         return out
@@ -145,7 +145,9 @@ def test_a_round_makes_each_redline_once_and_stamps_a_copy_per_reviewer(
         stamp = read_stamp(red)
         assert stamp["penholder.reviewer"].startswith(packet.reviewer.id + " ")
         assert stamp["penholder.round"] == "R2" and stamp["penholder.revision"] == "2"
-        assert stamp["penholder.packet"] == ""  # a redline sent back is not taken for the packet
+        # the packet id, marked as its redline: one sent back is read as a redline, not a packet
+        assert (stamp["penholder.packet"], stamp["penholder.kind"]) == (item.packet, "redline")
+        assert f"Packet {item.packet} — redline: changes since revision 1" in read_footer(red)
         header = next(p.text_after for p in ann.paragraphs if "header" in p.part)
         assert "revision 2 — round R2" in header
         with zipfile.ZipFile(red) as zf:
