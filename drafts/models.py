@@ -127,6 +127,21 @@ class HouseStyle(_Strict):
     language: Literal["en", "fr", "es"] = "en"
 
 
+Weekday = Literal["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"]
+WEEKDAYS: tuple[Weekday, ...] = (
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+)  # fmt: skip
+
+
+class ReminderPolicy(_Strict):
+    """``guideline.yaml`` ``reminders:``: when ``round remind`` reminds (``reviewers.rounds.
+    reminders``). Never on the day a packet left, a weekend day or one of the ``holidays``."""
+
+    before_due: int = Field(3, ge=0)  # the first reminder, this many days before the due date
+    every: int = Field(7, ge=1)  # then, while late, every this many days
+    weekend: list[Weekday] = Field(default_factory=lambda: list(WEEKDAYS[5:]))
+
+
 class Guideline(_Strict):
     title: str
     short_title: str = ""
@@ -134,6 +149,8 @@ class Guideline(_Strict):
     timezone: str = "UTC"
     mail: MailSettings = MailSettings()
     house: HouseStyle = HouseStyle()
+    reminders: ReminderPolicy = ReminderPolicy()
+    holidays: list[date] = Field(default_factory=list)  # no reminders on these days
 
     @property
     def label(self) -> str:

@@ -47,10 +47,11 @@ def send_round(workspace: str, round_id: str, who: str | None) -> Delivered:
 
 
 @flow(name="remind-round")
-def remind_round(workspace: str, round_id: str, who: str | None) -> Delivered:
-    """Remind every reviewer who still owes a return (never twice on the same day)."""
+def remind_round(workspace: str, round_id: str, who: str | None, force: bool = False) -> Delivered:
+    """Remind the reviewers the reminder policy says to (``force``: every one who still owes a
+    return); never twice on the same day."""
     ws = open_workspace(workspace)
-    return Delivered.of(round_id, sending.remind(ws, round_id, ws.identity(who)))
+    return Delivered.of(round_id, sending.remind(ws, round_id, ws.identity(who), force=force))
 
 
 @flow(name="close-round")

@@ -168,6 +168,7 @@ class RoundStatus(_Record):
     days_left: int
     chapters: list[RoundChapter]
     items: list[ItemStatus]
+    closed: date | None = None  # the day it closed (the guideline's timezone)
 
     def count(self, state: ItemState) -> int:
         return sum(1 for i in self.items if i.state == state)

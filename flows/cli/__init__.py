@@ -6,6 +6,7 @@ Every ``PenholderError`` becomes one line ``penholder: <message>`` on stderr and
 from __future__ import annotations
 
 import sys
+import traceback
 
 import typer
 
@@ -21,6 +22,8 @@ from flows.cli import (
     word,
     workspace_cmds,
 )
+from flows.cli.shell import options
+from flows.cli.views import owes
 
 app = typer.Typer(
     name="penholder",
@@ -29,11 +32,13 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
+app.callback()(options.root)
 app.command("init")(workspace_cmds.init)
 app.command("status")(status.status)
 app.command("web")(status.web)
 app.add_typer(chapter.app, name="chapter")
 app.add_typer(rounds.app, name="round")
+app.command("owes")(owes.owes)
 app.command("render")(word.render)
 app.command("redline")(word.redline)
 app.command("import")(word.import_docx)
@@ -53,11 +58,21 @@ app.add_typer(signoff.app, name="signoff")
 
 def main(argv: list[str] | None = None) -> int:
     """Run the CLI; return the exit code (the console script calls ``sys.exit`` on it)."""
+    with options.kept_environment():
+        return _run(sys.argv[1:] if argv is None else list(argv))
+
+
+def _run(argv: list[str]) -> int:
     from drafts.core.errors import PenholderError
 
     try:
-        result = app(args=argv, prog_name="penholder", standalone_mode=False)
+        command = typer.main.get_command(app)
+        result = command.main(
+            args=options.hoist(command, argv), prog_name="penholder", standalone_mode=False
+        )
     except PenholderError as e:
+        if options.debug():
+            traceback.print_exc()
         sys.stderr.write(f"penholder: {e}\n")
         return 1
     except typer.Abort:

@@ -35,7 +35,9 @@ AsOpt = Annotated[
         show_default=False,
     ),
 ]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
+JsonOpt = Annotated[
+    bool, typer.Option("--json", envvar="PENHOLDER_JSON", help="Print JSON instead of a table.")
+]
 
 
 def open_workspace(path: Path | None) -> Workspace:

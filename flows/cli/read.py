@@ -17,7 +17,10 @@ def read(
         Path, typer.Argument(help="The .docx to read (any Word, LibreOffice or Google Docs file).")
     ],
     json: Annotated[
-        bool, typer.Option("--json", help="Print every annotation as one JSON object.")
+        bool,
+        typer.Option(
+            "--json", envvar="PENHOLDER_JSON", help="Print every annotation as one JSON object."
+        ),
     ] = False,
 ) -> None:
     """Read the comments and tracked changes of a .docx (no workspace needed)."""

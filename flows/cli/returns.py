@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from flows.cli.common import AsOpt, JsonOpt, WorkspaceOpt, open_workspace, print_json, run_flow
+from flows.cli.shell import complete
 
 if TYPE_CHECKING:
     from flows.results import Returns
@@ -64,28 +65,33 @@ def scan(workspace: WorkspaceOpt = None, who: AsOpt = None, as_json: JsonOpt = F
 
 
 def remarks(
-    chapter: Annotated[str, typer.Argument(help="Chapter id, e.g. 03.")],
-    round_id: Annotated[str | None, typer.Option("--round", help="Only this round.")] = None,
+    chapter: Annotated[
+        str, typer.Argument(help="Chapter id, e.g. 03.", autocompletion=complete.chapters)
+    ],
+    round_id: Annotated[
+        str | None,
+        typer.Option("--round", help="Only this round.", autocompletion=complete.rounds),
+    ] = None,
     workspace: WorkspaceOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
-    """Every remark read from returns on a chapter: comments, tracked changes, silent edits."""
-    from reviewers.intake.remarks import load_all, remark_dicts
-
+    """Every remark read from returns on a chapter as a table: who, where, what in words, flags
+    (duplicate, conflict, late, no longer applies), replies under their comment."""
     ws = open_workspace(workspace)
     ws.require_chapter(chapter)
     if round_id:
         from reviewers.rounds.records import load_round
 
         load_round(ws, round_id)  # an unknown round is an error, not an empty list
-    rows = remark_dicts(load_all(ws, chapter, round_id))
     if as_json:
-        print_json({"remarks": rows})
+        from reviewers.intake.remarks import load_all, remark_dicts
+
+        print_json({"remarks": remark_dicts(load_all(ws, chapter, round_id))})
         return
-    for r in rows:
-        where = f"¶{r['paragraph']}" if r["paragraph"] else (r["section"] or "")
-        what = r["text"] or f"{r['anchor_text']!r} -> {r['proposed']!r}"
-        typer.echo(f"{r['id']} {r['kind']:<8} {r['author']} {where}: {str(what)[:90]}")
+    from flows.cli.views.remarks import remarks_table
+    from reviewers.consolidate.listing import remark_lines
+
+    remarks_table(chapter, remark_lines(ws, chapter, round_id))
 
 
 def consolidate(

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from flows.cli.common import AsOpt, JsonOpt, WorkspaceOpt, open_workspace, print_json, run_flow
+from flows.cli.shell import complete
 
 if TYPE_CHECKING:
     from flows.results import Delivered
@@ -21,8 +22,10 @@ app = typer.Typer(
     no_args_is_help=True,
 )
 
-RoundArg = Annotated[str, typer.Argument(help="Round id, e.g. R1.")]
-PersonArg = Annotated[str, typer.Argument(help="Person id from people.yaml.")]
+RoundArg = Annotated[str, typer.Argument(help="Round id, e.g. R1.", autocompletion=complete.rounds)]
+PersonArg = Annotated[
+    str, typer.Argument(help="Person id from people.yaml.", autocompletion=complete.people)
+]
 
 
 def _iso(value: str) -> str:
@@ -102,35 +105,38 @@ def open_(
 
 
 @app.command("status")
-def status(round_id: RoundArg, workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
-    """Per reviewer and chapter: sent, returned, late, missing or excused."""
-    from reviewers.rounds.tracking import round_status
+def status(
+    round_id: RoundArg,
+    missing: Annotated[
+        bool, typer.Option("--missing", help="Only what is not returned (nor excused).")
+    ] = False,
+    late: Annotated[
+        bool, typer.Option("--late", help="Only what is late: owed past due, or returned after.")
+    ] = False,
+    reviewer: Annotated[
+        str | None,
+        typer.Option("--reviewer", help="Only this reviewer.", autocompletion=complete.people),
+    ] = None,
+    chapter: Annotated[
+        str | None,
+        typer.Option("--chapter", help="Only this chapter.", autocompletion=complete.chapters),
+    ] = None,
+    workspace: WorkspaceOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Per reviewer and chapter: sent, returned, late, missing or excused; the next reminders."""
+    from reviewers.rounds.tracking import round_status, select
 
-    st = round_status(open_workspace(workspace), round_id)
+    ws = open_workspace(workspace)
+    st = round_status(ws, round_id)
+    items = select(st, missing=missing, late=late, reviewer=reviewer, chapter=chapter)
     if as_json:
-        print_json(st)
+        print_json(st.model_copy(update={"items": items}))
         return
-    from rich.console import Console
-    from rich.table import Table
+    from flows.cli.views.rounds import status_table
+    from reviewers.send.sending import reminder_plan
 
-    when = f"{st.days_left} days left" if st.days_left >= 0 else f"{-st.days_left} days overdue"
-    state = "open" if st.open else "closed"
-    counts = {s: st.count(s) for s in {i.state for i in st.items}}
-    caption = ", ".join(f"{n} {s.value}" for s, n in sorted(counts.items()))
-    table = Table(title=f"Round {st.round}: due {st.due} ({state}, {when})", caption=caption)
-    for col in ("reviewer", "chapter", "packet", "state", "sent", "returned", "reminded"):
-        table.add_column(col, no_wrap=True)
-    for i in st.items:
-        table.add_row(
-            i.reviewer,
-            i.chapter,
-            i.packet,
-            i.state.value,
-            i.sent_at.date().isoformat() if i.sent_at else "",
-            i.returned_at.date().isoformat() if i.returned_at else "",
-            i.reminders[-1].isoformat() if i.reminders else "",
-        )
-    Console(width=140).print(table)
+    status_table(st, items, reminder_plan(ws, round_id), ws.guideline)
 
 
 @app.command("send")
@@ -143,12 +149,45 @@ def send(round_id: RoundArg, workspace: WorkspaceOpt = None, who: AsOpt = None) 
 
 
 @app.command("remind")
-def remind(round_id: RoundArg, workspace: WorkspaceOpt = None, who: AsOpt = None) -> None:
-    """Remind every reviewer who still owes a return (at most once a day)."""
+def remind(
+    round_id: RoundArg,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print who would be reminded and why; send nothing.")
+    ] = False,
+    force: Annotated[
+        bool,
+        typer.Option("--force", help="Remind everyone who owes a return, whatever the policy."),
+    ] = False,
+    workspace: WorkspaceOpt = None,
+    who: AsOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Remind who still owes a return, as the guideline's reminder policy says (once a day at most)."""
     ws = open_workspace(workspace)
+    if dry_run:
+        from reviewers.rounds.records import require_open
+        from reviewers.send.sending import reminder_plan
+
+        require_open(ws, round_id, f"send reminders for round {round_id}")
+        plans = reminder_plan(ws, round_id)
+        if as_json:
+            print_json({"round": round_id, "reminders": [vars(p) for p in plans]})
+            return
+        from flows.cli.views.rounds import remind_table
+
+        remind_table(round_id, plans)
+        return
     from flows import rounds as rounds_flows
 
-    _report(run_flow(rounds_flows.remind_round, workspace=str(ws.root), round_id=round_id, who=who))
+    _report(
+        run_flow(
+            rounds_flows.remind_round,
+            workspace=str(ws.root),
+            round_id=round_id,
+            who=who,
+            force=force,
+        )
+    )
 
 
 @app.command("close")

@@ -86,7 +86,7 @@ def returns_of(ws: Workspace, chapter: str, rnd: Round) -> list[ReturnRemarks]:
     return found
 
 
-def _older_maps(
+def older_maps(
     ws: Workspace, chapter: str, sets: list[ReturnRemarks], base: int
 ) -> dict[int, BlockMap]:
     """The block maps of the older revisions late remarks were made on."""
@@ -145,7 +145,7 @@ def consolidate(
             plan = plan_consolidation(
                 sets,
                 base,
-                _older_maps(ws, chapter, sets, base_rev),
+                older_maps(ws, chapter, sets, base_rev),
                 {p.id: p for p in ws.people},
                 guideline=ws.guideline.title,
                 chapter_title=ws.front(chapter, ws.text(chapter, base_rev)).title,

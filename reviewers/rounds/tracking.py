@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from drafts.core.errors import NotFound
 from drafts.models import CommitRecord, Event
 from drafts.workspace import Workspace
 from reviewers.models import (
@@ -146,7 +147,43 @@ def round_status(ws: Workspace, round_id: str) -> RoundStatus:
         days_left=(rnd.due - today).days,
         chapters=rnd.chapters,
         items=items,
+        closed=rnd.closed.astimezone(now.tzinfo).date() if rnd.closed else None,
     )
+
+
+#: item states of a reviewer who has not returned (nor been excused)
+NOT_RETURNED = (ItemState.UNSENT, ItemState.SENT, ItemState.LATE, ItemState.MISSING)
+
+
+def select(
+    status: RoundStatus,
+    *,
+    missing: bool = False,
+    late: bool = False,
+    reviewer: str | None = None,
+    chapter: str | None = None,
+) -> list[ItemStatus]:
+    """The items of ``status`` that pass every filter given: not returned (``missing``), late
+    (``late``: not returned past due, or returned after it), of a reviewer, of a chapter.
+
+    Raises NotFound for a reviewer or chapter the round does not have.
+    """
+    items = status.items
+    for value, what, known in (
+        (reviewer, "reviewer", [i.reviewer for i in items]),
+        (chapter, "chapter", [c.chapter for c in status.chapters]),
+    ):
+        if value is not None and value not in known:
+            names = ", ".join(dict.fromkeys(known)) or "none"
+            raise NotFound(f"no {what} {value!r} in round {status.round} ({what}s: {names})")
+    return [
+        i
+        for i in items
+        if (not missing or i.state in NOT_RETURNED)
+        and (not late or i.late)
+        and (reviewer is None or i.reviewer == reviewer)
+        and (chapter is None or i.chapter == chapter)
+    ]
 
 
 def _packet_message(log: SentLog, item: RoundItem) -> SentMessage | None:

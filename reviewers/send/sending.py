@@ -5,8 +5,11 @@ left yet (message key ``packet-<reviewer>``) gets their packet built and sent; m
 unsent by an earlier failure are retried. Safe to run again: nothing is sent twice.
 
 ``remind(ws, round_id, actor)``: every reviewer with an item sent but neither returned nor
-excused gets one polite reminder (key ``reminder-<reviewer>-<today>``), so never two on the
-same day; before the due date it is a friendly note, after it a request for the late comments.
+excused whom the guideline's reminder policy says to remind today (``reviewers.rounds.
+reminders``; ``force`` reminds them all) gets one polite reminder (key
+``reminder-<reviewer>-<today>``), so never two on the same day; before the due date it is a
+friendly note, after it a request for the late comments. ``reminder_plan`` says who would be
+reminded and why, without sending.
 Both record what left with one commit (``reviewers.send.mail.deliver``).
 """
 
@@ -15,7 +18,7 @@ from __future__ import annotations
 from drafts import layout
 from drafts.workspace import Actor, Workspace
 from reviewers.models import ItemState, MessageKind
-from reviewers.rounds import records, tracking
+from reviewers.rounds import records, reminders, tracking
 from reviewers.send import letters
 from reviewers.send.mail import Delivery, Outgoing, deliver
 from reviewers.send.packets import Renderer, build_packet, live_items
@@ -78,13 +81,25 @@ def reminder_targets(ws: Workspace, round_id: str) -> dict[str, list[str]]:
     return targets
 
 
-def remind(ws: Workspace, round_id: str, actor: Actor) -> Delivery:
-    """Send one reminder to each reviewer still owing a return; never twice the same day."""
+def reminder_plan(ws: Workspace, round_id: str) -> list[reminders.Plan]:
+    """Who the policy reminds today and why, and when the others are next reminded."""
+    status = tracking.round_status(ws, round_id)
+    if not status.open:
+        return []
+    return reminders.plan(status, ws.guideline.reminders, ws.guideline.holidays)
+
+
+def remind(ws: Workspace, round_id: str, actor: Actor, *, force: bool = False) -> Delivery:
+    """Send one reminder to each reviewer the policy reminds today (``force``: each still owing
+    a return); never twice the same day."""
     rnd = records.require_open(ws, round_id, f"send reminders for round {round_id}")
     today = ws.now().date()
     label = ws.guideline.label
     outgoing = []
+    due = {p.reviewer for p in reminder_plan(ws, round_id) if p.remind}
     for reviewer_id, chapters in reminder_targets(ws, round_id).items():
+        if not force and reviewer_id not in due:
+            continue
         person = ws.person(reviewer_id)
         items = [i for i in live_items(rnd, reviewer_id) if i.chapter in chapters]
         text = letters.plain(letters.reminder_text(ws, person, rnd, items, today))

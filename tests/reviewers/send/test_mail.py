@@ -196,11 +196,15 @@ def test_reminders_go_to_who_owes_never_twice_a_day(
     assert ws.history()[-1].value("Event") == "reminder"
     reminder = message_from_bytes(inbox.received[-1].content, policy=policy.default)
     assert "was due on Friday 22 March 2024." in reminder.get_body().get_content()
-    assert sending.remind(ws, "R1", a).skipped == ["reminder-lucia-hernandez-2024-03-25"]
+    assert sending.remind(ws, "R1", a).sent == []  # the policy: reminded today already
+    assert sending.remind(ws, "R1", a, force=True).skipped == [
+        "reminder-lucia-hernandez-2024-03-25"
+    ]
     assert len(inbox.received) == 3
     monkeypatch.setenv("PENHOLDER_TODAY", "2024-03-26")
     rounds.excuse(ws, "R1", "lucia-hernandez", a, chapter="04")
-    delivery = sending.remind(ws, "R1", a)
+    assert sending.remind(ws, "R1", a).sent == []  # the policy: every 7 days while late
+    delivery = sending.remind(ws, "R1", a, force=True)
     assert len(delivery.sent) == 1 and len(inbox.received) == 4
     assert delivery.sent[0].packets == [rnd.item("lucia-hernandez", "03").packet]  # type: ignore[union-attr]
     rounds.close_round(ws, "R1", a)
