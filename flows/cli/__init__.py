@@ -5,6 +5,7 @@ Every ``PenholderError`` becomes one line ``penholder: <message>`` on stderr and
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 
@@ -66,6 +67,8 @@ def _run(argv: list[str]) -> int:
     from drafts.core.errors import PenholderError
 
     try:
+        if "--json" in (argv[: argv.index("--")] if "--" in argv else argv):
+            os.environ["PENHOLDER_JSON"] = "1"  # progress is never mixed with JSON
         command = typer.main.get_command(app)
         result = command.main(
             args=options.hoist(command, argv), prog_name="penholder", standalone_mode=False

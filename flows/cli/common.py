@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
 
 import typer
 
-from flows.engine import run_flow
+from flows import engine
 
 __all__ = ["AsOpt", "JsonOpt", "WorkspaceOpt", "open_workspace", "print_json", "run_flow"]
 
 if TYPE_CHECKING:
     from drafts.workspace import Workspace
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 WorkspaceOpt = Annotated[
     Path | None,
@@ -38,6 +42,14 @@ AsOpt = Annotated[
 JsonOpt = Annotated[
     bool, typer.Option("--json", envvar="PENHOLDER_JSON", help="Print JSON instead of a table.")
 ]
+
+
+def run_flow(flow: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
+    """Run ``flow`` (``flows.engine.run_flow``), drawing its progress on a terminal."""
+    from flows.cli.shell.progress import shown
+
+    with shown():
+        return engine.run_flow(flow, *args, **kwargs)
 
 
 def open_workspace(path: Path | None) -> Workspace:

@@ -28,6 +28,7 @@ from pydantic import BaseModel, ConfigDict
 from drafts import blockstore, layout
 from drafts.blocks import BlockMap
 from drafts.core.errors import NotFound, StageRefused
+from drafts.core.progress import current
 from drafts.word.revision import render_revision
 from drafts.workspace import Actor, Workspace
 from reviewers.consolidate.matrix_docx import write_docx
@@ -139,7 +140,11 @@ def consolidate(
     folder = layout.consolidated(round_id, chapter)
     with tempfile.TemporaryDirectory(prefix="penholder-consolidate-") as tmp:
         work = Path(tmp)
+        step = current()
+        what = f"chapter {chapter}: consolidating"
+        step(what, 0, 4)
         rendered = render_revision(ws, chapter, base_rev, work / "base.docx", round_id=round_id)
+        step(what, 1, 4)
         with ThreadPoolExecutor(max_workers=1) as pool:  # LibreOffice lays out meanwhile
             pages = pool.submit(page_lines, rendered, base.blocks)
             plan = plan_consolidation(
@@ -153,6 +158,7 @@ def consolidate(
                 organisation=ws.guideline.organisation,
             )
             write_consolidated(rendered, plan.result, base, work / "consolidated.docx", ws.now())
+            step(what, 2, 4)
             try:
                 locate(plan, dict(pages.result()))
             except LayoutError as e:  # said in the matrix and by the command, never silently
@@ -160,6 +166,7 @@ def consolidate(
                 plan.matrix.pages_missing = (
                     f"{e} (the matrix gives paragraph numbers; consolidate again to add them)"
                 )
+        step(what, 3, 4)
         shown = answers(plan.matrix) if answers is not None else plan.matrix
         write_xlsx(shown, work / "matrix.xlsx")
         write_docx(shown, work / "matrix.docx", ws.guideline)
@@ -170,6 +177,7 @@ def consolidate(
     matrix_json = plan.matrix.model_dump_json(indent=1).encode("utf-8")
     files[layout.matrix_json(round_id, chapter)] = matrix_json
     sha = ws.commit(files, plan.subject, plan.trailers, actor)
+    step(what, 4, 4)
     return Consolidated(
         folder=folder,
         docx=f"{folder}/consolidated.docx",

@@ -20,6 +20,7 @@ from pydantic import BaseModel
 
 from drafts import layout
 from drafts.core.errors import NotFound
+from drafts.core.progress import each
 from drafts.models import Event, Person
 from drafts.workspace import Actor, Workspace
 from reviewers.consolidate.matrix import page_line
@@ -125,7 +126,7 @@ def send_letters(ws: Workspace, chapter: str, round_id: str, actor: Actor) -> Le
     texts: dict[str, str] = {}
     outgoing: list[Outgoing] = []
     with tempfile.TemporaryDirectory(prefix="penholder-letters-") as tmp:
-        for reviewer in reviewers:
+        for reviewer in each(reviewers, f"chapter {chapter}: writing letters"):
             if reviewer is None or reviewer not in people:
                 continue
             person = people[reviewer]

@@ -13,6 +13,7 @@ from __future__ import annotations
 from pydantic import BaseModel
 
 from drafts import blockstore, chapters
+from drafts.core import progress
 from drafts.core.errors import StageRefused
 from drafts.models import Event
 from drafts.workspace import Actor, Workspace
@@ -41,6 +42,8 @@ def resolved(ws: Workspace, chapter: str) -> set[str]:
 
 def revise(ws: Workspace, chapter: str, round_id: str, actor: Actor) -> Revised:
     """Apply the round's accepted and modified rows to ``chapter`` (see module docstring)."""
+    step, what = progress.current(), f"chapter {chapter}: revising"
+    step(what, 0, 2)
     matrix = load_matrix(ws, chapter, round_id)
     current = load_log(ws, chapter, round_id).current()
     latest = ws.revision(chapter)
@@ -65,6 +68,7 @@ def revise(ws: Workspace, chapter: str, round_id: str, actor: Actor) -> Revised:
             f"--round {round_id} FILE`",
             rule="nothing-to-revise",
         )
+    step(what, 1, 2)
     n = len(plan.applied)
     subject = (
         f"Chapter {chapter}: revise from round {round_id} ({n} row{'s' if n != 1 else ''} applied)"
@@ -78,6 +82,7 @@ def revise(ws: Workspace, chapter: str, round_id: str, actor: Actor) -> Revised:
         trailers = [("Event", Event.REVISE.value), ("Chapter", chapter), ("Round", round_id)]
         trailers += [("Resolves", r) for r in plan.resolves]
         sha = ws.commit({}, subject, trailers, actor)
+    step(what, 2, 2)
     return Revised(
         chapter=chapter,
         round=round_id,

@@ -36,6 +36,7 @@ from pydantic import BaseModel
 
 from drafts import layout
 from drafts.core.errors import NotFound
+from drafts.core.progress import current
 from drafts.models import EGM, Event
 from drafts.word import office
 from drafts.workspace import Actor, Workspace
@@ -176,8 +177,12 @@ def make_pack(ws: Workspace, egm_id: str, actor: Actor) -> Packed:
         pdf=layout.egm_pack(egm.id, ".pdf"),
     )
     with tempfile.TemporaryDirectory(prefix="penholder-pack-") as tmp:
+        what = f"EGM pack {egm.id}"
+        current()(what, 0, 3)
         compiled = compile_pack(ws, egm, record, actor, Path(tmp) / "compiled.docx")
+        current()(what, 1, 3)
         docx, pdf = office.update_and_export(compiled, Path(tmp) / "office")
+        current()(what, 2, 3)
         record.pages = office.pdf_page_count(pdf)
         files: dict[str, bytes | None] = {
             record.docx: docx.read_bytes(),

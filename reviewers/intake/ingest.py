@@ -36,6 +36,7 @@ from drafts import layout
 from drafts.blockstore import load as load_block_map
 from drafts.core import faults
 from drafts.core.errors import DocumentError, PenholderError, ReturnRefused
+from drafts.core.progress import current
 from drafts.ooxml.read.reader import Annotations, read_annotations
 from drafts.ooxml.write.tracked import accept_author
 from drafts.word.revision import redline_author, sent_render
@@ -184,7 +185,8 @@ def ingest_all(
     """Ingest several files, sharing the rendering of what was sent; after each file, call
     ``progress(done, total)`` when given. A file that cannot be read at all is refused by name."""
     cache = SentCache()
-    outcomes = []
+    outcomes: list[Outcome] = []
+    current()("reading returns", 0, len(paths))
     for path in paths:
         try:
             outcomes.append(ingest(ws, path, actor, claim, cache))
@@ -192,4 +194,5 @@ def ingest_all(
             raise PenholderError(f"{path}: cannot read the file ({e.strerror})") from e
         if progress is not None:
             progress(len(outcomes), len(paths))
+        current()("reading returns", len(outcomes), len(paths))
     return outcomes

@@ -32,6 +32,7 @@ from pathlib import Path
 
 from drafts import layout
 from drafts.core.errors import MailError
+from drafts.core.progress import current, each
 from drafts.models import Event, Person, SmtpSettings
 from drafts.workspace import Actor, Workspace
 from reviewers.models import MessageKind, SentMessage
@@ -161,7 +162,7 @@ def deliver(
         ws.root / layout.mail_folder(round_id, box) for box in ("unsent", "sent", "mail")
     )
     result = Delivery()
-    for out in outgoing:
+    for out in each(outgoing, f"round {round_id}: composing messages"):
         if log.has(out.key):
             result.skipped.append(out.key)
             continue
@@ -210,6 +211,7 @@ def _send_smtp(
         return
     try:
         for i, path in enumerate(pending):
+            current()("sending messages", i, len(pending))
             msg = read_eml(path)
             try:
                 session.send_message(msg, from_addr=ws.guideline.mail.from_address)

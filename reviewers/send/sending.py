@@ -16,6 +16,7 @@ Both record what left with one commit (``reviewers.send.mail.deliver``).
 from __future__ import annotations
 
 from drafts import layout
+from drafts.core.progress import each
 from drafts.workspace import Actor, Workspace
 from reviewers.models import ItemState, MessageKind
 from reviewers.rounds import records, reminders, tracking
@@ -46,7 +47,7 @@ def send_packets(
     log = records.load_sent(ws, round_id)
     label = ws.guideline.label
     outgoing = []
-    for reviewer_id in rnd.reviewers:
+    for reviewer_id in each(rnd.reviewers, f"round {round_id}: building packets"):
         key = packet_key(reviewer_id)
         items = live_items(rnd, reviewer_id)
         if log.has(key) or not items:
@@ -97,7 +98,8 @@ def remind(ws: Workspace, round_id: str, actor: Actor, *, force: bool = False) -
     label = ws.guideline.label
     outgoing = []
     due = {p.reviewer for p in reminder_plan(ws, round_id) if p.remind}
-    for reviewer_id, chapters in reminder_targets(ws, round_id).items():
+    targets = reminder_targets(ws, round_id).items()
+    for reviewer_id, chapters in each(targets, f"round {round_id}: writing reminders"):
         if not force and reviewer_id not in due:
             continue
         person = ws.person(reviewer_id)
