@@ -30,7 +30,7 @@ app = typer.Typer(
     name="penholder",
     help="Draft intergovernmental guidelines: chapters in git, Word out, every remark back in.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
 )
 app.callback()(options.root)
