@@ -131,7 +131,7 @@ def round_status(ws: Workspace, round_id: str) -> RoundStatus:
                 packet=item.packet,
                 state=state,
                 late=state in (ItemState.LATE, ItemState.RETURNED_LATE, ItemState.MISSING),
-                sent_at=sent.at if sent else None,
+                sent_at=sent.at.astimezone(now.tzinfo) if sent else None,  # local: its day counts
                 sent_via=sent.via if sent else None,
                 returned_at=ret.at if ret else None,
                 return_file=ret.file if ret else None,

@@ -388,3 +388,34 @@ def test_round_status_does_not_import_prefect(example_ws: Workspace) -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
     assert '"round": "R1"' in done.stdout
+
+
+def test_the_day_a_packet_left_is_the_day_in_the_guidelines_timezone(
+    example_ws: Workspace,
+) -> None:
+    from datetime import datetime
+
+    from reviewers.models import SentLog, SentMessage
+    from reviewers.rounds import reminders
+
+    rnd = open_r1(example_ws)
+    item = rnd.items[0]
+    # 22:30 UTC on 4 March is already 5 March in Nairobi (UTC+3), the day it left there
+    left = SentMessage(
+        key=f"packet-{item.reviewer}", kind="packet", reviewer=item.reviewer,
+        to="x@example.org", subject="R1", message_id="<m@x>",
+        at=datetime.fromisoformat("2024-03-04T22:30:00+00:00"), via="outbox",
+        file="outbox/R1/sent/x.eml", packets=[item.packet],
+    )  # fmt: skip
+    files = records.sent_file("R1", SentLog(messages=[left]))
+    example_ws.commit(files, "Sent", [("Event", "sent"), ("Round", "R1")], actor(example_ws))
+    status = tracking.round_status(example_ws, "R1")
+    mine = next(i for i in status.items if i.packet == item.packet)
+    assert mine.sent_at is not None and mine.sent_at.date().isoformat() == "2024-03-05"
+    status = status.model_copy(update={"today": mine.sent_at.date()})
+    [plan] = [
+        p
+        for p in reminders.plan(status, example_ws.guideline.reminders, [])
+        if p.reviewer == item.reviewer
+    ]
+    assert not plan.remind and "sent on 2024-03-05" in plan.reason
