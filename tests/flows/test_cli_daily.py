@@ -152,19 +152,24 @@ def _on_a_terminal(args: list[str], env: dict[str, str]) -> str:
 
 def test_progress_on_a_terminal_never_piped_nor_with_json(example_ws) -> None:  # type: ignore[no-untyped-def]
     env = dict(os.environ, PENHOLDER_AS=DRAFTER, PENHOLDER_WORKSPACE=str(example_ws.root))
-    args = ["round", "open", "--chapters", "03", "--reviewers", REVIEWERS, "--due", "2024-03-22"]
-    shown = _on_a_terminal(args, env)
+
+    def open_on(chapter: str) -> list[str]:  # a long command: it builds one packet a reviewer
+        return ["round", "open", "--chapters", chapter, "--reviewers", REVIEWERS,
+                "--due", "2024-03-22"]  # fmt: skip
+
+    shown = _on_a_terminal(open_on("03"), env)
     assert "building packets" in shown and "3/3" in shown
-    args = ["round", "send", "R1"]
     piped = subprocess.run(
-        [sys.executable, "-m", "flows.cli", *args],
+        [sys.executable, "-m", "flows.cli", *open_on("04")],
         capture_output=True,
         text=True,
         env=env,
         cwd=ROOT,
     )
     assert piped.returncode == 0 and "building packets" not in piped.stderr
-    quiet = _on_a_terminal(["round", "send", "R1", "--quiet"], env)
-    assert "building packets" not in quiet and "messages" not in quiet
-    as_json = _on_a_terminal(["--json", "round", "status", "R1"], env)
-    assert "━" not in as_json
+    quiet = _on_a_terminal([*open_on("05"), "--quiet"], env)
+    assert "building packets" not in quiet and "━" not in quiet
+    as_json = _on_a_terminal(["--json", *open_on("01")], env)
+    assert "building packets" not in as_json and "━" not in as_json
+    rounds = [c.value("Round") for c in example_ws.history() if c.value("Event") == "round-open"]
+    assert len(rounds) == 4  # each of the four really ran
