@@ -8,7 +8,7 @@ unknown id, ``modified`` without an adopted text, the same row twice with differ
 competing texts of one conflict accepted. An answer equal to the row's current one is no change.
 
 ``fill(matrix, log)`` returns the matrix with each row's current answer written in (documents
-show the long words).
+show the long words), and the type the drafter gave a row, when they changed the rule's.
 """
 
 from __future__ import annotations
@@ -113,6 +113,7 @@ def plan_answers(
             disposition=answer.disposition,
             response=answer.response,
             adopted=answer.adopted if answer.disposition == "modified" else None,
+            type=answer.type if answer.disposition is not None else None,
             by=by,
             at=at,
             source=source,
@@ -126,7 +127,10 @@ def plan_answers(
             current[row] = new
         else:
             current.pop(row, None)
-        changes.append(f"{row}: {_describe(before)} -> {_describe(new)} ({source})")
+        typed = (
+            f", type {new.type}" if new.type and (before is None or before.type != new.type) else ""
+        )
+        changes.append(f"{row}: {_describe(before)} -> {_describe(new)}{typed} ({source})")
     _check_conflicts(matrix, current)
     return AnswerPlan(log=log.model_copy(update={"records": records}), changes=changes)
 
@@ -136,7 +140,7 @@ def _describe_answer(a: Answer) -> str:
 
 
 def _same(a: Disposition, b: Disposition) -> bool:
-    keys = ("disposition", "response", "adopted")
+    keys = ("disposition", "response", "adopted", "type")
     return all(getattr(a, k) == getattr(b, k) for k in keys)
 
 
@@ -153,5 +157,7 @@ def fill(matrix: Matrix, log: DispositionLog) -> Matrix:
                 "response": d.response,
                 "adopted": d.adopted or "",
             }
+            if d.type is not None:  # the drafter's type replaces the rule's
+                update["type"] = d.type
         rows.append(row.model_copy(update=update))
     return matrix.model_copy(update={"rows": rows})

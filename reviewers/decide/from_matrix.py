@@ -7,7 +7,8 @@ is ``matrix``'s (same chapter and round; every id one of its rows: an edited id 
 refused) and returns the answers, matched by id and never by position, and the rows the file no
 longer has. A blank disposition cell answers nothing (a recorded answer stays as it is); a value
 must be one of the four, in either spelling (``reviewers.decide.models.parse``), or the file is
-refused naming the cell.
+refused naming the cell. A type the drafter changed on an answered row (general, technical,
+editorial) is recorded with the answer and kept when the chapter is consolidated again.
 
 Calc's ways are read as Calc shows them: a date it recognised in a typed cell is read as the
 ISO date (with the time when there is one), not as ``2024-03-15 00:00:00``; and the empty row
@@ -21,6 +22,7 @@ import zipfile
 from collections.abc import Callable
 from datetime import datetime, time
 from pathlib import Path
+from typing import get_args
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
@@ -29,7 +31,7 @@ from pydantic import BaseModel
 from drafts import layout
 from drafts.core.errors import DocumentError
 from drafts.ooxml.read.grid import Grid, read_grid
-from reviewers.consolidate.models import Matrix
+from reviewers.consolidate.models import CommentType, Matrix
 from reviewers.decide.models import LONG, WORDS, Answer, parse
 
 HEADERS = {"id": "id", "disposition": "disposition", "response": "response"}
@@ -43,6 +45,7 @@ class FileRow(BaseModel):
     disposition: str
     response: str
     adopted: str
+    type: str = ""
     where: str
 
 
@@ -103,6 +106,7 @@ def _table(rows: list[list[str]], label: str, where: Callable[[int, int], str]) 
                 disposition=cells[cols["disposition"]].strip(),
                 response=cells[cols["response"]].strip() if "response" in cols else "",
                 adopted=cells[cols[ADOPTED]].strip() if ADOPTED in cols else "",
+                type=cells[cols["type"]].strip().lower() if "type" in cols else "",
                 where=where(n, cols["disposition"]),
             )
         )
@@ -170,6 +174,17 @@ def read_matrix(path: Path) -> MatrixFile:
     return _read_xlsx(path) if is_xlsx(path) else _read_docx(path)
 
 
+def _type(path: Path, row: FileRow, proposed: str) -> CommentType | None:
+    """The type the drafter gave ``row`` when it differs from the one proposed, else None."""
+    if not row.type or row.type == proposed:
+        return None
+    if row.type not in get_args(CommentType):
+        raise DocumentError(
+            f"{path}: {row.id} has type {row.type!r}; use one of: {', '.join(get_args(CommentType))}"
+        )
+    return row.type  # type: ignore[return-value]
+
+
 def answers_from_matrix(path: Path, matrix: Matrix) -> MatrixAnswers:
     """Return the answers ``path`` gives to ``matrix``'s rows (see module docstring)."""
     found = read_matrix(path)
@@ -181,6 +196,7 @@ def answers_from_matrix(path: Path, matrix: Matrix) -> MatrixAnswers:
             f"{found.chapter} --round {found.round} {path.name}`"
         )
     ids = {r.id for r in matrix.rows}
+    types = {r.id: r.type for r in matrix.rows}
     answers = []
     for row in found.rows:
         if row.id not in ids:
@@ -199,7 +215,12 @@ def answers_from_matrix(path: Path, matrix: Matrix) -> MatrixAnswers:
                 f"of: {allowed}"
             )
         adopted = row.adopted or None
-        answers.append(Answer(row=row.id, disposition=word, response=row.response, adopted=adopted))
+        answers.append(
+            Answer(
+                row=row.id, disposition=word, response=row.response, adopted=adopted,
+                type=_type(path, row, types[row.id]),
+            )
+        )  # fmt: skip
     seen = {r.id for r in found.rows}
     missing = [r.id for r in matrix.rows if r.id not in seen]
     return MatrixAnswers(answers=answers, missing=missing)

@@ -18,6 +18,8 @@ from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from reviewers.consolidate.models import CommentType
+
 Word = Literal["accepted", "modified", "noted", "rejected"]
 WORDS: tuple[str, ...] = get_args(Word)
 LONG: dict[str, str] = {
@@ -52,6 +54,7 @@ class Answer(BaseModel):
     disposition: Word | None  # None: clear the row's answer
     response: str = ""
     adopted: str | None = None  # the text adopted, for ``modified``
+    type: CommentType | None = None  # the drafter's type for the row, when not the rule's
 
 
 class Disposition(BaseModel):
@@ -63,6 +66,7 @@ class Disposition(BaseModel):
     disposition: Word | None
     response: str = ""
     adopted: str | None = None
+    type: CommentType | None = None
     by: str
     at: datetime
     source: str = Field(description="cli, or the file it was imported from")

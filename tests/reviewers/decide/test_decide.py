@@ -102,6 +102,32 @@ def test_a_matrix_filled_in_resorted_and_cut_is_matched_by_id(consolidated, tmp_
     assert current[first].source == "filled.xlsx"
 
 
+def test_a_type_the_drafter_changes_in_the_matrix_is_kept_when_consolidated_again(
+    consolidated, tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    ws, matrix, *_ = consolidated
+    row = next(r for r in matrix.rows if r.type != "technical" and "conflict" not in r.flags)
+    wb = openpyxl.load_workbook(ws.root / "consolidated/R1/03/matrix.xlsx")
+    sheet = wb.active
+    header = [c.value for c in sheet[7]]
+    line = next(r[0].row for r in sheet.iter_rows(min_row=8) if r[0].value == row.id)
+    sheet.cell(line, header.index("type") + 1, "technical")
+    sheet.cell(line, header.index("disposition") + 1, "noted")
+    out = tmp_path / "typed.xlsx"
+    wb.save(out)
+    done = import_file(ws, "03", "R1", out, ws.identity(DRAFTER))
+    assert done.recorded.changes == [f"{row.id}: open -> noted, type technical (typed.xlsx)"]
+    again = _consolidate(ws)  # the rule proposes the old type; the drafter's stays
+    assert next(r for r in again.rows if r.id == row.id).type == row.type
+    shown = openpyxl.load_workbook(ws.root / "consolidated/R1/03/matrix.xlsx").active
+    values = next([c.value for c in r] for r in shown.iter_rows(min_row=8) if r[0].value == row.id)
+    assert values[header.index("type")] == "technical"
+    sheet.cell(line, header.index("type") + 1, "urgent")
+    wb.save(out)
+    with pytest.raises(DocumentError, match=rf"{row.id} has type 'urgent'; use one of: general"):
+        import_file(ws, "03", "R1", out, ws.identity(DRAFTER))
+
+
 def test_the_word_matrix_is_read_back_too(consolidated, tmp_path) -> None:  # type: ignore[no-untyped-def]
     ws, matrix, *_ = consolidated
     doc = Document(str(ws.root / "consolidated/R1/03/matrix.docx"))
