@@ -18,6 +18,7 @@ import yaml
 from pydantic import BaseModel, Field
 
 from drafts import layout
+from drafts.models import Event
 from drafts.workspace import Workspace
 from reviewers.models import MessageKind
 from reviewers.rounds import records
@@ -99,9 +100,12 @@ def ack(ws: Workspace, key: str) -> AckRecord | None:
 
 def keys(ws: Workspace) -> list[str]:
     """Every fetched message's key, in the order they were first stored."""
-    found = {p.split("/")[1] for p in ws.committed_files(layout.MAIL)}
-    stored = [m for m in (message(ws, k) for k in found) if m is not None]
-    return [m.key for m in sorted(stored, key=lambda m: (m.fetched, m.key))]
+    found: dict[str, None] = {}
+    for c in ws.history():
+        key = c.value("Mail-Key")
+        if key and c.value("Event") == Event.MAIL.value:
+            found.setdefault(key)
+    return [k for k in found if ws.committed(layout.mail_record(k, "message")) is not None]
 
 
 def threads(ws: Workspace) -> dict[str, tuple[str, str]]:
