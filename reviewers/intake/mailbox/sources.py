@@ -113,6 +113,7 @@ class ImapSource:
     def done(self, ref: str) -> None:
         target = self.imap.processed_folder
         if target:
+            target = target.replace("/", self._delimiter())
             if not self.created:
                 self.conn.create(_quote(target))  # "already exists" is fine
                 self.created = True
@@ -120,6 +121,13 @@ class ImapSource:
             if status == "OK":
                 return
         self.conn.uid("STORE", ref, "+FLAGS", f"({FLAG})")
+
+    def _delimiter(self) -> str:
+        """The server's hierarchy delimiter ("/" in a folder setting means it)."""
+        _, data = self.conn.list('""', '""')
+        first = data[0] if data else None
+        m = re.search(rb'\) "(.)"', first) if isinstance(first, bytes) else None
+        return m.group(1).decode() if m else "/"
 
     def close(self) -> None:
         with contextlib.suppress(OSError, imaplib.IMAP4.error):
