@@ -15,6 +15,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -107,26 +108,27 @@ service imap-login {{
 """
 
 
-@pytest.fixture
-def dovecot() -> Iterator[Imap]:
-    if DOVECOT is None or shutil.which("openssl") is None or os.geteuid() != 0:
-        if os.environ.get("PENHOLDER_CI"):
-            pytest.fail("dovecot (dovecot-imapd) and openssl must be installed, run as root, in CI")
-        pytest.skip("needs dovecot-imapd, openssl and root")
+def available() -> bool:
+    return DOVECOT is not None and shutil.which("openssl") is not None and os.geteuid() == 0
+
+
+@contextmanager
+def running() -> Iterator[Imap]:
+    """Start a private Dovecot; stop it (by its master.pid) and remove its folder after."""
+    assert DOVECOT is not None
     root = Path(tempfile.mkdtemp(prefix="penholder-dovecot-"))
-    root.chmod(0o755)
-    ca = _certificates(root)
-    (root / "passwd").write_text(f"{USER}:{{PLAIN}}{PASSWORD}\n")
-    (root / "home" / USER / "Maildir").mkdir(parents=True)
-    shutil.chown(root / "home", "dovecot", "dovecot")
-    shutil.chown(root / "home" / USER, "dovecot", "dovecot")
-    shutil.chown(root / "home" / USER / "Maildir", "dovecot", "dovecot")
-    imap = Imap(root, free_port(), free_port(), ca)
-    conf = root / "dovecot.conf"
-    conf.write_text(CONFIG.format(root=root, port=imap.port, tls_port=imap.tls_port))
-    subprocess.run([DOVECOT, "-c", str(conf)], check=True, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL, timeout=30)  # fmt: skip
+    root.chmod(0o755)  # imap runs as dovecot: it must reach the Maildir
     try:
+        ca = _certificates(root)
+        (root / "passwd").write_text(f"{USER}:{{PLAIN}}{PASSWORD}\n")
+        (root / "home" / USER / "Maildir").mkdir(parents=True)
+        for sub in ("home", f"home/{USER}", f"home/{USER}/Maildir"):
+            shutil.chown(root / sub, "dovecot", "dovecot")
+        imap = Imap(root, free_port(), free_port(), ca)
+        conf = root / "dovecot.conf"
+        conf.write_text(CONFIG.format(root=root, port=imap.port, tls_port=imap.tls_port))
+        subprocess.run([DOVECOT, "-c", str(conf)], check=True, stdout=subprocess.DEVNULL,
+                       stderr=subprocess.DEVNULL, timeout=30)  # fmt: skip
         for _ in range(100):
             try:
                 imap.client().logout()
@@ -134,7 +136,9 @@ def dovecot() -> Iterator[Imap]:
             except (OSError, imaplib.IMAP4.error):
                 time.sleep(0.1)
         else:
-            pytest.fail(f"dovecot did not start: {(root / 'dovecot.log').read_text()[-2000:]}")
+            raise RuntimeError(
+                f"dovecot did not start: {(root / 'dovecot.log').read_text()[-2000:]}"
+            )
         yield imap
     finally:
         pid = root / "run" / "master.pid"
@@ -145,3 +149,13 @@ def dovecot() -> Iterator[Imap]:
                     break
                 time.sleep(0.1)
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def dovecot() -> Iterator[Imap]:
+    if not available():
+        if os.environ.get("PENHOLDER_CI"):
+            pytest.fail("dovecot (dovecot-imapd) and openssl must be installed, run as root, in CI")
+        pytest.skip("needs dovecot-imapd, openssl and root")
+    with running() as imap:
+        yield imap

@@ -1,11 +1,13 @@
 """The reply to a fetched message, in its thread: what was received, or why it was refused.
 
-``ack_text(outcome, record, label)`` words it (pure). ``acknowledge(ws, record, outcome,
-actor)`` sends it at most once: the reply is written to ``outbox/acks/unsent/<key>.eml``,
-sent through the guideline's SMTP server (``reviewers.send.mail.connect``), moved to
-``sent/`` (without SMTP: to ``mail/``, for a mail client), then ``mail/<key>/ack.yaml`` is
-committed. A reply found in ``sent/`` is recorded, never sent again; one left in ``unsent/``
-(SMTP down) is sent by the next fetch. Replies go only to people in people.yaml.
+``ack_text(outcome, record, label)`` words it (pure). ``acknowledge(ws, record, outcome)``
+sends it at most once: the reply is written to ``outbox/acks/unsent/<key>.eml``, sent through
+the guideline's SMTP server (``reviewers.send.mail.connect``), moved to ``sent/`` (without
+SMTP: to ``mail/``, for a mail client); the ``mail/<key>/ack.yaml`` of the replies of a fetch
+are committed together at its end (``record``). A reply found in ``sent/`` is recorded, never
+sent again (``unrecorded`` finds those a killed run left); one left in ``unsent/`` (SMTP down)
+is sent by the next fetch. A crash between the SMTP server's acceptance and the move to
+``sent/`` sends the same bytes (the same Message-ID) again. Replies go only to people in people.yaml.
 """
 
 from __future__ import annotations
@@ -72,23 +74,21 @@ def _describe(error: BaseException) -> str:
 
 
 def acknowledge(
-    ws: Workspace, record: records.MessageRecord, outcome: records.MessageOutcome, actor: Actor
-) -> str | None:
-    """Send the reply unless sent or not wanted (see module doc); return why it could not be
-    sent (it waits in ``outbox/acks/unsent/``), else None."""
+    ws: Workspace, record: records.MessageRecord, outcome: records.MessageOutcome
+) -> tuple[str | None, dict[str, bytes | None]]:
+    """Send the reply unless sent or not wanted (see module doc). Return why it could not be
+    sent (it then waits in ``outbox/acks/unsent/``) or None, and the ``ack.yaml`` to commit."""
     key = record.key
     if not outcome.acknowledge or records.ack(ws, key) is not None:
-        return None
+        return None, {}
     unsent, sent, kept = (
         ws.root / layout.ack_folder(b) / f"{key}.eml" for b in ("unsent", "sent", "mail")
     )
     smtp = ws.guideline.mail.smtp
-    done = sent if sent.exists() else kept if kept.exists() else None
-    if done is None:
+    if not sent.exists() and not kept.exists():
         if not unsent.exists():
             unsent.parent.mkdir(parents=True, exist_ok=True)
             unsent.write_bytes(bytes(compose(ws, record, outcome)))
-        target = sent if smtp is not None else kept
         if smtp is not None:
             try:
                 session = connect(smtp)
@@ -97,11 +97,19 @@ def acknowledge(
                 finally:
                     session.quit()
             except (*SMTP_ERRORS, MailError) as e:
-                return f"the reply to {record.sender} waits in {layout.ack_folder('unsent')}/ ({_describe(e)})"
+                where = layout.ack_folder("unsent")
+                return f"the reply to {record.sender} waits in {where}/ ({_describe(e)})", {}
         faults.point("mail:after-ack-send")
+        target = sent if smtp is not None else kept
         target.parent.mkdir(parents=True, exist_ok=True)
         unsent.replace(target)
-        done = target
+    return None, ack_record(ws, key)
+
+
+def ack_record(ws: Workspace, key: str) -> dict[str, bytes | None]:
+    """``mail/<key>/ack.yaml`` for the reply that left (in ``sent/``, or kept in ``mail/``)."""
+    sent, kept = (ws.root / layout.ack_folder(b) / f"{key}.eml" for b in ("sent", "mail"))
+    done = sent if sent.exists() else kept
     msg = read_eml(done)
     ack = records.AckRecord(
         message_id=str(msg["Message-ID"]),
@@ -110,11 +118,22 @@ def acknowledge(
         at=ws.now(),
         file=done.relative_to(ws.root).as_posix(),
     )
-    trailers = [("Event", Event.MAIL.value), ("Mail-Key", key)]
-    ws.commit(
-        {layout.mail_record(key, "ack"): records.dump(ack)},
-        f"Acknowledge the message from {record.sender}",
-        trailers,
-        actor,
-    )
-    return None
+    return {layout.mail_record(key, "ack"): records.dump(ack)}
+
+
+def unrecorded(ws: Workspace) -> dict[str, bytes | None]:
+    """The ``ack.yaml`` of every reply that left but was not recorded (a run killed)."""
+    files: dict[str, bytes | None] = {}
+    for box in ("sent", "mail"):
+        for path in sorted((ws.root / layout.ack_folder(box)).glob("*.eml")):
+            if records.message(ws, path.stem) is not None and records.ack(ws, path.stem) is None:
+                files |= ack_record(ws, path.stem)
+    return files
+
+
+def record(ws: Workspace, files: dict[str, bytes | None], actor: Actor) -> None:
+    """Commit the ``ack.yaml`` files of the replies that left, in one commit."""
+    if files:
+        n = len(files)
+        subject = f"Acknowledge {n} message{'s' if n != 1 else ''} fetched"
+        ws.commit(files, subject, [("Event", Event.MAIL.value)], actor)

@@ -4,7 +4,8 @@ For each message, in this order: taken (``take``: stored verbatim, then intake, 
 outcome committed), acknowledged (``ack``), then marked on the server (moved or flagged). A
 message without a file that could be a return is recorded and listed but left unmarked. A run
 killed anywhere is finished by the next: the message, still unmarked, is fetched again and
-recognised by its Message-ID. Replies left unsent by an SMTP failure are retried first.
+recognised by its Message-ID. Replies left unsent by an SMTP failure are retried first; the
+replies' records are committed together at the end (``ack.record``).
 """
 
 from __future__ import annotations
@@ -40,14 +41,19 @@ class Fetched(BaseModel):
 
 
 def _finished(ws: Workspace, message_id: str) -> bool:
+    """Taken, and its reply (if any) left: only the mark on the server may be missing."""
     if not message_id:
         return False
     key = message_key(message_id, b"")
     done = records.outcome(ws, key)
     return (
-        done is not None
-        and done.status == "handled"
-        and (not done.acknowledge or records.ack(ws, key) is not None)
+        done is not None and done.status == "handled" and (not done.acknowledge or _left(ws, key))
+    )
+
+
+def _left(ws: Workspace, key: str) -> bool:
+    return records.ack(ws, key) is not None or any(
+        (ws.root / layout.ack_folder(box) / f"{key}.eml").exists() for box in ("sent", "mail")
     )
 
 
@@ -55,10 +61,11 @@ def fetch(
     ws: Workspace, source: Source, actor: Actor, converter: Converter | None = None
 ) -> list[Fetched]:
     """Take every new message of ``source`` (see module doc); return what became of each."""
+    acks = ack.unrecorded(ws)
     for path in sorted((ws.root / layout.ack_folder("unsent")).glob("*.eml")):
         rec, out = records.message(ws, path.stem), records.outcome(ws, path.stem)
         if rec is not None and out is not None:
-            ack.acknowledge(ws, rec, out, actor)
+            acks |= ack.acknowledge(ws, rec, out)[1]
     cache, threads = SentCache(), records.threads(ws)
     wanted = ws.guideline.mail.acknowledge
     results = []
@@ -81,12 +88,15 @@ def fetch(
                 converter=converter,
             )
             faults.point("mail:after-outcome")
-            problem = ack.acknowledge(ws, record, outcome, actor)
+            problem, files = ack.acknowledge(ws, record, outcome)
+            acks |= files
         faults.point("mail:after-ack")
         if outcome.status == "handled":
             source.done(ref)
             faults.point("mail:after-flag")
         results.append(Fetched(message=record, outcome=outcome, ack_problem=problem))
+    with ws.exclusive():
+        ack.record(ws, acks, actor)
     return results
 
 

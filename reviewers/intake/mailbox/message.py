@@ -23,6 +23,7 @@ import hashlib
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
 from email.message import EmailMessage, Message
+from email.parser import BytesHeaderParser
 from email.utils import getaddresses, parseaddr
 
 from drafts.models import Person
@@ -102,9 +103,9 @@ def message_key(message_id: str, raw: bytes) -> str:
     return hashlib.sha256(basis).hexdigest()[:20]
 
 
-def header_message_id(raw_headers: bytes) -> str:
-    """The Message-ID in a message's headers ('' when it has none)."""
-    msg = message_from_bytes(raw_headers, policy=policy.default)
+def header_message_id(raw: bytes) -> str:
+    """The Message-ID of a message, or of its headers alone ('' when it has none)."""
+    msg = BytesHeaderParser(policy=policy.default).parsebytes(raw)
     return str(msg.get("Message-ID", "") or "").strip()
 
 

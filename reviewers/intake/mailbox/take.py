@@ -25,17 +25,26 @@ from drafts.core import faults
 from drafts.models import Event
 from drafts.workspace import Actor, Workspace
 from reviewers.intake.identify import Claim
-from reviewers.intake.ingest import Outcome, SentCache, ingest
+from reviewers.intake.ingest import Also, Outcome, SentCache, ingest
 from reviewers.intake.mailbox import message, records
 from reviewers.intake.mailbox.convert import Converter, convert_step
 from reviewers.intake.store import quarantine, receive, returned_before
 
 
-def store(ws: Workspace, raw: bytes, incoming: message.Incoming, source: str, actor: Actor) -> None:
-    """Commit the message verbatim with its metadata (step 1), unless it is there."""
+def store(
+    ws: Workspace,
+    raw: bytes,
+    incoming: message.Incoming,
+    source: str,
+    actor: Actor,
+    returns: list[message.Attachment] = (),  # type: ignore[assignment]
+) -> records.MessageRecord:
+    """Commit the message verbatim with its metadata (step 1), unless it is there; with it,
+    ``returns/<sha256>.docx`` of each Word file ``returns`` names (intake's verbatim copy)."""
     key = incoming.key
-    if ws.committed(layout.mail_record(key, "message")) is not None:
-        return
+    stored = records.message(ws, key)
+    if stored is not None:
+        return stored
     record = records.MessageRecord(
         key=key,
         message_id=incoming.message_id,
@@ -57,8 +66,14 @@ def store(ws: Workspace, raw: bytes, incoming: message.Incoming, source: str, ac
         layout.mail_record(key, "message"): records.dump(record),
     }
     trailers = [("Event", Event.MAIL.value), ("Mail-Key", key)]
+    for a in returns:
+        path = layout.returned(a.sha256)
+        if ws.committed(path) is None and ws.committed(layout.quarantined(a.sha256)) is None:
+            files[path] = a.data
+            trailers.append(("Return-File", path))
     subject = f"Fetch a message from {incoming.sender or 'no sender'}"
     ws.commit(files, subject, trailers, actor, body=f"Subject: {incoming.subject}")
+    return record
 
 
 def _from_history(ws: Workspace, key: str, digest: str) -> Outcome | None:
@@ -88,12 +103,24 @@ def _from_history(ws: Workspace, key: str, digest: str) -> Outcome | None:
 
 
 def _intake(
-    ws: Workspace, key: str, a: message.Attachment, claim: Claim, actor: Actor, cache: SentCache
+    ws: Workspace,
+    key: str,
+    a: message.Attachment,
+    claim: Claim,
+    actor: Actor,
+    cache: SentCache,
+    also: Also | None = None,
 ) -> records.AttachmentOutcome:
     with tempfile.TemporaryDirectory(prefix="penholder-mail-") as tmp:
         path = Path(tmp) / a.name
         path.write_bytes(a.data)
-        done = ingest(ws, path, actor, claim, cache)
+        done = ingest(ws, path, actor, claim, cache, also)
+    return _attachment_outcome(ws, key, a, done)
+
+
+def _attachment_outcome(
+    ws: Workspace, key: str, a: message.Attachment, done: Outcome
+) -> records.AttachmentOutcome:
     status, text = done.status, done.message
     if status == "duplicate" and (earlier := _from_history(ws, key, a.sha256)) is not None:
         done, status = earlier, "recorded"
@@ -144,25 +171,54 @@ def take(
     """Take one message (see module doc); return its record and outcome."""
     incoming = message.parse(raw)
     key = incoming.key
-    store(ws, raw, incoming, source, actor)
-    faults.point("mail:after-store")
-    record = records.message(ws, key)
-    assert record is not None
     done = records.outcome(ws, key)
     if done is not None:
+        record = records.message(ws, key)
+        assert record is not None
         return record, done
     step_plan = message.plan(
         incoming, ws.people, records.threads(ws) if threads is None else threads
     )
+    words = [
+        s.attachment
+        for s in step_plan.steps
+        if s.action == "intake" and s.attachment.kind == message.WORD
+    ]
+    store(ws, raw, incoming, source, actor, words)
+    faults.point("mail:after-store")
+    steps = [  # converted once the message is stored as it came
+        convert_step(s, converter) if s.attachment.kind in message.CONVERTIBLE else s
+        for s in step_plan.steps
+    ]
+    record = records.message(ws, key)
+    assert record is not None
     claim = Claim(round=step_plan.round, reviewer=step_plan.person)
+    trailers = [("Event", Event.MAIL.value), ("Mail-Key", key)]
     cache = cache or SentCache()
-    results = []
-    for step in step_plan.steps:
-        if step.action in ("intake", "refuse") and step.attachment.kind in message.CONVERTIBLE:
-            step = convert_step(step, converter)
+    results: list[records.AttachmentOutcome] = []
+    committed = False
+
+    def outcome_of(rows: list[records.AttachmentOutcome]) -> records.MessageOutcome:
+        return records.MessageOutcome(
+            key=key,
+            person=step_plan.person,
+            status="handled" if step_plan.takes else "ignored",
+            attachments=rows,
+            acknowledge=acknowledge and step_plan.takes and step_plan.person is not None,
+        )
+
+    def with_return(done: Outcome) -> dict[str, bytes | None]:
+        """The last file of the message is a return: its outcome is committed with it."""
+        nonlocal committed
+        committed = True
+        last = _attachment_outcome(ws, key, steps[-1].attachment, done)
+        return {layout.mail_record(key, "outcome"): records.dump(outcome_of([*results, last]))}
+
+    for n, step in enumerate(steps):
         a = step.attachment
         if step.action == "intake":
-            results.append(_intake(ws, key, a, claim, actor, cache))
+            also = with_return if n == len(steps) - 1 else None
+            results.append(_intake(ws, key, a, claim, actor, cache, also))
         elif step.action == "quarantine":
             results.append(_quarantine(ws, a, step.reason, actor))
         else:
@@ -172,19 +228,13 @@ def take(
                     name=a.name, sha256=a.sha256, status=status, message=step.reason
                 )
             )
-    outcome = records.MessageOutcome(
-        key=key,
-        person=step_plan.person,
-        status="handled" if step_plan.takes else "ignored",
-        attachments=results,
-        acknowledge=acknowledge and step_plan.takes and step_plan.person is not None,
-    )
-    trailers = [("Event", Event.MAIL.value), ("Mail-Key", key)]
-    taken = sum(1 for r in results if r.status == "recorded")
-    ws.commit(
-        {layout.mail_record(key, "outcome"): records.dump(outcome)},
-        f"Take a message from {incoming.sender or 'no sender'}: {taken} returns",
-        trailers,
-        actor,
-    )
+    outcome = outcome_of(results)
+    if not committed:
+        taken = sum(1 for r in results if r.status == "recorded")
+        ws.commit(
+            {layout.mail_record(key, "outcome"): records.dump(outcome)},
+            f"Take a message from {incoming.sender or 'no sender'}: {taken} returns",
+            trailers,
+            actor,
+        )
     return record, outcome
