@@ -2,13 +2,15 @@
 
 ``take(ws, raw, source, actor)``:
 
-1. **store**: ``mail/<key>/message.eml`` (the bytes as fetched) and ``message.yaml`` (its own
-   metadata, where it came from, its attachments' hashes) in one commit (``Event: mail``),
-   unless committed already (a re-run after a crash);
-2. **intake**: each attachment as ``message.plan`` decides: through ``ingest`` (stored
-   verbatim in ``returns/`` first, then read and identified with the claim the message
-   supports), quarantined (a sender not in people.yaml), refused (a PDF) or ignored;
-3. **outcome**: ``outcome.yaml`` commits what became of each attachment.
+1. **store**: ``mail/<key>/message.eml`` (the bytes as fetched), ``message.yaml`` (its own
+   metadata, where it came from, its attachments' hashes) and ``returns/<sha256>.docx`` of each
+   Word file from a known sender in one commit (``Event: mail``), unless committed already (a
+   re-run after a crash);
+2. **intake**: each attachment as ``message.plan`` decides: through ``ingest`` (read and
+   identified with the claim the message supports; a .odt/.doc converted first), quarantined
+   (a sender not in people.yaml), refused (a PDF) or ignored;
+3. **outcome**: ``outcome.yaml`` records what became of each attachment, in the commit of the
+   message's last return when its last attachment is one, else in a commit of its own.
 
 A message whose outcome is committed is never taken again. A run killed between 1 and 3 is
 finished by the next: a file intake already recorded is found by its hash, and a return
@@ -157,6 +159,16 @@ def _quarantine(
     )
 
 
+def _noted(
+    got: records.AttachmentOutcome, original: message.Attachment, read: message.Attachment
+) -> records.AttachmentOutcome:
+    """A converted file's outcome says so."""
+    if original is read:
+        return got
+    note = f" (converted from {original.name} with LibreOffice)"
+    return got.model_copy(update={"message": got.message + note})
+
+
 def take(
     ws: Workspace,
     raw: bytes,
@@ -212,13 +224,15 @@ def take(
         nonlocal committed
         committed = True
         last = _attachment_outcome(ws, key, steps[-1].attachment, done)
+        last = _noted(last, step_plan.steps[-1].attachment, steps[-1].attachment)
         return {layout.mail_record(key, "outcome"): records.dump(outcome_of([*results, last]))}
 
     for n, step in enumerate(steps):
         a = step.attachment
         if step.action == "intake":
             also = with_return if n == len(steps) - 1 else None
-            results.append(_intake(ws, key, a, claim, actor, cache, also))
+            got = _intake(ws, key, a, claim, actor, cache, also)
+            results.append(_noted(got, step_plan.steps[n].attachment, a))
         elif step.action == "quarantine":
             results.append(_quarantine(ws, a, step.reason, actor))
         else:

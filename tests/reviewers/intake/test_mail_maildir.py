@@ -81,3 +81,31 @@ def test_maildir_fetch_takes_each_return_once(delivered, cli) -> None:  # type: 
     assert "quarantined" in out and "not in people.yaml" in out
     assert ws.dirty_paths() == []
     assert len(listing(ws)) == 5
+
+
+@pytest.mark.slow
+def test_an_odt_return_is_converted_and_read(example_ws: Workspace, tmp_path: Path) -> None:
+    """A .odt (a real LibreOffice conversion of a returned packet) is read as the return."""
+    import subprocess
+
+    from tests.conftest import soffice_or_skip
+
+    soffice = soffice_or_skip()
+    ws = example_ws
+    rnd = round_sent(ws)
+    docx = tmp_path / "back.docx"
+    docx.write_bytes(returned_file(ws, rnd, 0, tmp_path / "r.docx", comment="Source?"))
+    subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{tmp_path}/lo", "--headless",
+         "--convert-to", "odt", "--outdir", str(tmp_path), str(docx)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    odt = (tmp_path / "back.odt").read_bytes()
+    folder = tmp_path / "Maildir"
+    odt_type = "application/vnd.oasis.opendocument.text"
+    deliver_maildir(folder, [reply(ws, rnd, rnd.items[0].reviewer, [("back.odt", odt, odt_type)])])
+    fetched = fetch_inbox.fn(str(ws.root), DRAFTER, str(folder))
+    got = fetched[0].outcome.attachments[0]
+    assert (got.status, got.packet, got.remarks) == ("recorded", rnd.items[0].packet, 1), got
+    assert ws.committed(f"mail/{fetched[0].message.key}/message.eml") is not None
+    assert "converted from back.odt" in got.message
