@@ -10,6 +10,7 @@ replies' records are committed together at the end (``ack.record``).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Protocol
 
 from pydantic import BaseModel
@@ -28,7 +29,7 @@ __all__ = ["Fetched", "Source", "fetch"]
 
 
 class Source(Protocol):
-    def messages(self, known: Known) -> object: ...
+    def messages(self, known: Known) -> Iterator[tuple[str, str, bytes]]: ...
     def done(self, ref: str) -> None: ...
 
 
@@ -69,7 +70,7 @@ def fetch(
     cache, threads = SentCache(), records.threads(ws)
     wanted = ws.guideline.mail.acknowledge
     results = []
-    for ref, where, raw in source.messages(lambda mid: _finished(ws, mid)):  # type: ignore[attr-defined]
+    for ref, where, raw in source.messages(lambda mid: _finished(ws, mid)):
         faults.point("mail:after-fetch")
         if not raw or _finished(ws, header_message_id(raw)):
             # taken and answered before (a copy, or a run killed before marking it)
