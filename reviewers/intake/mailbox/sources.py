@@ -90,7 +90,7 @@ class ImapSource:
                 f"password ({imap.password_env}) and mail.imap.folder"
             ) from e
         self.uidvalidity = self._uidvalidity()
-        self.created = False
+        self.created, self.target = False, ""
 
     def _uidvalidity(self) -> str:
         _, data = self.conn.response("UIDVALIDITY")
@@ -113,10 +113,11 @@ class ImapSource:
     def done(self, ref: str) -> None:
         target = self.imap.processed_folder
         if target:
-            target = target.replace("/", self._delimiter())
-            if not self.created:
-                self.conn.create(_quote(target))  # "already exists" is fine
+            if not self.created:  # once a run: the server's delimiter, and the folder
+                self.target = target.replace("/", self._delimiter())
+                self.conn.create(_quote(self.target))  # "already exists" is fine
                 self.created = True
+            target = self.target
             status, _ = self.conn.uid("MOVE", ref, _quote(target))
             if status == "OK":
                 return
