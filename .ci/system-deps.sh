@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Install the system tools the slow tests use (LibreOffice, poppler, fonts, python3-uno, Chromium) when
+# Install the system tools the slow tests use (LibreOffice, poppler, fonts, python3-uno, Chromium,
+# Dovecot) when
 # missing: with apt-get as root, otherwise say what to install (those tests then skip).
 set -euo pipefail
 pkgs=()
@@ -14,6 +15,8 @@ fc-list 2>/dev/null | grep -qi carlito || pkgs+=(fonts-crosextra-carlito)
 fc-list 2>/dev/null | grep -qi "liberation sans" || pkgs+=(fonts-liberation2)
 # the status page's browser test drives Debian's Chromium (never `playwright install`)
 [ -x /usr/bin/chromium ] || pkgs+=(chromium)
+# `inbox fetch` is tested against a real IMAP server on loopback (tests/helpers/dovecot.py)
+command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ] || pkgs+=(dovecot-imapd)
 [ ${#pkgs[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "installing ${pkgs[*]} (apt-get)"
@@ -21,6 +24,6 @@ if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   apt-get update -qq >/dev/null
   apt-get install -y -qq --no-install-recommends "${pkgs[@]}" >/dev/null
 else
-  echo "note: ${pkgs[*]} missing and not root with apt-get: the LibreOffice, PDF and browser tests will" \
+  echo "note: ${pkgs[*]} missing and not root with apt-get: the LibreOffice, PDF, browser and IMAP tests will" \
        "be skipped. Install them with: sudo apt-get install ${pkgs[*]}" >&2
 fi

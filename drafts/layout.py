@@ -10,6 +10,8 @@ blocks/<chapter>/r<revision:04d>.json          the block map committed with each
 rounds/<round>/round.yaml, sent.yaml           a round, and every message that left for it
 returns/<sha256>.docx                          returned files, verbatim, named by content
 quarantine/<sha256>.docx, .yaml                refused files, verbatim, with the reason
+mail/<key>/message.eml, message.yaml           a fetched message, verbatim, and its metadata
+mail/<key>/outcome.yaml, ack.yaml              what became of its attachments; its reply
 remarks/<round|none>/<chapter>/<sha12>.json    remarks read from one return
 consolidated/<round>/<chapter>/                tracked .docx, matrix (.json, .xlsx, .docx)
 dispositions/<round>/<chapter>.json            every answer to the matrix's rows, history kept
@@ -18,6 +20,7 @@ egm/<egm>/pack/<egm>-pack.docx, .pdf, pack.json  the pack that went to the meeti
 templates/letters/<name>.txt.j2                the drafters' wording of a letter (else penholder's)
 inbox/                                         git-ignored: files waiting to be taken in
 outbox/<round>/renders|packets|unsent|sent|mail  git-ignored: what is made for sending
+outbox/acks/unsent|sent|mail                   git-ignored: acknowledgements of fetched mail
 out/                                           git-ignored: renders and redlines made for you
 .git/penholder/lock, waiting/<chapter>.json|log  never committed: writers' lock, live waiters
 ```
@@ -43,6 +46,8 @@ EGM = "egm"
 #: the workspace's own letter templates, each overriding penholder's of the same name
 LETTER_TEMPLATES = "templates/letters"
 INBOX = "inbox"
+#: messages fetched from the mailbox (``penholder inbox fetch``), one folder each
+MAIL = "mail"
 OUTBOX = "outbox"
 #: where files made for the user go when they name no place (``render``, ``redline``)
 OUT = "out"
@@ -99,6 +104,21 @@ def quarantined(sha256: str) -> str:
 def quarantine_note(sha256: str) -> str:
     """``quarantine/<sha256>.yaml``: why a file was refused."""
     return f"{QUARANTINE}/{sha256}.yaml"
+
+
+def mail_message(key: str) -> str:
+    """``mail/<key>/message.eml``: a fetched message, byte for byte."""
+    return f"{MAIL}/{key}/message.eml"
+
+
+def mail_record(key: str, part: str) -> str:
+    """``mail/<key>/<part>.yaml``: a fetched message's ``message``, ``outcome`` or ``ack``."""
+    return f"{MAIL}/{key}/{part}.yaml"
+
+
+def ack_folder(box: str) -> str:
+    """``outbox/acks/<box>``: acknowledgements ``unsent``, ``sent`` or kept as ``mail``."""
+    return f"{OUTBOX}/acks/{box}"
 
 
 def remarks(round_id: str | None, chapter_id: str, sha256: str) -> str:

@@ -61,6 +61,7 @@ class Event(StrEnum):
     REVISE = "revise"
     LETTERS = "letters"
     PACKET = "packet"
+    MAIL = "mail"
 
 
 class Role(StrEnum):
@@ -85,10 +86,32 @@ class SmtpSettings(_Strict):
     ca_file: str | None = None  # a CA bundle to trust besides the system's (an in-house server)
 
 
+class ImapSettings(_Strict):
+    """The mailbox returns arrive in (``penholder inbox fetch``). The secret comes from the
+    command ``password_command`` prints, else the environment variable ``password_env``; with
+    ``oauth2_token_command`` the command's output is an OAuth2 access token (XOAUTH2)."""
+
+    host: str
+    port: int = 993
+    security: Literal["tls", "starttls"] = "tls"  # IMAPS, or STARTTLS on a plain port
+    ca_file: str | None = None  # a CA bundle to trust besides the system's
+    user: str
+    password_env: str = "PENHOLDER_IMAP_PASSWORD"
+    password_command: str | None = None
+    oauth2_token_command: str | None = None
+    folder: str = "INBOX"
+    #: where handled messages are moved; None: they stay, flagged ``$PenholderTaken``
+    processed_folder: str | None = "penholder/processed"
+    timeout: float = 30.0
+
+
 class MailSettings(_Strict):
     from_name: str = "penholder"
     from_address: str = "penholder@localhost"
     smtp: SmtpSettings | None = None
+    imap: ImapSettings | None = None
+    #: reply to each message with returns: what was received, or why it was refused
+    acknowledge: bool = True
 
 
 #: paper sizes a guideline may name (``house.paper``), in centimetres, portrait

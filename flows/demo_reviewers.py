@@ -11,6 +11,7 @@ has no real experts to send files back (run in a workspace, or name one with -w)
     python -m flows.demo_reviewers return R1 kagiso-molefe 03 returned.docx [--style quiet]
     python -m flows.demo_reviewers edit ch03.docx edited.docx [--as amina-odhiambo]
     python -m flows.demo_reviewers answer 03 R1
+    python -m flows.demo_reviewers mail R1 kagiso-molefe kagiso.docx ~/Maildir
 
 ``answer`` is the drafter filling in the open rows of ``consolidated/<round>/<chapter>/
 matrix.xlsx`` as in Excel (suggestions accepted, comments noted, a conflict's first text
@@ -285,6 +286,34 @@ def fill_matrix(ws: Workspace, chapter: str, round_id: str) -> Path:
     return path
 
 
+def write_mail(ws: Workspace, round_id: str, reviewer: str, file: Path, maildir: Path) -> Path:
+    """Deliver into ``maildir`` the reply ``reviewer`` sends to their packet message of
+    ``round_id``, with ``file`` attached (as a mail server delivering to a Maildir would)."""
+    import mailbox
+    from email.message import EmailMessage
+    from email.utils import formataddr, make_msgid
+
+    from reviewers.rounds.records import load_sent
+
+    person = ws.person(reviewer)
+    sent = [m for m in load_sent(ws, round_id).messages if m.reviewer == reviewer]
+    if not sent:
+        raise NotFound(f"no message was sent to {reviewer} in round {round_id}")
+    msg = EmailMessage()
+    msg["From"] = formataddr((person.name, person.email))
+    msg["To"] = ws.guideline.mail.from_address
+    msg["Subject"] = f"Re: {sent[0].subject}"
+    msg["Message-ID"] = make_msgid(domain=person.email.split("@")[-1])
+    msg["In-Reply-To"] = msg["References"] = sent[0].message_id
+    msg.set_content("Please find my comments attached.\n")
+    ctype = "vnd.openxmlformats-officedocument.wordprocessingml.document"
+    msg.add_attachment(file.read_bytes(), "application", ctype, filename=file.name)
+    box = mailbox.Maildir(maildir, create=True)
+    box.add(bytes(msg))
+    box.close()
+    return maildir
+
+
 def main(argv: list[str] | None = None) -> int:
     """``python -m flows.demo_reviewers return|edit|answer ...`` (see the module docstring)."""
     parser = argparse.ArgumentParser(
@@ -312,6 +341,11 @@ def main(argv: list[str] | None = None) -> int:
     answer = sub.add_parser("answer", help="a drafter filling in the open rows of the matrix")
     answer.add_argument("chapter")
     answer.add_argument("round")
+    mail = sub.add_parser("mail", help="an expert's reply to their packet message, in a Maildir")
+    mail.add_argument("round")
+    mail.add_argument("reviewer")
+    mail.add_argument("file", type=Path)
+    mail.add_argument("maildir", type=Path)
     args = parser.parse_args(argv)
     try:
         ws = Workspace.open(args.workspace)
@@ -319,6 +353,8 @@ def main(argv: list[str] | None = None) -> int:
             out = write_return(ws, args.round, args.reviewer, args.chapter, args.style, args.out)
         elif args.command == "answer":
             out = fill_matrix(ws, args.chapter, args.round)
+        elif args.command == "mail":
+            out = write_mail(ws, args.round, args.reviewer, args.file, args.maildir)
         else:
             out = write_edit(ws, args.render, args.out, args.drafter)
     except PenholderError as e:

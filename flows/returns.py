@@ -1,4 +1,5 @@
-"""Prefect flows for returned files: ``return add`` and ``inbox scan`` (thin over reviewers)."""
+"""Prefect flows for returned files: ``return add``, ``inbox scan`` and ``inbox fetch`` (thin
+over reviewers)."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from flows.engine import open_workspace
 from flows.results import Returns
 from reviewers.intake.identify import Claim
 from reviewers.intake.ingest import ingest_all
+from reviewers.intake.mailbox.fetch import Fetched, fetch
 
 
 class _ProgressArtifact:
@@ -93,3 +95,45 @@ def scan_inbox(workspace: str, who: str | None = None) -> Returns:
     for path in paths:
         path.unlink()  # stored verbatim in returns/ or quarantine/ by now
     return returns
+
+
+def _convert(data: bytes, name: str) -> bytes:
+    """A .odt or .doc return as .docx, through LibreOffice (``drafts.word.office``)."""
+    import tempfile
+
+    from drafts.word import office
+
+    with tempfile.TemporaryDirectory(prefix="penholder-convert-") as tmp:
+        source = Path(tmp) / f"in{Path(name).suffix.lower()}"
+        source.write_bytes(data)
+        return office.to_docx(source, Path(tmp) / "lo").read_bytes()
+
+
+@flow(name="fetch-inbox")
+def fetch_inbox(
+    workspace: str, who: str | None = None, maildir: str | None = None
+) -> list[Fetched]:
+    """Take every new message of the guideline's mailbox (IMAP), or of a local Maildir."""
+    import shutil
+
+    from drafts.core.errors import MailError
+    from reviewers.intake.mailbox.sources import ImapSource, MaildirSource
+
+    ws = open_workspace(workspace)
+    actor = ws.identity(who)
+    imap = ws.guideline.mail.imap
+    source: ImapSource | MaildirSource
+    if maildir is not None:
+        processed = imap.processed_folder if imap else "penholder/processed"
+        source = MaildirSource(Path(maildir), processed)
+    elif imap is None:
+        raise MailError(
+            "guideline.yaml names no mailbox (mail.imap); set it, or read a Maildir with "
+            "`penholder inbox fetch --maildir DIR`"
+        )
+    else:
+        source = ImapSource(imap)
+    try:
+        return fetch(ws, source, actor, _convert if shutil.which("soffice") else None)
+    finally:
+        source.close()

@@ -15,6 +15,7 @@ virtualenv's for its own and crash.
   (the table of contents: entries and page numbers) and field, and stores it again as .docx
   (``MS Word 2007 XML``) and as PDF (``writer_pdf_Export``). The macro reads its job from the
   JSON file named by ``$PENHOLDER_OFFICE_JOB`` and writes "ok" or the error to ``<job>.result``.
+- ``to_docx(source, workdir)``: a .odt or .doc return converted to .docx (``--convert-to``).
 - ``pdf_pages(pdf)``: ``pdftotext -layout`` of each page; ``pdf_page_count(pdf)``: ``pdfinfo``.
 
 Failures and timeouts are ``OfficeError`` (one sentence); ``require()`` refuses, saying how to
@@ -137,19 +138,30 @@ def _last_line(done: subprocess.CompletedProcess[bytes]) -> str:
     return lines[-1] if lines else "no output"
 
 
-def to_pdf(docx: Path, workdir: Path, timeout: float = 120) -> Path:
-    """Lay ``docx`` out with LibreOffice in ``workdir`` (a new, empty folder); return the PDF."""
+def _convert(source: Path, workdir: Path, stem: str, to: str, timeout: float) -> Path:
+    """``soffice --convert-to TO`` of a copy of ``source`` named ``stem`` in ``workdir``."""
     workdir.mkdir(parents=True, exist_ok=True)
-    src = workdir / "packet.docx"
-    shutil.copyfile(docx, src)
-    cmd = [_soffice(), _profile(workdir), "--headless", "--convert-to", "pdf",
+    src = workdir / f"{stem}{source.suffix.lower()}"
+    shutil.copyfile(source, src)
+    cmd = [_soffice(), _profile(workdir), "--headless", "--convert-to", to,
            "--outdir", str(workdir), str(src)]  # fmt: skip
-    pdf = workdir / "packet.pdf"
+    out = workdir / f"{stem}.{to.split(':')[0]}"
     for _ in range(2):  # a fresh profile may make the first run restart and write nothing
         done = run(cmd, timeout, env=_office_env())
-        if pdf.is_file():
-            return pdf
-    raise OfficeError(f"LibreOffice could not lay out {docx}: {_last_line(done)}")
+        if out.is_file():
+            return out
+    verb = "lay out" if to == "pdf" else "convert"
+    raise OfficeError(f"LibreOffice could not {verb} {source}: {_last_line(done)}")
+
+
+def to_pdf(docx: Path, workdir: Path, timeout: float = 120) -> Path:
+    """Lay ``docx`` out with LibreOffice in ``workdir`` (a new, empty folder); return the PDF."""
+    return _convert(docx, workdir, "packet", "pdf", timeout)
+
+
+def to_docx(source: Path, workdir: Path, timeout: float = 120) -> Path:
+    """Convert a .odt or .doc file to .docx with LibreOffice in ``workdir`` (new, empty)."""
+    return _convert(source, workdir, "return", "docx:MS Word 2007 XML", timeout)
 
 
 def update_and_export(docx: Path, workdir: Path, timeout: float = 300) -> tuple[Path, Path]:

@@ -12,9 +12,12 @@ from flows.cli.shell import complete
 
 if TYPE_CHECKING:
     from flows.results import Returns
+    from reviewers.intake.mailbox.fetch import Fetched
 
 returns_app = typer.Typer(help="Returned files: store, identify, read.", no_args_is_help=True)
-inbox_app = typer.Typer(help="The inbox/ folder of the workspace.", no_args_is_help=True)
+inbox_app = typer.Typer(
+    help="Returns waiting: the inbox/ folder, and the guideline's mailbox.", no_args_is_help=True
+)
 
 
 def _report(returns: Returns, as_json: bool) -> None:
@@ -62,6 +65,57 @@ def scan(workspace: WorkspaceOpt = None, who: AsOpt = None, as_json: JsonOpt = F
     from flows import returns as returns_flows
 
     _report(run_flow(returns_flows.scan_inbox, workspace=str(ws.root), who=who), as_json)
+
+
+def _mail_rows(fetched: list[Fetched], as_json: bool) -> None:
+    if as_json:
+        print_json({"messages": fetched})
+        return
+    for f in fetched:
+        m, o = f.message, f.outcome
+        typer.echo(f"{o.status:<8} {m.date[:31]:<31} {m.sender}: {m.subject[:60]}")
+        for a in o.attachments:
+            typer.echo(f"  {a.status:<11} {a.message or a.name}")
+        if f.ack_problem:
+            typer.echo(f"  reply not sent: {f.ack_problem}")
+
+
+@inbox_app.command("fetch")
+def fetch(
+    maildir: Annotated[
+        Path | None,
+        typer.Option(
+            "--maildir",
+            help="Read this Maildir instead of the IMAP mailbox.",
+            exists=True,
+            file_okay=False,
+        ),
+    ] = None,
+    workspace: WorkspaceOpt = None,
+    who: AsOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Take the returns attached to new messages in the mailbox; reply to each sender."""
+    ws = open_workspace(workspace)
+    from flows import returns as returns_flows
+
+    fetched = run_flow(
+        returns_flows.fetch_inbox,
+        workspace=str(ws.root),
+        who=who,
+        maildir=str(maildir.resolve()) if maildir else None,
+    )
+    _mail_rows(fetched, as_json)
+    if any(a.status == "quarantined" for f in fetched for a in f.outcome.attachments):
+        raise typer.Exit(1)
+
+
+@inbox_app.command("list")
+def list_mail(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
+    """Every message fetched, its attachments and what became of each."""
+    from reviewers.intake.mailbox.fetch import listing
+
+    _mail_rows(listing(open_workspace(workspace)), as_json)
 
 
 def remarks(

@@ -47,7 +47,7 @@ from reviewers.intake.record import plan_return
 from reviewers.intake.remarks import load_all
 from reviewers.intake.store import quarantine, receive, returned_before, sha256
 
-__all__ = ["Outcome", "SentCache", "ingest", "ingest_all", "sha256"]
+__all__ = ["Also", "Outcome", "SentCache", "ingest", "ingest_all", "sha256"]
 
 
 class Outcome(BaseModel):
@@ -82,10 +82,20 @@ class SentCache:
         return self.read[key]
 
 
+#: files a caller adds to the commit that records a return, given what intake did
+Also = Callable[[Outcome], dict[str, bytes | None]]
+
+
 def ingest(
-    ws: Workspace, path: Path, actor: Actor, claim: Claim = Claim(), cache: SentCache | None = None
+    ws: Workspace,
+    path: Path,
+    actor: Actor,
+    claim: Claim = Claim(),
+    cache: SentCache | None = None,
+    also: Also | None = None,
 ) -> Outcome:
-    """Take one returned file into the workspace; refusals are quarantined, never raised."""
+    """Take one returned file into the workspace; refusals are quarantined, never raised.
+    ``also(outcome)`` names files committed with the return (the mail's outcome record)."""
     data = path.read_bytes()
     digest, name = sha256(data), path.name
     stored = receive(ws, data, name, actor)
@@ -105,7 +115,7 @@ def ingest(
         ann = read_annotations(data, name)
         faults.point("intake:after-read")
         found = identify(ws, ann, name, claim)
-        return _record(ws, data, name, ann, found, actor, cache or SentCache())
+        return _record(ws, data, name, ann, found, actor, cache or SentCache(), also)
     except (DocumentError, ReturnRefused) as e:
         reason = str(e) if name in str(e) else f"{name}: {e}"
     except PenholderError:
@@ -126,6 +136,7 @@ def _record(
     found: Identified,
     actor: Actor,
     cache: SentCache,
+    also: Also | None = None,
 ) -> Outcome:
     """Read the remarks of an identified return, then commit what ``plan_return`` decides."""
     rnd, item = found.round, found.item
@@ -145,8 +156,7 @@ def _record(
         existing=load_all(ws, item.chapter, rnd.id),
         was_quarantined=ws.committed(layout.quarantined(digest)) is not None,
     )
-    ws.commit(plan.files, plan.subject, plan.trailers, actor, body=plan.body)
-    return Outcome(
+    outcome = Outcome(
         file=name,
         sha256=digest,
         status="recorded",
@@ -164,6 +174,9 @@ def _record(
         late=plan.late,
         remarks=len(plan.record.remarks),
     )
+    files = plan.files | (also(outcome) if also is not None else {})
+    ws.commit(files, plan.subject, plan.trailers, actor, body=plan.body)
+    return outcome
 
 
 def _redline_read(ws: Workspace, data: bytes) -> Annotations:

@@ -1,0 +1,117 @@
+"""``fetch(ws, source, actor)``: every new message of a source taken once, replied to, marked.
+
+For each message, in this order: taken (``take``: stored verbatim, then intake, then its
+outcome committed), acknowledged (``ack``), then marked on the server (moved or flagged). A
+message without a file that could be a return is recorded and listed but left unmarked. A run
+killed anywhere is finished by the next: the message, still unmarked, is fetched again and
+recognised by its Message-ID. Replies left unsent by an SMTP failure are retried first; the
+replies' records are committed together at the end (``ack.record``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Protocol
+
+from pydantic import BaseModel
+
+from drafts import layout
+from drafts.core import faults
+from drafts.workspace import Actor, Workspace
+from reviewers.intake.ingest import SentCache
+from reviewers.intake.mailbox import ack, records
+from reviewers.intake.mailbox.convert import Converter
+from reviewers.intake.mailbox.message import header_message_id, message_key
+from reviewers.intake.mailbox.sources import Known
+from reviewers.intake.mailbox.take import take
+
+__all__ = ["Fetched", "Source", "fetch"]
+
+
+class Source(Protocol):
+    def messages(self, known: Known) -> Iterator[tuple[str, str, bytes]]: ...
+    def done(self, ref: str) -> None: ...
+
+
+class Fetched(BaseModel):
+    """One message of a fetch: its record, outcome, and the reply's fate."""
+
+    message: records.MessageRecord
+    outcome: records.MessageOutcome
+    ack_problem: str | None = None
+
+
+def _finished(ws: Workspace, message_id: str) -> bool:
+    """Taken, and its reply (if any) left: only the mark on the server may be missing."""
+    if not message_id:
+        return False
+    key = message_key(message_id, b"")
+    done = records.outcome(ws, key)
+    return (
+        done is not None and done.status == "handled" and (not done.acknowledge or _left(ws, key))
+    )
+
+
+def _left(ws: Workspace, key: str) -> bool:
+    return records.ack(ws, key) is not None or any(
+        (ws.root / layout.ack_folder(box) / f"{key}.eml").exists() for box in ("sent", "mail")
+    )
+
+
+def fetch(
+    ws: Workspace, source: Source, actor: Actor, converter: Converter | None = None
+) -> list[Fetched]:
+    """Take every new message of ``source`` (see module doc); return what became of each."""
+    acks = ack.unrecorded(ws)
+    for path in sorted((ws.root / layout.ack_folder("unsent")).glob("*.eml")):
+        rec, out = records.message(ws, path.stem), records.outcome(ws, path.stem)
+        if rec is not None and out is not None:
+            acks |= ack.acknowledge(ws, rec, out)[1]
+    cache, threads = SentCache(), records.threads(ws)
+    wanted = ws.guideline.mail.acknowledge
+    results = []
+    for ref, where, raw in source.messages(lambda mid: _finished(ws, mid)):
+        faults.point("mail:after-fetch")
+        if not raw or _finished(ws, header_message_id(raw)):
+            # taken and answered before (a copy, or a run killed before marking it)
+            source.done(ref)
+            faults.point("mail:after-flag")
+            continue
+        with ws.exclusive():
+            record, outcome = take(
+                ws,
+                raw,
+                where,
+                actor,
+                cache=cache,
+                threads=threads,
+                acknowledge=wanted,
+                converter=converter,
+            )
+            faults.point("mail:after-outcome")
+            problem, files = ack.acknowledge(ws, record, outcome)
+            acks |= files
+        faults.point("mail:after-ack")
+        if outcome.status == "handled":
+            source.done(ref)
+            faults.point("mail:after-flag")
+        results.append(Fetched(message=record, outcome=outcome, ack_problem=problem))
+    with ws.exclusive():
+        ack.record(ws, acks, actor)
+    return results
+
+
+def listing(ws: Workspace) -> list[Fetched]:
+    """Every message fetched so far, with what became of it."""
+    found = []
+    for key in records.keys(ws):
+        record, outcome = records.message(ws, key), records.outcome(ws, key)
+        if record is None:
+            continue
+        found.append(
+            Fetched(
+                message=record,
+                outcome=outcome or records.MessageOutcome(key=key, status="pending"),
+            )
+        )
+    return found

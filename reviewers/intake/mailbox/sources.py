@@ -1,0 +1,181 @@
+"""Where messages are fetched from: an IMAP mailbox (imaplib) or a local Maildir.
+
+A source yields ``(ref, source, raw)`` for each message not yet marked (``ref`` names it to
+``done``; ``source`` is what the workspace records) and ``done(ref)`` marks a handled message:
+moved to the processed folder when one is set, else flagged ``$PenholderTaken``; messages
+left unmarked are fetched again next time and recognised by their Message-ID. Errors reaching
+or logging in to the server are ``MailError`` with one sentence.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import imaplib
+import mailbox
+import os
+import re
+import shlex
+import ssl
+import subprocess
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from drafts.core.errors import MailError
+from drafts.models import ImapSettings
+
+FLAG = "$PenholderTaken"
+#: ``(message-id) -> True`` when the workspace has taken that message already
+Known = Callable[[str], bool]
+
+
+def _secret(imap: ImapSettings) -> tuple[str, str]:
+    """("password" or "token", the secret)."""
+    command = imap.oauth2_token_command or imap.password_command
+    if command:
+        done = subprocess.run(shlex.split(command), capture_output=True, text=True, timeout=60)
+        if done.returncode != 0 or not done.stdout.strip():
+            raise MailError(f"the command `{command}` gave no IMAP secret (exit {done.returncode})")
+        return ("token" if imap.oauth2_token_command else "password"), done.stdout.strip()
+    value = os.environ.get(imap.password_env)
+    if not value:
+        raise MailError(
+            f"the IMAP user {imap.user} needs a password in the environment variable "
+            f"{imap.password_env}, which is not set; set it and retry"
+        )
+    return "password", value
+
+
+class ImapSource:
+    def __init__(self, imap: ImapSettings) -> None:
+        self.imap = imap
+        where = f"{imap.host}:{imap.port}"
+        kind, secret = _secret(imap)
+        context = ssl.create_default_context(cafile=imap.ca_file)
+        try:
+            if imap.security == "tls":
+                self.conn: imaplib.IMAP4 = imaplib.IMAP4_SSL(
+                    imap.host, imap.port, ssl_context=context, timeout=imap.timeout
+                )
+            else:
+                self.conn = imaplib.IMAP4(imap.host, imap.port, timeout=imap.timeout)
+                self.conn.starttls(ssl_context=context)
+        except ssl.SSLCertVerificationError as e:
+            raise MailError(
+                f"the certificate of the IMAP server {where} does not verify "
+                f"({e.verify_message}); name its CA in mail.imap.ca_file"
+            ) from e
+        except (OSError, imaplib.IMAP4.error) as e:
+            reason = (
+                e.strerror if isinstance(e, OSError) and e.strerror else str(e) or type(e).__name__
+            )
+            raise MailError(f"cannot reach the IMAP server {where} ({reason})") from e
+        try:
+            if kind == "token":
+                auth = f"user={imap.user}\x01auth=Bearer {secret}\x01\x01".encode()
+                self.conn.authenticate("XOAUTH2", lambda _: auth)
+            else:
+                self.conn.login(imap.user, secret)
+            status, data = self.conn.select(_quote(imap.folder))
+            if status != "OK":
+                raise imaplib.IMAP4.error(f"no folder {imap.folder}")
+        except (OSError, imaplib.IMAP4.error) as e:
+            self.close()
+            text = (
+                e.args[0].decode(errors="replace")
+                if e.args and isinstance(e.args[0], bytes)
+                else str(e)
+            )
+            raise MailError(
+                f"the IMAP server {where} refused {imap.user} ({text}); check the user, the "
+                f"password ({imap.password_env}) and mail.imap.folder"
+            ) from e
+        self.uidvalidity = self._uidvalidity()
+        self.created, self.target = False, ""
+
+    def _uidvalidity(self) -> str:
+        _, data = self.conn.response("UIDVALIDITY")
+        return (data[0].decode() if data and data[0] else "") or "?"
+
+    def messages(self, known: Known) -> Iterator[tuple[str, str, bytes]]:
+        _, data = self.conn.uid("SEARCH", "UNKEYWORD", FLAG)
+        uids = data[0].decode().split() if data and data[0] else []
+        where = f"imap://{self.imap.host}:{self.imap.port}/{self.imap.folder}"
+        for uid in uids:
+            _, head = self.conn.uid("FETCH", uid, "(BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])")
+            mid = _message_id(head)
+            if mid and known(mid):
+                yield uid, "", b""  # taken before: only the mark is missing
+                continue
+            _, body = self.conn.uid("FETCH", uid, "(BODY.PEEK[])")
+            raw = next((p[1] for p in body if isinstance(p, tuple)), b"")
+            yield uid, f"{where};UIDVALIDITY={self.uidvalidity};UID={uid}", raw
+
+    def done(self, ref: str) -> None:
+        target = self.imap.processed_folder
+        if target:
+            if not self.created:  # once a run: the server's delimiter, and the folder
+                self.target = target.replace("/", self._delimiter())
+                self.conn.create(_quote(self.target))  # "already exists" is fine
+                self.created = True
+            target = self.target
+            status, _ = self.conn.uid("MOVE", ref, _quote(target))
+            if status == "OK":
+                return
+        self.conn.uid("STORE", ref, "+FLAGS", f"({FLAG})")
+
+    def _delimiter(self) -> str:
+        """The server's hierarchy delimiter ("/" in a folder setting means it)."""
+        _, data = self.conn.list('""', '""')
+        first = data[0] if data else None
+        m = re.search(rb'\) "(.)"', first) if isinstance(first, bytes) else None
+        return m.group(1).decode() if m else "/"
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError, imaplib.IMAP4.error):
+            self.conn.logout()
+
+
+def _quote(folder: str) -> str:
+    return '"' + folder.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _message_id(data: list[object]) -> str:
+    for part in data:
+        if isinstance(part, tuple):
+            m = re.search(rb"(?im)^message-id:\s*(<[^>]*>)", part[1])
+            if m:
+                return m.group(1).decode(errors="replace")
+    return ""
+
+
+class MaildirSource:
+    """A local Maildir (``--maildir DIR``): handled messages move to its processed folder."""
+
+    def __init__(self, folder: Path, processed: str | None) -> None:
+        if not (folder / "cur").is_dir() or not (folder / "new").is_dir():
+            raise MailError(f"{folder} is not a Maildir (it needs cur/ and new/ folders)")
+        self.folder = folder
+        self.box = mailbox.Maildir(folder, create=False)
+        self.processed = processed.replace("/", ".") if processed else None
+
+    def messages(self, known: Known) -> Iterator[tuple[str, str, bytes]]:
+        for key in sorted(self.box.keys()):
+            raw = self.box.get_bytes(key)
+            yield key, f"maildir:{self.folder};{key}", raw
+
+    def done(self, ref: str) -> None:
+        msg = self.box.get_message(ref)
+        msg.add_flag("S")
+        if self.processed:
+            target = (
+                self.box.get_folder(self.processed)
+                if self.processed in self.box.list_folders()
+                else self.box.add_folder(self.processed)
+            )
+            target.add(msg)
+            self.box.remove(ref)
+        else:
+            self.box[ref] = msg
+
+    def close(self) -> None:
+        self.box.close()

@@ -1,0 +1,111 @@
+"""Returns by e-mail from a local Maildir: each message taken once, strangers quarantined,
+PDFs refused, messages without attachment left alone, and `inbox list`."""
+
+from __future__ import annotations
+
+import json
+import mailbox
+from pathlib import Path
+
+import pytest
+
+from drafts.workspace import Workspace
+from flows.returns import fetch_inbox
+from reviewers.intake.mailbox.fetch import listing
+from tests.conftest import DRAFTER
+from tests.helpers.mail import (
+    DOCX,
+    deliver_maildir,
+    forward,
+    plain,
+    reply,
+    returned_file,
+    round_sent,
+)
+
+
+@pytest.fixture
+def delivered(example_ws: Workspace, tmp_path: Path):  # type: ignore[no-untyped-def]
+    ws = example_ws
+    rnd = round_sent(ws)
+    a, b, c = (i.reviewer for i in rnd.items[:3])
+    first = returned_file(ws, rnd, 0, tmp_path / "a.docx", comment="Source?")
+    second = returned_file(ws, rnd, 1, tmp_path / "b.docx")
+    third = returned_file(ws, rnd, 2, tmp_path / "c.docx")
+    to_a = reply(ws, rnd, a, [("Kommentare Émilie – chapitre 3.docx", first, DOCX)])
+    messages = [
+        to_a,
+        reply(
+            ws, rnd, b, [("b.docx", second, DOCX), ("notes.pdf", b"%PDF-1.4 x", "application/pdf")]
+        ),
+        forward("colleague@elsewhere.example.org", reply(ws, rnd, c, [("c.docx", third, DOCX)])),
+        plain(ws.person(c).email, "Question about the deadline"),
+        to_a,  # the same message delivered twice
+        reply(ws, rnd, a, [("again.docx", first, DOCX)]),  # the same file resent
+    ]
+    folder = tmp_path / "Maildir"
+    deliver_maildir(folder, messages)
+    return ws, rnd, folder
+
+
+def test_maildir_fetch_takes_each_return_once(delivered, cli) -> None:  # type: ignore[no-untyped-def]
+    ws, rnd, folder = delivered
+    fetched = fetch_inbox.fn(str(ws.root), DRAFTER, str(folder))
+    statuses = [[a.status for a in f.outcome.attachments] for f in fetched]
+    assert statuses == [
+        ["recorded"],
+        ["recorded", "refused"],
+        ["quarantined"],
+        [],
+        ["duplicate"],
+    ], statuses
+    assert fetched[0].outcome.attachments[0].remarks == 1
+    assert fetched[0].message.attachments[0].name == "Kommentare Émilie – chapitre 3.docx"
+    returns = [c.value("Packet") for c in ws.history() if c.value("Event") == "return"]
+    assert sorted(returns) == sorted(i.packet for i in rnd.items[:2])
+    assert len(ws.committed_files("quarantine")) == 2  # the forward: file and reason
+    acks = sorted((ws.root / "outbox/acks/mail").glob("*.eml"))
+    assert len(acks) == 3  # one per message from a reviewer with a file; none to strangers
+    text = acks[0].read_text() + acks[1].read_text() + acks[2].read_text()
+    assert "1 remark read" in text and "reply with the Word file" in text
+    box = mailbox.Maildir(folder, create=False)
+    assert len(box) == 1  # the message without attachment stays; the rest moved
+    again = fetch_inbox.fn(str(ws.root), DRAFTER, str(folder))
+    assert [f.outcome.status for f in again] == ["ignored"]
+    assert [c.value("Packet") for c in ws.history() if c.value("Event") == "return"] == returns
+    code, out, err = cli("inbox", "list", "--json", "-w", ws.root)
+    assert code == 0, err
+    listed = json.loads(out)["messages"]
+    assert len(listed) == 5 and listed[3]["outcome"]["status"] == "ignored"
+    code, out, err = cli("inbox", "list", "-w", ws.root)
+    assert "quarantined" in out and "not in people.yaml" in out
+    assert ws.dirty_paths() == []
+    assert len(listing(ws)) == 5
+
+
+@pytest.mark.slow
+def test_an_odt_return_is_converted_and_read(example_ws: Workspace, tmp_path: Path) -> None:
+    """A .odt (a real LibreOffice conversion of a returned packet) is read as the return."""
+    import subprocess
+
+    from tests.conftest import soffice_or_skip
+
+    soffice = soffice_or_skip()
+    ws = example_ws
+    rnd = round_sent(ws)
+    docx = tmp_path / "back.docx"
+    docx.write_bytes(returned_file(ws, rnd, 0, tmp_path / "r.docx", comment="Source?"))
+    subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{tmp_path}/lo", "--headless",
+         "--convert-to", "odt", "--outdir", str(tmp_path), str(docx)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    odt = (tmp_path / "back.odt").read_bytes()
+    folder = tmp_path / "Maildir"
+    odt_type = "application/vnd.oasis.opendocument.text"
+    deliver_maildir(folder, [reply(ws, rnd, rnd.items[0].reviewer, [("back.odt", odt, odt_type)])])
+    fetched = fetch_inbox.fn(str(ws.root), DRAFTER, str(folder))
+    got = fetched[0].outcome.attachments[0]
+    assert (got.status, got.packet, got.remarks) == ("recorded", rnd.items[0].packet, 1), got
+    assert ws.committed(f"mail/{fetched[0].message.key}/message.eml") is not None
+    assert "converted from back.odt" in got.message
