@@ -301,3 +301,15 @@ def test_people_are_not_needed_when_every_remark_names_its_author():
     stranger: dict[str, Person] = {}
     result = merge([a, b], BASE, {}, stranger)
     assert [c.author for c in result.changes] == ["Ana Silva", "Ben Okafor"]
+
+
+def test_two_point_insertions_before_the_first_word_are_alternatives_there():
+    a = point(1, "ana", "All ", 0)
+    b = point(2, "ben", "Most ", 0)
+    result = merge([a, b], BASE, {}, PEOPLE)
+    assert [(c.start, c.end, c.proposed, c.alternative) for c in result.changes] == [
+        (0, 0, "All ", True),
+        (0, 0, "Most ", True),
+    ]
+    (note,) = result.comments
+    assert (note.start, note.end) == (0, 0)
