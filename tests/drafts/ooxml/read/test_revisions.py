@@ -274,3 +274,9 @@ def test_numbering_and_cell_merge_changes_say_the_original():
     merge = el('<w:cellMerge w:id="1" w:vMerge="cont" w:vMergeOrig="rest"/>')
     assert describe_property_change(merge) == "vMerge: rest -> cont"
     assert describe_property_change(el('<w:cellMerge w:id="1"/>')) == "vMerge: none -> none"
+
+
+def test_a_property_change_without_its_old_properties_lists_the_current_ones_as_new():
+    # the schema asks for the old properties; a writer that drops an empty set must not crash us
+    change = change_in('<w:rPr><w:b/><w:rPrChange w:id="1" w:author="Ann"/></w:rPr>')
+    assert describe_property_change(change) == "b: none -> on"
