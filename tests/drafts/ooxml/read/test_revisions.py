@@ -280,3 +280,15 @@ def test_a_property_change_without_its_old_properties_lists_the_current_ones_as_
     # the schema asks for the old properties; a writer that drops an empty set must not crash us
     change = change_in('<w:rPr><w:b/><w:rPrChange w:id="1" w:author="Ann"/></w:rPr>')
     assert describe_property_change(change) == "b: none -> on"
+
+
+def test_records_the_reader_builds_behave_as_validated_ones():
+    body = p(r("Cities ") + rev("del", 1, r("should", deleted=True)) + rev("ins", 2, r("must")))
+    a = read_annotations(make_docx(body))
+    for record in (a.revisions[0], a.changes[0], a.paragraphs[0]):
+        cls = type(record)
+        assert cls.model_validate(record.model_dump()) == record
+        assert record == cls.model_validate(record.model_dump())
+        assert record.model_fields_set == set(cls.model_fields)
+        assert record.model_dump(exclude_unset=True) == record.model_dump()
+        assert record.model_copy(update={"part": "x"}).part == "x"
