@@ -8,12 +8,16 @@ location cells of the Word table, its adopted-text column, and the group heading
 from __future__ import annotations
 
 from reviewers.consolidate.matrix import (
+    _CUT,
     ADOPTED,
     DOCX_COLUMNS,
+    MAX_CELL,
+    cell_text,
     docx_columns,
     flags_text,
     groups,
     location,
+    title_block,
     who,
 )
 from reviewers.consolidate.models import Matrix
@@ -89,3 +93,35 @@ def test_groups_gather_a_conflict_and_head_a_duplicate():
         ),
         (None, ["R2-03-004"]),
     ]
+
+
+def test_the_title_block_says_a_missing_round_and_why_pages_are_missing():
+    m = _matrix(_row("R2-03-001")).model_copy(
+        update={"round": None, "pages_missing": "LibreOffice is not installed"}
+    )
+    assert title_block(m) == [
+        ("Guideline", "Open data"),
+        ("Chapter", "03 Scope"),
+        ("Round", "\u2014"),
+        ("Base revision", "2"),
+        ("Page and line", "missing: LibreOffice is not installed"),
+    ]
+    assert [label for label, _ in title_block(_matrix(_row("R2-03-001")))] == [
+        "Guideline",
+        "Chapter",
+        "Round",
+        "Base revision",
+    ]
+
+
+def test_a_cell_of_exactly_excels_limit_is_kept_and_one_more_character_is_cut():
+    exact = "x" * MAX_CELL
+    assert cell_text(exact) == exact
+    cut = cell_text("y" * (MAX_CELL + 1))
+    assert isinstance(cut, str) and len(cut) == MAX_CELL
+    assert cut.endswith(_CUT) and cut.startswith("y" * (MAX_CELL - len(_CUT)))
+
+
+def test_a_conflict_with_two_rows_names_both():
+    row = _row("R2-03-001", flags=["conflict"], conflicts_with=["R2-03-002", "R2-03-003"])
+    assert flags_text(row) == "conflict with R2-03-002, R2-03-003"
