@@ -36,7 +36,7 @@ unit: $(STAMP)
 MUTATE ?= reviewers.consolidate.merge reviewers.consolidate.rebase reviewers.consolidate.matrix \
 	reviewers.intake.silent_edits reviewers.intake.identify reviewers.intake.record drafts.stages \
 	drafts.history drafts.ooxml.read.revisions drafts.ooxml.read.annotations \
-	reviewers.rounds.tracking reviewers.decide.answers reviewers.decide.apply
+	reviewers.rounds.tracking reviewers.decide.answers reviewers.decide.apply reviewers.egm.gate
 mutate: $(STAMP)
 	@start=$$(date +%s); \
 	for m in $(MUTATE); do echo "== $$m"; $(BIN)/mutmut run --max-children 2 "$$m.*" >/dev/null || exit 1; done; \

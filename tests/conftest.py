@@ -10,7 +10,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-CORPUS = ROOT.parent / "shared" / "corpus" / "word"
 TODAY = "2024-03-04"
 DRAFTER = "amina-odhiambo"
 

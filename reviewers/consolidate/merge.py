@@ -227,7 +227,7 @@ def _row(
     comment = describe(head, blocks)
     for reply in members:
         if reply.kind == "comment" and reply.parent:
-            comment += f"\n\u2014 {reply.author}: {reply.text}"
+            comment += f"\n\u2014 {reply.author or '?'}: {reply.text}"
     return Row(
         id=head.id,
         remarks=[m.id for m in members],

@@ -7,10 +7,26 @@
 from __future__ import annotations
 
 import io
+import os
 import zipfile
 from pathlib import Path
 
-CORPUS = Path(__file__).resolve().parents[2].parent / "shared" / "corpus" / "word"
+
+def corpus_dir() -> Path:
+    """The shared corpus of real Word files: ``$PENHOLDER_CORPUS``, else ``../shared/corpus/word``.
+
+    The checkout is the parent of ``tests``, unless the tests run from mutmut's ``mutants/``
+    copy inside it, whose parent is the checkout itself.
+    """
+    if env := os.environ.get("PENHOLDER_CORPUS"):
+        return Path(env)
+    root = Path(__file__).resolve().parents[2]
+    if root.name == "mutants":
+        root = root.parent
+    return root.parent / "shared" / "corpus" / "word"
+
+
+CORPUS = corpus_dir()
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 NS = (
