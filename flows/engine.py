@@ -41,9 +41,16 @@ DEFAULTS = {
 
 
 def prepare() -> None:
-    """Set quiet, offline-friendly Prefect defaults the user has not set."""
+    """Set quiet, offline-friendly Prefect defaults the user has not set; point Prefect at the
+    server ``penholder server up`` started, when one runs and no ``PREFECT_API_URL`` is set."""
     for key, value in DEFAULTS.items():
         os.environ.setdefault(key, value)
+    if engine_on() and not os.environ.get("PREFECT_API_URL"):
+        from flows.server.processes import running
+
+        server = running()
+        if server is not None:
+            os.environ["PREFECT_API_URL"] = server.url
 
 
 def run_flow(flow: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
@@ -142,15 +149,9 @@ def read_marker(marker: Path) -> dict[str, object]:
 
 
 def _alive(pid: object) -> bool:
-    if not isinstance(pid, int):
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    from flows.server.processes import alive
+
+    return isinstance(pid, int) and alive(pid)
 
 
 def waiter_alive(ws: Workspace, chapter: str, run: str | None) -> bool:
