@@ -43,6 +43,8 @@ DEFAULTS = {
 def prepare() -> None:
     """Set quiet, offline-friendly Prefect defaults the user has not set; point Prefect at the
     server ``penholder server up`` started, when one runs and no ``PREFECT_API_URL`` is set."""
+    if _debug():  # --debug: Prefect's log lines and a refusal's traceback are shown
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
     for key, value in DEFAULTS.items():
         os.environ.setdefault(key, value)
     if engine_on() and not os.environ.get("PREFECT_API_URL"):
@@ -59,8 +61,13 @@ def run_flow(flow: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
     if not engine_on():
         fn: Callable[P, R] = flow.fn  # type: ignore[attr-defined]
         return fn(*args, **kwargs)
-    quiet_refusals()
+    if not _debug():
+        quiet_refusals()
     return flow(*args, **kwargs)
+
+
+def _debug() -> bool:
+    return os.environ.get("PENHOLDER_DEBUG", "").lower() in {"1", "true", "yes", "on"}
 
 
 def engine_on() -> bool:
