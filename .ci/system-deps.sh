@@ -14,6 +14,8 @@ fc-list 2>/dev/null | grep -qi carlito || pkgs+=(fonts-crosextra-carlito)
 fc-list 2>/dev/null | grep -qi "liberation sans" || pkgs+=(fonts-liberation2)
 # the status page's browser test drives Debian's Chromium (never `playwright install`)
 [ -x /usr/bin/chromium ] || pkgs+=(chromium)
+# `penholder server up --postgres` is tested on PostgreSQL 15 started on loopback by the test
+[ -x /usr/lib/postgresql/15/bin/pg_ctl ] || pkgs+=(postgresql)
 [ ${#pkgs[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "installing ${pkgs[*]} (apt-get)"

@@ -143,3 +143,53 @@ def test_a_deployed_signoff_suspends_and_another_worker_finishes_it(
     assert signed[0].value("Request") == asked[0].commit
     assert signed[0].value("Prefect-Run") == str(run)
     assert Workspace(example_ws.root).state("01").stage == Stage.SIGNED_OFF
+
+
+PG_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+@pytest.fixture
+def postgres() -> Iterator[str]:
+    """PostgreSQL 15 from Debian's packages on a free loopback port, run as ``postgres``."""
+    import shutil
+
+    from flows.server.processes import free_port
+
+    if not (PG_BIN / "pg_ctl").exists() or os.getuid() != 0 or not shutil.which("su"):
+        pytest.skip("needs Debian's postgresql 15 and root (to run it as the postgres user)")
+    import tempfile
+
+    data = Path(tempfile.mkdtemp(prefix="penholder-pg-"))  # pytest's folders are root's alone
+    shutil.chown(data, "postgres", "postgres")
+    data.chmod(0o700)
+    port = free_port()
+
+    def as_postgres(cmd: str) -> None:
+        subprocess.run(["su", "postgres", "-s", "/bin/sh", "-c", cmd], check=True,
+                       capture_output=True, timeout=120)  # fmt: skip
+
+    as_postgres(f"{PG_BIN}/initdb -D {data} -A trust -U penholder")
+    as_postgres(f'{PG_BIN}/pg_ctl -D {data} -l {data}/log -w -o "-h 127.0.0.1 -p {port} -k {data}" start')  # fmt: skip
+    pid = int((data / "postmaster.pid").read_text().split()[0])
+    try:
+        yield f"postgresql+asyncpg://penholder@127.0.0.1:{port}/postgres"
+    finally:
+        os.kill(pid, signal.SIGINT)  # PostgreSQL's fast shutdown
+        _until(lambda: not alive(pid), 60)
+        shutil.rmtree(data, ignore_errors=True)
+
+
+def test_a_server_on_postgresql(postgres: str, tmp_path: Path, example_ws: Workspace) -> None:
+    home = tmp_path / "prefect-home"
+    up = _penholder(home, "server", "up", "--port", "0", "--workers", "0", "--postgres", postgres)
+    try:
+        assert up.returncode == 0, up.stderr + (home / "penholder-server.log").read_text()
+        assert "127.0.0.1" in _penholder(home, "server", "status").stdout.split("pid")[1]
+        path = example_ws.chapter_path("05")
+        path.write_text(path.read_text() + "\nA paragraph recorded on PostgreSQL.\n")
+        done = _penholder(home, "chapter", "commit", "05", "--as", DRAFTER,
+                          "-w", str(example_ws.root))  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        assert Workspace(example_ws.root).history()[-1].value("Prefect-Run")
+    finally:
+        assert _penholder(home, "server", "down").returncode == 0
