@@ -17,6 +17,8 @@ fc-list 2>/dev/null | grep -qi "liberation sans" || pkgs+=(fonts-liberation2)
 [ -x /usr/bin/chromium ] || pkgs+=(chromium)
 # `inbox fetch` is tested against a real IMAP server on loopback (tests/helpers/dovecot.py)
 command -v dovecot >/dev/null 2>&1 || [ -x /usr/sbin/dovecot ] || pkgs+=(dovecot-imapd)
+# `penholder server up --postgres` is tested on PostgreSQL 15 started on loopback by the test
+[ -x /usr/lib/postgresql/15/bin/pg_ctl ] || pkgs+=(postgresql)
 [ ${#pkgs[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   echo "installing ${pkgs[*]} (apt-get)"

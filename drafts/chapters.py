@@ -13,6 +13,7 @@ import yaml
 
 import examples
 from drafts import blockstore, config, layout, stages
+from drafts.core import rehearsal
 from drafts.core.errors import ConfigError, NotFound, StageRefused
 from drafts.models import CHAPTER_ID, Event, Stage
 from drafts.workspace import Actor, Trailers, Workspace, check_new_root, git_identity
@@ -144,6 +145,7 @@ def _record(
     subject: str,
     resolves: Sequence[str] = (),
 ) -> str:
+    rehearsal.stop_here()  # every check is behind: a rehearsal need not map the blocks
     files: dict[str, bytes | None] = {layout.chapter(chapter): text.encode("utf-8")}
     files.update(blockstore.artifact(ws, chapter, number, text))
     trailers = [("Event", event.value), ("Chapter", chapter), ("Revision", str(number))]

@@ -23,7 +23,7 @@ from pathlib import Path
 import git
 
 from drafts import config, history, layout
-from drafts.core import clock, faults
+from drafts.core import clock, faults, rehearsal
 from drafts.core.errors import DirtyWorkspace, IdentityError, NotAWorkspace, NotFound
 from drafts.core.files import locked, restore
 from drafts.models import (
@@ -366,6 +366,7 @@ class Workspace:
         fails before the commit exists.
         """
         self.check_unsaved(files)
+        rehearsal.stop_here()  # a rehearsal ends here, its checks passed, nothing written
         saved = {
             p: (self.root / p).read_bytes() if (self.root / p).exists() else None for p in files
         }

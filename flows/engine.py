@@ -41,9 +41,18 @@ DEFAULTS = {
 
 
 def prepare() -> None:
-    """Set quiet, offline-friendly Prefect defaults the user has not set."""
+    """Set quiet, offline-friendly Prefect defaults the user has not set; point Prefect at the
+    server ``penholder server up`` started, when one runs and no ``PREFECT_API_URL`` is set."""
+    if _debug():  # --debug: Prefect's log lines and a refusal's traceback are shown
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "INFO")
     for key, value in DEFAULTS.items():
         os.environ.setdefault(key, value)
+    if engine_on() and not os.environ.get("PREFECT_API_URL"):
+        from flows.server.processes import running
+
+        server = running()
+        if server is not None:
+            os.environ["PREFECT_API_URL"] = server.url
 
 
 def run_flow(flow: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
@@ -52,8 +61,13 @@ def run_flow(flow: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
     if not engine_on():
         fn: Callable[P, R] = flow.fn  # type: ignore[attr-defined]
         return fn(*args, **kwargs)
-    quiet_refusals()
+    if not _debug():
+        quiet_refusals()
     return flow(*args, **kwargs)
+
+
+def _debug() -> bool:
+    return os.environ.get("PENHOLDER_DEBUG", "").lower() in {"1", "true", "yes", "on"}
 
 
 def engine_on() -> bool:
@@ -142,15 +156,9 @@ def read_marker(marker: Path) -> dict[str, object]:
 
 
 def _alive(pid: object) -> bool:
-    if not isinstance(pid, int):
-        return False
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    from flows.server.processes import alive
+
+    return isinstance(pid, int) and alive(pid)
 
 
 def waiter_alive(ws: Workspace, chapter: str, run: str | None) -> bool:

@@ -88,3 +88,18 @@ def excuse_reviewer(
     rnd = rounds.excuse(ws, round_id, person, ws.identity(who), chapter=chapter)
     items = sum(1 for i in rnd.items_of(person) if i.excused is not None)
     return Excused(round=round_id, person=person, items=items)
+
+
+@flow(name="remind-open-rounds")
+def remind_open_rounds(workspace: str | None = None, who: str | None = None) -> list[Delivered]:
+    """Remind, in every open round, the reviewers the reminder policy says to (the daily
+    schedule of a team's server: ``workspace`` and ``who`` default to the worker's
+    ``PENHOLDER_WORKSPACE`` and ``PENHOLDER_AS``)."""
+    import os
+
+    from reviewers.rounds.records import load_rounds
+
+    ws = open_workspace(workspace or os.environ.get("PENHOLDER_WORKSPACE") or ".")
+    actor = ws.identity(who or os.environ.get("PENHOLDER_AS"))
+    open_ids = [r.id for r in load_rounds(ws) if r.closed is None]
+    return [Delivered.of(rid, sending.remind(ws, rid, actor)) for rid in open_ids]

@@ -25,6 +25,7 @@ from flows.cli import (
 )
 from flows.cli.shell import options
 from flows.cli.views import owes
+from flows.server import cli as server_cli
 
 app = typer.Typer(
     name="penholder",
@@ -55,6 +56,7 @@ app.command("revise")(decide.revise)
 app.command("letters")(decide.letters)
 app.add_typer(egm.app, name="egm")
 app.add_typer(signoff.app, name="signoff")
+app.add_typer(server_cli.app, name="server")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -31,10 +31,8 @@ def new(
     """Add a chapter (revision 1, stage drafting)."""
     ws = open_workspace(workspace)
     body = source.read_text(encoding="utf-8") if source else ""
-    from flows import chapters as chapters_flows
-
     done = run_flow(
-        chapters_flows.new_chapter,
+        "chapters:new_chapter",
         workspace=str(ws.root),
         chapter=chapter,
         title=title,
@@ -89,10 +87,8 @@ def commit(
 ) -> None:
     """Record your edit of chapters/CH.md as a new revision."""
     ws = open_workspace(workspace)
-    from flows import chapters as chapters_flows
-
     done = run_flow(
-        chapters_flows.commit_revision,
+        "chapters:commit_revision",
         workspace=str(ws.root),
         chapter=chapter,
         who=who,
@@ -138,10 +134,8 @@ def stage(
         )
     ws = open_workspace(workspace)
     ws.require_chapter(chapter)
-    from flows import chapters as chapters_flows
-
     run_flow(
-        chapters_flows.move_stage,
+        "chapters:move_stage",
         workspace=str(ws.root),
         chapter=chapter,
         target=to,

@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
-from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
@@ -16,9 +15,6 @@ __all__ = ["AsOpt", "JsonOpt", "WorkspaceOpt", "open_workspace", "print_json", "
 
 if TYPE_CHECKING:
     from drafts.workspace import Workspace
-
-P = ParamSpec("P")
-R = TypeVar("R")
 
 WorkspaceOpt = Annotated[
     Path | None,
@@ -44,12 +40,24 @@ JsonOpt = Annotated[
 ]
 
 
-def run_flow(flow: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
-    """Run ``flow`` (``flows.engine.run_flow``), drawing its progress on a terminal."""
+def run_flow(flow: str, **kwargs: Any) -> Any:
+    """Run the flow ``flow`` (``"module:function"`` under ``flows``) with ``kwargs``.
+
+    Its refusals come first, before the flow's module and Prefect are imported
+    (``flows.cli.shell.checks``); then ``flows.engine.run_flow`` runs it, its progress drawn on
+    a terminal.
+    """
+    import importlib
+
+    from flows.cli.shell.checks import before
     from flows.cli.shell.progress import shown
 
+    before(flow, kwargs)
+    engine.prepare()  # Prefect reads its settings (the log level) when first imported
+    module, _, name = flow.partition(":")
+    flow_object = getattr(importlib.import_module(f"flows.{module}"), name)
     with shown():
-        return engine.run_flow(flow, *args, **kwargs)
+        return engine.run_flow(flow_object, **kwargs)
 
 
 def open_workspace(path: Path | None) -> Workspace:

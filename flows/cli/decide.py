@@ -74,10 +74,8 @@ def dispose(
     ws = open_workspace(workspace)
     chapter, round_id = _chapter_of(ws, names, None)
     answers = [Answer(row=i, disposition=word, response=response, adopted=text) for i in names]
-    from flows import decide as decide_flows
-
     done = run_flow(
-        decide_flows.dispose,
+        "decide:dispose",
         workspace=str(ws.root),
         chapter=chapter,
         round_id=round_id,
@@ -153,10 +151,8 @@ def matrix_import(
     if not file.is_file():
         raise NotFound(f"{file} does not exist or is not a file; name the filled-in matrix")
     ws = open_workspace(workspace)
-    from flows import decide as decide_flows
-
     done = run_flow(
-        decide_flows.import_matrix,
+        "decide:import_matrix",
         workspace=str(ws.root),
         chapter=chapter,
         round_id=round_id,
@@ -189,10 +185,8 @@ def revise(
     """Apply every accepted and modified row as a new revision (Resolves lists the remarks)."""
     ws = open_workspace(workspace)
     ws.require_chapter(chapter)
-    from flows import decide as decide_flows
-
     done = run_flow(
-        decide_flows.revise_chapter,
+        "decide:revise_chapter",
         workspace=str(ws.root),
         chapter=chapter,
         round_id=round_id,
@@ -218,10 +212,8 @@ def letters(
     """Write and send each expert a letter: how each of their remarks was addressed."""
     ws = open_workspace(workspace)
     ws.require_chapter(chapter)
-    from flows import decide as decide_flows
-
     done = run_flow(
-        decide_flows.letters, workspace=str(ws.root), chapter=chapter, round_id=round_id, who=who
+        "decide:letters", workspace=str(ws.root), chapter=chapter, round_id=round_id, who=who
     )
     typer.echo(f"chapter {chapter}, round {round_id}: {len(done.files)} letters written")
     for rel in done.files:

@@ -100,9 +100,7 @@ def add(
             f"EGM {egm_id!r}: {str(e).splitlines()[0]}; write dates as 2025-11-18 and ids like EGM4"
         ) from e
     ws = open_workspace(workspace)
-    from flows import egm as egm_flows
-
-    run_flow(egm_flows.add, workspace=str(ws.root), egm=egm, who=who)
+    run_flow("egm:add", workspace=str(ws.root), egm=egm, who=who)
     typer.echo(f"{egm.id}: added, {egm.start}")
 
 
@@ -118,10 +116,8 @@ def agenda(
 ) -> None:
     """Put chapters on an EGM's agenda, or take them off (a recorded commit)."""
     ws = open_workspace(workspace)
-    from flows import egm as egm_flows
-
     changed = run_flow(
-        egm_flows.agenda,
+        "egm:agenda",
         workspace=str(ws.root),
         egm_id=egm_id,
         add=_split(add),
@@ -156,9 +152,7 @@ def pack(egm_id: EgmArg, workspace: WorkspaceOpt = None, who: AsOpt = None) -> N
     """The EGM pack: every chapter on the agenda, contents, version table, redlines since the
     previous pack and the matrices, as .docx and .pdf (LibreOffice), committed."""
     ws = open_workspace(workspace)
-    from flows import egm as egm_flows
-
-    made = run_flow(egm_flows.pack, workspace=str(ws.root), egm_id=egm_id, who=who)
+    made = run_flow("egm:pack", workspace=str(ws.root), egm_id=egm_id, who=who)
     typer.echo(f"{made.egm} pack: {made.pages} pages, chapters {', '.join(made.chapters)}, "
                f"{made.matrices} matrices ({made.commit[:10]})")  # fmt: skip
     typer.echo(made.docx)

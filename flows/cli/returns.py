@@ -44,10 +44,8 @@ def add(
 ) -> None:
     """Store returned files verbatim, identify them and read every remark."""
     ws = open_workspace(workspace)
-    from flows import returns as returns_flows
-
     outcomes = run_flow(
-        returns_flows.add_returns,
+        "returns:add_returns",
         workspace=str(ws.root),
         files=[str(f.resolve()) for f in files],
         who=who,
@@ -62,9 +60,7 @@ def add(
 def scan(workspace: WorkspaceOpt = None, who: AsOpt = None, as_json: JsonOpt = False) -> None:
     """Take in every file waiting in inbox/."""
     ws = open_workspace(workspace)
-    from flows import returns as returns_flows
-
-    _report(run_flow(returns_flows.scan_inbox, workspace=str(ws.root), who=who), as_json)
+    _report(run_flow("returns:scan_inbox", workspace=str(ws.root), who=who), as_json)
 
 
 def _mail_rows(fetched: list[Fetched], as_json: bool) -> None:
@@ -97,10 +93,8 @@ def fetch(
 ) -> None:
     """Take the returns attached to new messages in the mailbox; reply to each sender."""
     ws = open_workspace(workspace)
-    from flows import returns as returns_flows
-
     fetched = run_flow(
-        returns_flows.fetch_inbox,
+        "returns:fetch_inbox",
         workspace=str(ws.root),
         who=who,
         maildir=str(maildir.resolve()) if maildir else None,
@@ -162,10 +156,8 @@ def consolidate(
     """Merge a round's remarks on a chapter: consolidated .docx and comment-resolution matrix."""
     ws = open_workspace(workspace)
     ws.require_chapter(chapter)
-    from flows import consolidate as consolidate_flows
-
     done = run_flow(
-        consolidate_flows.consolidate_chapter,
+        "consolidate:consolidate_chapter",
         workspace=str(ws.root),
         chapter=chapter,
         round_id=round_id,

@@ -88,10 +88,8 @@ def open_(
             rule="force-without-reason",
         )
     ws = open_workspace(workspace)
-    from flows import rounds as rounds_flows
-
     result = run_flow(
-        rounds_flows.open_round,
+        "rounds:open_round",
         workspace=str(ws.root),
         chapters=_split(chapters),
         reviewers=_split(reviewers),
@@ -143,9 +141,7 @@ def status(
 def send(round_id: RoundArg, workspace: WorkspaceOpt = None, who: AsOpt = None) -> None:
     """Send packets not sent yet and retry messages left unsent (nothing is sent twice)."""
     ws = open_workspace(workspace)
-    from flows import rounds as rounds_flows
-
-    _report(run_flow(rounds_flows.send_round, workspace=str(ws.root), round_id=round_id, who=who))
+    _report(run_flow("rounds:send_round", workspace=str(ws.root), round_id=round_id, who=who))
 
 
 @app.command("remind")
@@ -177,11 +173,9 @@ def remind(
 
         remind_table(round_id, plans)
         return
-    from flows import rounds as rounds_flows
-
     _report(
         run_flow(
-            rounds_flows.remind_round,
+            "rounds:remind_round",
             workspace=str(ws.root),
             round_id=round_id,
             who=who,
@@ -201,10 +195,8 @@ def close(
 ) -> None:
     """Close a round: its chapters move to consolidating; late returns are still accepted."""
     ws = open_workspace(workspace)
-    from flows import rounds as rounds_flows
-
     closed = run_flow(
-        rounds_flows.close_round, workspace=str(ws.root), round_id=round_id, who=who, force=force
+        "rounds:close_round", workspace=str(ws.root), round_id=round_id, who=who, force=force
     )
     typer.echo(f"round {round_id}: closed")
     if closed.missing:
@@ -217,10 +209,8 @@ def add_reviewer(
 ) -> None:
     """Add a reviewer to an open round and send them their packet."""
     ws = open_workspace(workspace)
-    from flows import rounds as rounds_flows
-
     result = run_flow(
-        rounds_flows.add_reviewer, workspace=str(ws.root), round_id=round_id, person=person, who=who
+        "rounds:add_reviewer", workspace=str(ws.root), round_id=round_id, person=person, who=who
     )
     typer.echo(f"round {round_id}: {person} added")
     _report(result)
@@ -235,10 +225,8 @@ def due(
 ) -> None:
     """Move the due date of an open round."""
     ws = open_workspace(workspace)
-    from flows import rounds as rounds_flows
-
     moved = run_flow(
-        rounds_flows.move_due,
+        "rounds:move_due",
         workspace=str(ws.root),
         round_id=round_id,
         due=_iso(new_date),
@@ -259,10 +247,8 @@ def excuse(
 ) -> None:
     """Excuse a reviewer who withdraws (from the round, or one chapter): no more reminders."""
     ws = open_workspace(workspace)
-    from flows import rounds as rounds_flows
-
     run_flow(
-        rounds_flows.excuse_reviewer,
+        "rounds:excuse_reviewer",
         workspace=str(ws.root),
         round_id=round_id,
         person=person,

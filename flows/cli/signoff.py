@@ -24,7 +24,6 @@ def request_(
     who: AsOpt = None,
 ) -> None:
     """Run the chapter's gate and ask for its sign-off at an EGM; a flow run waits for it."""
-    from flows import signoff as signoff_flows
     from flows.engine import engine_on
     from reviewers.egm.signoff import check_request
 
@@ -33,7 +32,7 @@ def request_(
     check_request(ws, chapter, egm_id)  # refusals come before any flow starts
     if not engine_on():
         done = run_flow(
-            signoff_flows.request_signoff,
+            "signoff:request_signoff",
             workspace=str(ws.root),
             chapter=chapter,
             egm_id=egm_id,
@@ -43,11 +42,13 @@ def request_(
         return
     if wait:
         done = run_flow(
-            signoff_flows.signoff, workspace=str(ws.root), chapter=chapter, egm_id=egm_id, who=who
+            "signoff:signoff", workspace=str(ws.root), chapter=chapter, egm_id=egm_id, who=who
         )
         state = open_workspace(ws.root).state(chapter)
         typer.echo(f"chapter {chapter}: {state.stage.value} ({done.commit[:10]})")
         return
+    from flows import signoff as signoff_flows
+
     req = signoff_flows.start_waiting(ws.root, chapter, egm_id, who)
     typer.echo(
         f"chapter {chapter}: sign-off requested at {egm_id} ({req.commit[:10]}); flow run "

@@ -92,10 +92,8 @@ def import_docx(
 ) -> None:
     """Import a drafter's edited .docx as a new revision: only changed blocks are patched."""
     ws = open_workspace(workspace)
-    from flows import word as word_flows
-
     done = run_flow(
-        word_flows.import_docx,
+        "word:import_docx",
         workspace=str(ws.root),
         chapter=chapter,
         docx=str(docx.resolve()),

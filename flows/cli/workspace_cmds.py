@@ -23,10 +23,8 @@ def init(
     who: AsOpt = None,
 ) -> None:
     """Create a guideline workspace (a git repository) in DIRECTORY."""
-    from flows import chapters as chapters_flows
-
     made = run_flow(
-        chapters_flows.init_workspace,
+        "chapters:init_workspace",
         root=str(directory.resolve()),
         example=example,
         who=who,

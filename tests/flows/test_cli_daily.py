@@ -173,3 +173,13 @@ def test_progress_on_a_terminal_never_piped_nor_with_json(example_ws) -> None:  
     assert "building packets" not in as_json and "━" not in as_json
     rounds = [c.value("Round") for c in example_ws.history() if c.value("Event") == "round-open"]
     assert len(rounds) == 4  # each of the four really ran
+
+
+def test_the_daily_schedule_reminds_every_open_round_of_the_workers_workspace(chased) -> None:  # type: ignore[no-untyped-def]
+    from flows.rounds import remind_open_rounds
+
+    sent = records.load_sent(chased, "R1")
+    done = remind_open_rounds.fn()  # the deployment's run: PENHOLDER_WORKSPACE, PENHOLDER_AS
+    assert [d.round for d in done] == ["R1"]
+    assert len(records.load_sent(chased, "R1").messages) > len(sent.messages)
+    assert remind_open_rounds.fn()[0].sent == []  # never twice the same day

@@ -102,3 +102,22 @@ def test_a_refusal_on_the_engine_is_one_sentence_without_traceback(
     assert code == 1
     assert err.startswith("penholder: chapter 02 cannot move from drafting to signed_off")
     assert err.count("\n") == 1 and "Traceback" not in err
+
+
+def test_debug_shows_the_traceback_a_refusal_hides(
+    engine: None, tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    from flows import chapters as chapter_flows
+    from flows.cli import main
+
+    root = tmp_path / "ws"
+    chapter_flows.init_workspace(root=str(root), example=True, who=DRAFTER)
+    capfd.readouterr()
+    os.environ["PENHOLDER_DEBUG"] = "1"
+    try:  # --debug: the traceback of the refusal, then its one sentence
+        code = main(["chapter", "commit", "05", "-w", str(root), "--as", DRAFTER, "--debug"])
+    finally:
+        os.environ.pop("PENHOLDER_DEBUG")
+    err = capfd.readouterr().err
+    assert code == 1
+    assert "Traceback" in err and err.splitlines()[-1].startswith("penholder: nothing to record")

@@ -7,14 +7,12 @@ stage move stops its waiting run.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import signal
 import subprocess
 import sys
 import threading
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -23,8 +21,10 @@ from drafts import chapters
 from drafts.models import Stage
 from drafts.workspace import Workspace
 from flows.engine import read_marker
+from flows.server.processes import alive as _alive
 from reviewers.egm.signoff import waiting
 from tests.conftest import DRAFTER
+from tests.helpers.waiting import until as _until
 
 pytestmark = pytest.mark.slow
 BOSS = "nadia-haddad"
@@ -62,16 +62,6 @@ def _penholder(api: str, *args: str) -> subprocess.CompletedProcess[str]:
         text=True,
         timeout=300,
     )
-
-
-def _until(what: Callable[[], Any], seconds: float = 120) -> Any:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        got = what()
-        if got:
-            return got
-        time.sleep(0.3)
-    raise AssertionError(f"not within {seconds} s: {what}")
 
 
 def _run_state(run: str) -> str:
@@ -155,16 +145,6 @@ def test_the_decision_is_applied_once_the_requesting_process_is_gone(
     again = _penholder(api, "signoff", "decide", "01", "--approve", "--as", BOSS,
                        "-w", str(ready.root))  # fmt: skip
     assert again.returncode == 1 and "no sign-off request waits for chapter 01" in again.stderr
-
-
-def _alive(pid: int) -> bool:
-    with contextlib.suppress(ChildProcessError):
-        os.waitpid(pid, os.WNOHANG)  # reap it if it is our child
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    return True
 
 
 def test_a_stage_move_cancels_the_waiting_run(api: str, ready: Workspace) -> None:
