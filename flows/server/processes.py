@@ -125,6 +125,13 @@ def base_env(url: str | None = None) -> dict[str, str]:
 
 def start_server(port: int, database: str | None) -> ServerState:
     """Start ``prefect server start`` on 127.0.0.1:``port``; return once it answers."""
+    with socket.socket() as s:
+        try:
+            s.bind(("127.0.0.1", port))
+        except OSError:
+            raise PenholderError(
+                f"port {port} on 127.0.0.1 is in use; pick another with --port (0: a free one)"
+            ) from None
     env = base_env()
     if database:
         env["PREFECT_API_DATABASE_CONNECTION_URL"] = database

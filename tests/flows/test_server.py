@@ -43,14 +43,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, Ser
     up = _penholder(home, "server", "up", "--port", "0", "--workers", "2")
     assert up.returncode == 0, up.stderr + (home / "penholder-server.log").read_text()
     state = ServerState.model_validate_json((home / "penholder-server.json").read_text())
-    saved = os.environ.get("PREFECT_API_URL")
-    os.environ["PREFECT_API_URL"] = state.url
-    try:
-        yield home, state
+    from prefect.settings import PREFECT_API_URL, temporary_settings
+
+    try:  # this process's client (Prefect may be imported already: settings, not environ)
+        with temporary_settings({PREFECT_API_URL: state.url}):
+            yield home, state
     finally:
-        os.environ.pop("PREFECT_API_URL", None)
-        if saved is not None:
-            os.environ["PREFECT_API_URL"] = saved
         down = _penholder(home, "server", "down")
         assert down.returncode == 0, down.stderr
         pids = [state.pid, *(w.pid for w in state.workers)]

@@ -150,16 +150,16 @@ def before(flow: str, kwargs: dict[str, Any]) -> None:
     install()  # the stage guards, as a flow's open_workspace installs them
     ws = Workspace(Path(kwargs["workspace"]))
     actor = ws.identity(kwargs.get("who"))
-    _shared(ws, kwargs, new_chapter=flow == "chapters:new_chapter")
+    _shared(ws, kwargs, flow)
     check = REHEARSALS.get(flow)
     if check is not None:
         rehearse(lambda: check(ws, actor, kwargs))
 
 
-def _shared(ws: Workspace, k: dict[str, Any], new_chapter: bool) -> None:
-    if k.get("chapter") and not new_chapter:
+def _shared(ws: Workspace, k: dict[str, Any], flow: str) -> None:
+    if k.get("chapter") and flow != "chapters:new_chapter":
         ws.require_chapter(k["chapter"])
-    if k.get("round_id"):
+    if k.get("round_id") and not flow.startswith("decide:"):  # answers may be an EGM's rows
         from reviewers.rounds.records import load_round
 
         load_round(ws, k["round_id"])
