@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import tempfile
 from collections import Counter
-from datetime import date, datetime
 from pathlib import Path
 
 from pydantic import BaseModel
@@ -42,48 +41,9 @@ from drafts.word import office
 from drafts.workspace import Actor, Workspace
 from reviewers.decide.store import load_log, load_matrix
 from reviewers.egm.calendar import find
+from reviewers.egm.pack_docx import compile_pack
+from reviewers.egm.pack_models import ChapterEntry, MatrixEntry, PackRecord
 from reviewers.rounds import records
-
-
-class ChapterEntry(BaseModel):
-    """A chapter in the pack: its row of the version table and what its redline compares."""
-
-    chapter: str
-    title: str
-    revision: int
-    commit: str
-    date: date
-    rounds: list[str]
-    received: int
-    accepted: int
-    modified: int
-    noted: int
-    rejected: int
-    since_revision: int
-    since: str  # "EGM1 pack" or "first revision"
-
-
-class MatrixEntry(BaseModel):
-    """A consolidated round's matrix in the annex."""
-
-    round: str
-    chapter: str
-    path: str
-
-
-class PackRecord(BaseModel):
-    """``pack.json``: what a pack holds, from which commit, and how many pages it printed."""
-
-    egm: str
-    name: str
-    made: datetime
-    made_by: str
-    head: str
-    chapters: list[ChapterEntry]
-    matrices: list[MatrixEntry]
-    docx: str
-    pdf: str
-    pages: int = 0
 
 
 class Packed(BaseModel):
@@ -155,8 +115,6 @@ def plan(ws: Workspace, egm: EGM) -> tuple[list[ChapterEntry], list[MatrixEntry]
 
 def make_pack(ws: Workspace, egm_id: str, actor: Actor) -> Packed:
     """Build, lay out and commit the pack of ``egm_id`` (see module docstring)."""
-    from reviewers.egm.pack_docx import compile_pack
-
     egm = find(ws, egm_id)
     if not egm.agenda:
         raise NotFound(

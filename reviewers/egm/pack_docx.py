@@ -39,7 +39,7 @@ from drafts.word import house
 from drafts.word.revision import redline_for, render_for
 from drafts.workspace import Actor, Workspace
 from reviewers.consolidate.matrix import HEADER_FILL
-from reviewers.egm.pack import ChapterEntry, PackRecord
+from reviewers.egm.pack_models import ChapterEntry, PackRecord
 
 #: the version table's columns, as its header row reads
 COLUMNS = (
