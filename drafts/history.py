@@ -3,20 +3,49 @@
 Trailers a commit may carry: ``Event`` (one), ``Chapter`` (one per chapter concerned),
 ``Revision`` (with one chapter: its new revision number), ``Signed-Revision`` (the revision a sign-off froze), ``Stage`` (the stage every named chapter
 is in after the commit), ``Round``, ``Resolves`` (remark ids), ``Prefect-Run``.
-``parse_log`` reads the records out of ``git log --format=LOG_FORMAT`` (the workspace runs it).
+``parse_log`` reads the records out of ``git log -z --format=log_format(nonce)`` (the workspace
+runs it). ``replay`` and ``index_revisions`` fold commits into what a ``Summary`` holds (each chapter's
+state, each chapter's revisions), from nothing or from an earlier summary: the workspace keeps
+one per HEAD under ``.git/penholder/`` and folds only the commits made since.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from datetime import datetime
 
+from pydantic import BaseModel, ConfigDict
+
+from drafts.core import safe
 from drafts.models import ChapterState, CommitRecord, Event, Revision, Stage
 
 
-def replay(commits: Iterable[CommitRecord]) -> dict[str, ChapterState]:
-    """Return the state of every chapter the commits (oldest first) mention."""
-    states: dict[str, ChapterState] = {}
+class Summary(BaseModel):
+    """What replaying the history up to ``head`` yields: every chapter's state and revisions."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    head: str
+    commits: int
+    states: dict[str, ChapterState]
+    revisions: dict[str, list[Revision]]
+
+
+def summarise(commits: list[CommitRecord], head: str, since: Summary | None = None) -> Summary:
+    """Return the summary of ``since`` (None: nothing) followed by ``commits`` (oldest first)."""
+    return Summary(
+        head=head,
+        commits=(since.commits if since else 0) + len(commits),
+        states=replay(commits, since.states if since else None),
+        revisions=index_revisions(commits, since.revisions if since else None),
+    )
+
+
+def replay(
+    commits: Iterable[CommitRecord], start: Mapping[str, ChapterState] | None = None
+) -> dict[str, ChapterState]:
+    """Return the state of every chapter the commits (oldest first) mention, after ``start``."""
+    states: dict[str, ChapterState] = dict(start or {})
     for commit in commits:
         event = commit.value("Event")
         for ch in commit.values("Chapter"):
@@ -50,11 +79,20 @@ def _apply(state: ChapterState, commit: CommitRecord, event: str | None) -> Chap
 
 def revisions(commits: Iterable[CommitRecord], chapter: str) -> list[Revision]:
     """Return the revisions of ``chapter`` in order, from the commits (oldest first)."""
-    found = []
+    return index_revisions(commits).get(chapter, [])
+
+
+def index_revisions(
+    commits: Iterable[CommitRecord], start: Mapping[str, list[Revision]] | None = None
+) -> dict[str, list[Revision]]:
+    """Return every chapter's revisions in order: ``start``'s, then those of ``commits``."""
+    found = {ch: list(revs) for ch, revs in (start or {}).items()}
     for c in commits:
         number = c.value("Revision")
-        if chapter in c.values("Chapter") and number is not None and number.isdigit():
-            found.append(
+        if number is None or not number.isdigit():
+            continue
+        for chapter in c.values("Chapter"):
+            found.setdefault(chapter, []).append(
                 Revision(
                     chapter=chapter,
                     number=int(number),
@@ -69,24 +107,55 @@ def revisions(commits: Iterable[CommitRecord], chapter: str) -> list[Revision]:
     return found
 
 
-_US, _RS = "\x1f", "\x1e"
-#: the ``git log --format`` whose output ``parse_log`` reads: fields apart by US, commits by RS
-LOG_FORMAT = _US.join(["%H", "%an", "%ae", "%aI", "%s", "%(trailers:only,unfold)"]) + _RS
+def commit_message(subject: str, body: str, trailers: Iterable[tuple[str, str]]) -> str:
+    """Return a commit's message: subject, body, trailers, each made safe (``drafts.core.safe``):
+    one line of subject, no control character but newlines in the body, one line per trailer, so
+    no value a user supplied can add a trailer or a line, or break ``parse_log``."""
+    message = safe.line(subject.strip()) + "\n\n"
+    text = safe.text(body.strip())
+    message += text + "\n\n" if text else ""
+    for key, value in trailers:
+        name = "".join(ch for ch in key if ch.isascii() and (ch.isalnum() or ch == "-")) or "X"
+        message += f"{name}: {safe.line(str(value).strip())}\n"
+    return message
 
 
-def parse_log(out: str) -> list[CommitRecord]:
-    """Return the commit records of ``git log --format=LOG_FORMAT`` output, in its order."""
-    return [_record(chunk) for chunk in out.split(_RS) if chunk.strip()]
+#: the fields ``log_format`` asks git for, in order (the subject last: it is the freest text)
+_FIELDS = ["%H", "%P", "%an", "%ae", "%aI", "%(trailers:only,unfold)", "%s"]
 
 
-def _record(chunk: str) -> CommitRecord:
-    sha, author, email, date, subject, trailer_text = chunk.strip("\n").split(_US, 5)
+def log_format(nonce: str) -> str:
+    """Return the ``git log -z --format`` whose output ``parse_log`` reads.
+
+    Each field is introduced by NUL and ``nonce`` (a random token the caller makes for this one
+    call), commits end in NUL (``-z``): no subject, body, trailer or name, whatever bytes it holds,
+    can contain the token, so none can start a field or a commit of its own."""
+    return "".join(f"%x00{nonce}{field}" for field in _FIELDS)
+
+
+def parse_log(out: str, nonce: str) -> list[CommitRecord]:
+    """Return the commit records of ``git log -z --format=log_format(nonce)`` output, in order."""
+    return [record for record, _ in parse_log_parents(out, nonce)]
+
+
+def parse_log_parents(out: str, nonce: str) -> list[tuple[CommitRecord, list[str]]]:
+    """Like ``parse_log``, each record with its parents' shas."""
+    parts = out.split(f"\0{nonce}")
+    n = len(_FIELDS)
+    if (len(parts) - 1) % n or parts[0].strip("\0\n"):
+        raise ValueError("git log output is not in the format asked for")
+    return [_record(parts[i : i + n]) for i in range(1, len(parts), n)]
+
+
+def _record(fields: list[str]) -> tuple[CommitRecord, list[str]]:
+    sha, parents, author, email, date, trailer_text, subject = fields
+    subject = subject.removesuffix("\0")  # -z ends every commit but the last with NUL
     trailers = []
     for line in trailer_text.splitlines():
         key, sep, value = line.partition(":")
         if sep:
             trailers.append((key.strip(), value.strip()))
-    return CommitRecord(
+    record = CommitRecord.model_construct(
         sha=sha,
         author=author,
         email=email,
@@ -94,3 +163,4 @@ def _record(chunk: str) -> CommitRecord:
         subject=subject,
         trailers=tuple(trailers),
     )
+    return record, parents.split()

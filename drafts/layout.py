@@ -23,6 +23,7 @@ outbox/<round>/renders|packets|unsent|sent|mail  git-ignored: what is made for s
 outbox/acks/unsent|sent|mail                   git-ignored: acknowledgements of fetched mail
 out/                                           git-ignored: renders and redlines made for you
 .git/penholder/lock, waiting/<chapter>.json|log  never committed: writers' lock, live waiters
+.git/penholder/history/summary.json            never committed: the replay of history at a HEAD
 ```
 """
 
@@ -227,3 +228,9 @@ def waiter(chapter_id: str) -> str:
 def waiter_log(chapter_id: str) -> str:
     """``penholder/waiting/<chapter>.log``: what that process said."""
     return f"{PRIVATE}/waiting/{chapter_id}.log"
+
+
+def history_cache() -> str:
+    """``penholder/history/summary.json``: the replay of the history at some HEAD, kept so the
+    next replay folds only the commits since (a pure optimisation: deleting it costs one replay)."""
+    return f"{PRIVATE}/history/summary.json"

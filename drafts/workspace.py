@@ -11,8 +11,10 @@ alone.
 
 from __future__ import annotations
 
+import secrets
 import shlex
 import shutil
+import subprocess
 import tempfile
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
@@ -23,9 +25,11 @@ from pathlib import Path
 import git
 
 from drafts import config, history, layout
-from drafts.core import clock, faults, rehearsal
+from drafts.core import clock, faults, rehearsal, safe
 from drafts.core.errors import DirtyWorkspace, IdentityError, NotAWorkspace, NotFound
 from drafts.core.files import locked, restore
+from drafts.history import Summary
+from drafts.history_cache import HistoryCache
 from drafts.models import (
     EGM,
     ChapterFront,
@@ -96,8 +100,7 @@ class Workspace:
     def __init__(self, root: Path) -> None:
         self.root = root
         self.repo = git.Repo(root)
-        self._history: tuple[str, list[CommitRecord]] | None = None
-        self._states: tuple[str | None, dict[str, ChapterState]] | None = None
+        self._histories = HistoryCache(self._log, Path(self.repo.git_dir) / layout.history_cache())
         self._blobs: tuple[str, dict[str, str]] | None = None  # HEAD's path -> blob sha
         #: trailers added to every commit made through this object (a flow's ``Prefect-Run``)
         self.run_trailers: list[tuple[str, str]] = []
@@ -200,28 +203,27 @@ class Workspace:
         return str(self.repo.head.commit.hexsha) if self.repo.head.is_valid() else None
 
     def history(self) -> list[CommitRecord]:
-        """Return every commit on HEAD, oldest first, with its trailers.
+        """Return every commit on HEAD, oldest first, with its trailers (``HistoryCache``: one
+        ``git log`` per HEAD, or of the commits since the last one read). Do not mutate it."""
+        return [] if (head := self.head()) is None else self._histories.records(head)
 
-        One ``git log`` call per HEAD: the result is kept until HEAD moves, so status and
-        tracking may ask as often as they like. Do not mutate the returned list.
-        """
-        head = self.head()
-        if head is None:
-            return []
-        if self._history is not None and self._history[0] == head:
-            return self._history[1]
-        out = self.repo.git.log("--topo-order", "--reverse", f"--format={history.LOG_FORMAT}")
-        records = history.parse_log(out)
-        self._history = (head, records)
-        return records
+    def summary(self) -> Summary | None:
+        """Return each chapter's state and revisions at HEAD (``drafts.history_cache``)."""
+        return None if (head := self.head()) is None else self._histories.summary(head)
+
+    def _log(self, *revisions: str) -> list[tuple[CommitRecord, list[str]]]:
+        """Return the commits of ``git log --topo-order --reverse REVISIONS``, with parents."""
+        nonce = secrets.token_hex(12)
+        args = ["git", "log", "-z", "--topo-order", "--reverse", "--no-color"]
+        args += [f"--format={history.log_format(nonce)}", *revisions, "--"]
+        run = subprocess.run(args, cwd=self.root, capture_output=True, check=False)
+        if run.returncode:  # a commit that is not there (gone since a reset): LookupError
+            raise LookupError(run.stderr.decode(errors="replace"))
+        return history.parse_log_parents(run.stdout.decode("utf-8", "replace"), nonce)
 
     def states(self) -> dict[str, ChapterState]:
-        """Return every chapter's state, replayed once per HEAD (a copy: callers may change it)."""
-        commits = self.history()
-        head = self._history[0] if self._history is not None else None
-        if self._states is None or self._states[0] != head:
-            self._states = (head, history.replay(commits))
-        return dict(self._states[1])
+        """Return every chapter's state (a copy: callers may change it)."""
+        return dict(summary.states) if (summary := self.summary()) is not None else {}
 
     def state(self, chapter: str) -> ChapterState:
         self.require_chapter(chapter)
@@ -229,7 +231,8 @@ class Workspace:
 
     def revisions(self, chapter: str) -> list[Revision]:
         self.require_chapter(chapter)
-        return history.revisions(self.history(), chapter)
+        summary = self.summary()
+        return list(summary.revisions.get(chapter, [])) if summary is not None else []
 
     def revision(self, chapter: str, number: int | None = None) -> Revision:
         """Return revision ``number`` of the chapter (the latest when None), or raise NotFound."""
@@ -424,13 +427,12 @@ class Workspace:
             if gone:
                 self.repo.git.rm("-q", "--cached", "--ignore-unmatch", "--", *gone, env=env)
             tree = self.repo.git.write_tree(env=env)
-        message = subject.strip() + "\n\n" + (body.strip() + "\n\n" if body.strip() else "")
         trailers = [*trailers, *(t for t in self.run_trailers if t not in trailers)]
-        message += "".join(f"{k}: {v}\n" for k, v in trailers)
+        message = history.commit_message(subject, body, trailers)
         now = self.now()
         offset = now.strftime("%z")  # git's own date format: "<unix seconds> +HHMM"
         when = f"{int(now.timestamp())} {offset}"
-        author = git.Actor(actor.name, actor.email)
+        author = git.Actor(safe.ident(actor.name), safe.ident(actor.email))
         commit = git.Commit.create_from_tree(
             self.repo,
             tree,
@@ -442,6 +444,6 @@ class Workspace:
             commit_date=when,
         )
         old = parents[0].hexsha if parents else ""
-        reflog = f"commit{'' if parents else ' (initial)'}: {subject.strip()}"
+        reflog = f"commit{'' if parents else ' (initial)'}: {safe.line(subject.strip())}"
         self.repo.git.update_ref("-m", reflog, "HEAD", commit.hexsha, old)
         return str(commit.hexsha)

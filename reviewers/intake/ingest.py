@@ -34,7 +34,7 @@ from pydantic import BaseModel
 
 from drafts import layout
 from drafts.blockstore import load as load_block_map
-from drafts.core import faults
+from drafts.core import faults, safe
 from drafts.core.errors import DocumentError, PenholderError, ReturnRefused
 from drafts.core.progress import current
 from drafts.ooxml.read.reader import Annotations, read_annotations
@@ -97,7 +97,7 @@ def ingest(
     """Take one returned file into the workspace; refusals are quarantined, never raised.
     ``also(outcome)`` names files committed with the return (the mail's outcome record)."""
     data = path.read_bytes()
-    digest, name = sha256(data), path.name
+    digest, name = sha256(data), safe.line(path.name)
     stored = receive(ws, data, name, actor)
     faults.point("intake:after-verbatim")
     seen = returned_before(ws, stored)
