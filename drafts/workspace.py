@@ -5,8 +5,7 @@ and commits exactly those paths, authored by the person acting, with trailers (s
 ``drafts.history``); it restores the files if anything fails before the commit exists. Whatever
 else a user keeps in the workspace (renders, notes, office lock files, even paths they staged)
 is never staged, committed or in the way; the one refusal is a path it must write or delete
-whose uncommitted edits would be lost. Reads (``history``, ``states``, ``text``) come from git
-alone.
+whose uncommitted edits would be lost. Reads (``history``, ``states``, ``text``) come from git.
 """
 
 from __future__ import annotations
@@ -21,10 +20,11 @@ from contextlib import AbstractContextManager
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
+from types import ModuleType
 
 import git
 
-from drafts import config, history, layout
+from drafts import history, layout
 from drafts.core import clock, faults, rehearsal, safe
 from drafts.core.errors import DirtyWorkspace, IdentityError, NotAWorkspace, NotFound
 from drafts.core.files import locked, restore
@@ -47,6 +47,12 @@ GITIGNORE += "".join(f"/{p}\n" for p in layout.IGNORED) + "".join(
 )
 
 Trailers = Sequence[tuple[str, str]]
+
+
+def _config() -> ModuleType:
+    from drafts import config  # YAML and the config models: off the read paths that need neither
+
+    return config
 
 
 class Actor:
@@ -130,15 +136,15 @@ class Workspace:
     # -- configuration ---------------------------------------------------------------------
     @cached_property
     def guideline(self) -> Guideline:
-        return config.load_guideline(self.root / GUIDELINE_FILE)
+        return _config().load_guideline(self.root / GUIDELINE_FILE)
 
     @cached_property
     def people(self) -> list[Person]:
-        return config.load_people(self.root / layout.PEOPLE)
+        return _config().load_people(self.root / layout.PEOPLE)
 
     @cached_property
     def egms(self) -> list[EGM]:
-        return config.load_egms(self.root / layout.EGMS)
+        return _config().load_egms(self.root / layout.EGMS)
 
     def person(self, person_id: str) -> Person:
         for p in self.people:
@@ -166,7 +172,7 @@ class Workspace:
         self.require_chapter(chapter)
         name = layout.chapter(chapter)
         body = text if text is not None else self.chapter_path(chapter).read_text(encoding="utf-8")
-        return config.parse_front(body, name, expected_id=chapter)
+        return _config().parse_front(body, name, expected_id=chapter)
 
     def private_path(self, rel: str) -> Path:
         """Return ``rel`` (a ``layout`` path under ``.git``) as a path, its folder created."""
@@ -188,10 +194,8 @@ class Workspace:
 
     # -- history ---------------------------------------------------------------------------
     def head(self) -> str | None:
-        """Return the sha of HEAD (None before the first commit): a key for what was read.
-
-        Read from the ref files (a loose branch ref, or a detached HEAD) when it can be, which
-        is a file read; git's own resolution otherwise (packed refs)."""
+        """Return the sha of HEAD (None before the first commit), from the ref files when it can
+        (a loose branch ref, or a detached HEAD); git's own resolution otherwise (packed refs)."""
         git_dir = Path(self.repo.git_dir)
         try:
             ref = (git_dir / "HEAD").read_text().strip()
@@ -203,8 +207,7 @@ class Workspace:
         return str(self.repo.head.commit.hexsha) if self.repo.head.is_valid() else None
 
     def history(self) -> list[CommitRecord]:
-        """Return every commit on HEAD, oldest first, with its trailers (``HistoryCache``: one
-        ``git log`` per HEAD, or of the commits since the last one read). Do not mutate it."""
+        """Return every commit on HEAD, oldest first, with its trailers (do not mutate it)."""
         return [] if (head := self.head()) is None else self._histories.records(head)
 
     def summary(self) -> Summary | None:
@@ -302,11 +305,7 @@ class Workspace:
     def dirty_paths(self) -> list[str]:
         """Return the paths that differ from HEAD or are untracked (ignored files excluded)."""
         out = self.repo.git.status("--porcelain", "--untracked-files=all", "-z")
-        paths = []
-        for entry in out.split("\0"):
-            if len(entry) > 3:
-                paths.append(entry[3:])
-        return sorted(set(paths))
+        return sorted({entry[3:] for entry in out.split("\0") if len(entry) > 3})
 
     def unsaved_edits(self, files: Mapping[str, bytes | None]) -> list[str]:
         """Return the paths of ``files`` whose uncommitted edits writing ``files`` would lose.
