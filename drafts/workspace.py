@@ -262,26 +262,27 @@ class Workspace:
 
     def committed_files(self, folder: str, commit: str = "HEAD") -> list[str]:
         """Return the paths of every file committed under ``folder`` (none before any commit)."""
+        prefix = folder.rstrip("/") + "/"
+        if commit == "HEAD":
+            return [path for path in self._head_blobs() if path.startswith(prefix)]
         if not self.repo.head.is_valid():
             return []
-        out = self.repo.git.ls_tree("-r", "--name-only", commit, "--", folder.rstrip("/") + "/")
+        out = self.repo.git.ls_tree("-r", "--name-only", commit, "--", prefix)
         return [line for line in out.splitlines() if line]
 
-    def committed(self, path: str, commit: str = "HEAD") -> bytes | None:
-        """Return the bytes of ``path`` as committed in ``commit``, or None when it is not.
+    def _head_blobs(self) -> dict[str, str]:
+        """Return HEAD's path -> blob sha, from one ``ls-tree`` kept per HEAD (in git's order)."""
+        if (head := self.head()) is not None and (self._blobs is None or self._blobs[0] != head):
+            out = self.repo.git.ls_tree("-r", "-z", "--full-tree", head)
+            entries = (line.split("\t", 1) for line in out.split("\0") if line)
+            self._blobs = (head, {name: meta.split()[2] for meta, name in entries})
+        return self._blobs[1] if head is not None and self._blobs is not None else {}
 
-        At HEAD, paths are looked up in one ``ls-tree`` listing kept per HEAD, so a reader
-        asking for hundreds of files (status, the gate) costs one git call plus a blob read each.
-        """
+    def committed(self, path: str, commit: str = "HEAD") -> bytes | None:
+        """Return the bytes of ``path`` as committed in ``commit``, or None when it is not (at
+        HEAD: one ``ls-tree`` per HEAD, ``_head_blobs``, plus a blob read per file)."""
         if commit == "HEAD":
-            head = self.head()
-            if head is None:
-                return None
-            if self._blobs is None or self._blobs[0] != head:
-                out = self.repo.git.ls_tree("-r", "-z", "--full-tree", head)
-                entries = (line.split("\t", 1) for line in out.split("\0") if line)
-                self._blobs = (head, {name: meta.split()[2] for meta, name in entries})
-            sha = self._blobs[1].get(path)
+            sha = self._head_blobs().get(path)
             return None if sha is None else bytes(self.repo.odb.stream(bytes.fromhex(sha)).read())
         if not self.repo.head.is_valid():
             return None

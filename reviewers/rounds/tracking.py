@@ -34,16 +34,45 @@ from reviewers.models import (
 from reviewers.rounds import records
 
 
-def return_records(ws: Workspace, rnd: Round, commits: list[CommitRecord]) -> list[ReturnRecord]:
+class ReturnIndex:
+    """The return and round-close commits of a history, read once: each round then finds its
+    returns by packet (and by round for returns naming no packet) instead of reading every
+    commit again, so status over many rounds does not cost rounds x commits."""
+
+    def __init__(self, commits: list[CommitRecord]) -> None:
+        self.commits = commits
+        self.by_packet: dict[str, list[int]] = {}
+        self.unnamed: dict[str, list[int]] = {}  # round -> returns naming no packet
+        self.closed_at: dict[str, int] = {}  # round -> position of its first close
+        for pos, c in enumerate(commits):
+            event = c.value("Event")
+            if event == Event.ROUND_CLOSE.value:
+                self.closed_at.setdefault(c.value("Round") or "", pos)
+            elif event == Event.RETURN.value:
+                packets = c.values("Packet")
+                for named in packets:
+                    self.by_packet.setdefault(named.upper(), []).append(pos)
+                if not packets and c.value("Round") and c.value("Reviewer"):
+                    self.unnamed.setdefault(c.value("Round") or "", []).append(pos)
+
+    def positions(self, rnd: Round) -> list[int]:
+        """Return the positions of the commits that may hold returns of ``rnd``, in order."""
+        found = set(self.unnamed.get(rnd.id, ()))
+        for item in rnd.items:
+            found.update(self.by_packet.get(item.packet.upper(), ()))
+        return sorted(found)
+
+
+def return_records(
+    ws: Workspace, rnd: Round, commits: list[CommitRecord] | ReturnIndex
+) -> list[ReturnRecord]:
     """Return the returns recorded for round ``rnd`` by ``Event: return`` commits, oldest first."""
+    index = commits if isinstance(commits, ReturnIndex) else ReturnIndex(commits)
     by_packet = {i.packet.upper(): i for i in rnd.items}
+    closed_at = index.closed_at.get(rnd.id)
     found = []
-    closed = False
-    for c in commits:
-        if c.value("Event") == Event.ROUND_CLOSE.value and c.value("Round") == rnd.id:
-            closed = True
-        if c.value("Event") != Event.RETURN.value:
-            continue
+    for pos in index.positions(rnd):
+        c = index.commits[pos]
         received = _when(c)
         targets: list[tuple[str, str, str | None]] = []
         for named in c.values("Packet"):
@@ -63,7 +92,7 @@ def return_records(ws: Workspace, rnd: Round, commits: list[CommitRecord]) -> li
                     commit=c.sha,
                     packet=packet,
                     file=c.value("Return-File"),
-                    after_close=closed,
+                    after_close=closed_at is not None and pos > closed_at,
                 )
             )
     return found
@@ -105,14 +134,15 @@ def item_state(
     return ItemState.LATE if today > rnd.due else ItemState.SENT
 
 
-def round_status(ws: Workspace, round_id: str) -> RoundStatus:
-    """Return the status of every reviewer x chapter of round ``round_id``."""
+def round_status(ws: Workspace, round_id: str, index: ReturnIndex | None = None) -> RoundStatus:
+    """Return the status of every reviewer x chapter of round ``round_id`` (``index``: the
+    history's returns, when the caller already read them)."""
     rnd = records.load_round(ws, round_id)
     log = records.load_sent(ws, round_id)
     now = ws.now()
     today = now.date()
     returns: dict[tuple[str, str], ReturnRecord] = {}
-    for r in return_records(ws, rnd, ws.history()):
+    for r in return_records(ws, rnd, index or ws.history()):
         returns.setdefault((r.reviewer, r.chapter), r)  # the first return counts for timing
     names = {p.id: p.name for p in ws.people}
     items = []

@@ -11,7 +11,7 @@ from __future__ import annotations
 from drafts.models import CommitRecord, Event
 from drafts.workspace import Workspace
 from reviewers.models import ItemState, ReturnRecord, Round, RoundStatus
-from reviewers.rounds.tracking import return_records, round_status
+from reviewers.rounds.tracking import ReturnIndex, return_records, round_status
 from reviewers.status.models import Cell, LateReturn, Owing, ReturnCell
 
 _CELL: dict[ItemState, Cell] = {
@@ -40,8 +40,9 @@ class Returns:
         for c in history:
             if c.value("Event") == Event.RETURN.value:
                 self._count(c)
+        index = self.index = ReturnIndex(history)
         self.records: dict[str, list[ReturnRecord]] = {
-            r.id: return_records(ws, r, history) for r in rounds
+            r.id: return_records(ws, r, index) for r in rounds
         }
 
     def _count(self, c: CommitRecord) -> None:
@@ -54,7 +55,7 @@ class Returns:
 
     def status(self, round_id: str) -> RoundStatus:
         if round_id not in self._status:
-            self._status[round_id] = round_status(self.ws, round_id)
+            self._status[round_id] = round_status(self.ws, round_id, self.index)
         return self._status[round_id]
 
     def cells(self, round_id: str, chapter: str) -> list[ReturnCell]:
