@@ -133,6 +133,13 @@ def log_format(nonce: str) -> str:
     return "".join(f"%x00{nonce}{field}" for field in _FIELDS)
 
 
+def log_command(nonce: str, *revisions: str) -> list[str]:
+    """Return the ``git log`` command whose output ``parse_log(out, nonce)`` reads: every commit
+    of ``revisions``, parents before children."""
+    args = ["git", "log", "-z", "--topo-order", "--reverse", "--no-color"]
+    return [*args, f"--format={log_format(nonce)}", *revisions, "--"]
+
+
 def parse_log(out: str, nonce: str) -> list[CommitRecord]:
     """Return the commit records of ``git log -z --format=log_format(nonce)`` output, in order."""
     return [record for record, _ in parse_log_parents(out, nonce)]

@@ -14,6 +14,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -44,8 +45,11 @@ class HistoryCache:
         self._records: tuple[str, list[CommitRecord]] | None = None
         self._summary: Summary | None = None
 
-    def records(self, head: str) -> list[CommitRecord]:
-        """Return every commit up to ``head``, oldest first (do not mutate the list)."""
+    def records(self, head: str, chapter: str | None = None) -> list[CommitRecord]:
+        """Return every commit up to ``head`` (those naming ``chapter``, when given), oldest
+        first (do not mutate the list)."""
+        if chapter is not None:
+            return self.of_chapter(head, chapter)
         if self._records is not None and self._records[0] == head:
             return self._records[1]
         records: list[CommitRecord] | None = None
@@ -56,6 +60,17 @@ class HistoryCache:
             records = [record for record, _ in self._log(head)]
         self._records = (head, records)
         return records
+
+    def of_chapter(self, head: str, chapter: str) -> list[CommitRecord]:
+        """Return the commits up to ``head`` that name ``chapter`` in a ``Chapter`` trailer, oldest
+        first: from the records when they are read, else from a ``git log --grep`` of the lines
+        that may be such a trailer (git filters in C; each hit is checked on its trailers)."""
+        if self._records is not None and self._records[0] == head:
+            found = self._records[1]
+        else:
+            line = f"^chapter:[[:space:]]*{re.escape(chapter)}[[:space:]]*$"
+            found = [r for r, _ in self._log("--regexp-ignore-case", f"--grep={line}", head)]
+        return [c for c in found if chapter in c.values("Chapter")]
 
     def summary(self, head: str) -> Summary:
         """Return the summary at ``head``: kept, folded from a kept one, or replayed in full."""

@@ -206,9 +206,9 @@ class Workspace:
             return sha
         return str(self.repo.head.commit.hexsha) if self.repo.head.is_valid() else None
 
-    def history(self) -> list[CommitRecord]:
-        """Return every commit on HEAD, oldest first, with its trailers (do not mutate it)."""
-        return [] if (head := self.head()) is None else self._histories.records(head)
+    def history(self, chapter: str | None = None) -> list[CommitRecord]:
+        """Return HEAD's commits (those naming ``chapter``, when given), oldest first; keep as is."""
+        return [] if (head := self.head()) is None else self._histories.records(head, chapter)
 
     def summary(self) -> Summary | None:
         """Return each chapter's state and revisions at HEAD (``drafts.history_cache``)."""
@@ -217,9 +217,9 @@ class Workspace:
     def _log(self, *revisions: str) -> list[tuple[CommitRecord, list[str]]]:
         """Return the commits of ``git log --topo-order --reverse REVISIONS``, with parents."""
         nonce = secrets.token_hex(12)
-        args = ["git", "log", "-z", "--topo-order", "--reverse", "--no-color"]
-        args += [f"--format={history.log_format(nonce)}", *revisions, "--"]
-        run = subprocess.run(args, cwd=self.root, capture_output=True, check=False)
+        run = subprocess.run(
+            history.log_command(nonce, *revisions), cwd=self.root, capture_output=True
+        )
         if run.returncode:  # a commit that is not there (gone since a reset): LookupError
             raise LookupError(run.stderr.decode(errors="replace"))
         return history.parse_log_parents(run.stdout.decode("utf-8", "replace"), nonce)

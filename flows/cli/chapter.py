@@ -47,7 +47,7 @@ def log(chapter: ChapterArg, workspace: WorkspaceOpt = None, as_json: JsonOpt = 
     """Every commit that concerns a chapter, oldest first, with its trailers."""
     ws = open_workspace(workspace)
     ws.require_chapter(chapter)
-    commits = [c for c in ws.history() if chapter in c.values("Chapter")]
+    commits = ws.history(chapter)
     if as_json:
         print_json({"chapter": chapter, "commits": commits})
         return

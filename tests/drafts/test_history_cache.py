@@ -76,6 +76,9 @@ def assert_agrees(root: Path, kept: Workspace) -> None:
     assert through_disk == full
     assert through_memory == full
     assert kept.history() == full_history
+    for chapter in CHAPTERS:  # through git's --grep, and through the records in memory
+        naming = [c for c in full_history if chapter in c.values("Chapter")]
+        assert Workspace(root).history(chapter) == naming == kept.history(chapter)
     assert full.commits == len(full_history) == int(git(root, "rev-list", "--count", "HEAD"))
 
 
