@@ -10,7 +10,7 @@ whose uncommitted edits would be lost. Reads (``history``, ``states``, ``text``)
 
 from __future__ import annotations
 
-import secrets
+import os
 import shlex
 import shutil
 import subprocess
@@ -216,7 +216,7 @@ class Workspace:
 
     def _log(self, *revisions: str) -> list[tuple[CommitRecord, list[str]]]:
         """Return the commits of ``git log --topo-order --reverse REVISIONS``, with parents."""
-        nonce = secrets.token_hex(12)
+        nonce = os.urandom(12).hex()  # a token no commit can hold; os: secrets costs an import
         run = subprocess.run(
             history.log_command(nonce, *revisions), cwd=self.root, capture_output=True
         )
