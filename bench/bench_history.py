@@ -191,33 +191,27 @@ def count(root: Path) -> int:
     return int(out.stdout)
 
 
-def timed(fn, repeat: int, pick) -> tuple[float, float]:  # type: ignore[no-untyped-def]
-    """Return (wall, CPU) seconds of ``fn`` over ``repeat`` runs, each ``pick``ed (min, median):
-    CPU counts this process and the programs it ran, so a shared, loaded machine shows less in
-    it than in wall time."""
-    walls, cpus = [], []
+def timed(fn, repeat: int, pick) -> tuple[float, float, float]:  # type: ignore[no-untyped-def]
+    """Return (wall, CPU, CPU of this process alone) seconds of ``fn`` over ``repeat`` runs,
+    each ``pick``ed (min, median): CPU counts this process and the programs it ran (git,
+    pandoc), so a shared, loaded machine shows less in it than in wall time."""
+    walls, cpus, own = [], [], []
     for _ in range(repeat):
         kids = resource.getrusage(resource.RUSAGE_CHILDREN)
         t, c = time.perf_counter(), time.process_time()
         fn()
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         walls.append(time.perf_counter() - t)
-        cpus.append(
-            time.process_time()
-            - c
-            + after.ru_utime
-            - kids.ru_utime
-            + after.ru_stime
-            - kids.ru_stime
-        )
-    return pick(walls), pick(cpus)
+        own.append(time.process_time() - c)
+        cpus.append(own[-1] + after.ru_utime - kids.ru_utime + after.ru_stime - kids.ru_stime)
+    return pick(walls), pick(cpus), pick(own)
 
 
-def best(fn, repeat: int = 3) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+def best(fn, repeat: int = 3) -> tuple[float, float, float]:  # type: ignore[no-untyped-def]
     return timed(fn, repeat, min)
 
 
-def median(fn, repeat: int = 5) -> tuple[float, float]:  # type: ignore[no-untyped-def]
+def median(fn, repeat: int = 5) -> tuple[float, float, float]:  # type: ignore[no-untyped-def]
     return timed(fn, repeat, statistics.median)
 
 
@@ -233,7 +227,7 @@ def main() -> None:
     cli = str(Path(sys.executable).parent / "penholder")
     env = {**os.environ, "PENHOLDER_ENGINE": "off", "PENHOLDER_TODAY": "2030-09-20"}
     os.environ["PENHOLDER_TODAY"] = env["PENHOLDER_TODAY"]
-    results: dict[int, dict[str, tuple[float, float]]] = {}
+    results: dict[int, dict[str, tuple[float, float, float]]] = {}
     with tempfile.TemporaryDirectory(prefix="penholder-bench-history-") as tmp:
         root = Path(tmp) / "ws"
         root.mkdir()
@@ -290,12 +284,16 @@ def main() -> None:
                 ("status", "penholder status --json"),
                 ("chapter_log", "penholder chapter log 03"),
             ):
-                wall, cpu = got[key]
+                wall, cpu, own = got[key]
                 print(
-                    f"    {label:27s} wall {wall * 1000:7.1f} ms ({wall / log[0]:5.1f}x git log)   CPU {cpu * 1000:7.1f} ms ({cpu / log[1]:5.1f}x)",
+                    f"    {label:27s} wall {wall * 1000:7.1f} ms ({wall / log[0]:5.1f}x git log)   "
+                    f"CPU {cpu * 1000:7.1f} ms ({cpu / log[1]:5.1f}x)"
+                    + (f", of which Python {own * 1000:5.1f} ms" if key == "state" else ""),
                     flush=True,
                 )
     small, large = results[sizes[0]], results[sizes[-1]]
+    own = large["state"][2] / small["state"][2]
+    print(f"(state change, Python's own CPU alone: {own:.2f}x; the rest is git and pandoc)")
     for i, kind in ((0, "wall"), (1, "CPU")):
         ratio = large["state"][i] / small["state"][i]
         print(
