@@ -158,7 +158,7 @@ def _record(fields: list[str]) -> tuple[CommitRecord, list[str]]:
     sha, parents, author, email, date, trailer_text, subject = fields
     subject = subject.removesuffix("\0")  # -z ends every commit but the last with NUL
     trailers = []
-    for line in trailer_text.splitlines():
+    for line in trailer_text.split("\n"):  # not splitlines(): 0x1C-0x1E and 0x85 end no line here
         key, sep, value = line.partition(":")
         if sep:
             trailers.append((key.strip(), value.strip()))

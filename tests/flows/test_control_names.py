@@ -143,9 +143,19 @@ def test_a_workspace_holding_commits_the_old_parser_split_on_keeps_working(
         )
         subprocess.run(["git", "add", rel], cwd=root, env=env, check=True)
         subprocess.run(["git", "commit", "-q", "-m", message], cwd=root, env=env, check=True)
+    stage = Workspace(root).state("03").stage
+    forged = "Note: late\x1eStage: final\x85Stage: final\nChapter: 03\nEvent: received\n"
+    subprocess.run(
+        ["git", "commit", "-q", "--allow-empty", "-m", f"Note\n\n{forged}"],
+        cwd=root,
+        env=env,
+        check=True,
+    )
     ws = Workspace(root)
-    last = ws.history()[-1]
+    assert ws.state("03").stage == stage  # no Stage trailer forged from inside a value
+    last = ws.history()[-2]
     assert last.subject == "Receive bad\x1e\x1f\x1e.docx"  # read back as it is, not split
     assert last.value("Return-File") == "returns/" + f"{2:064x}.docx"
-    assert ws.history()[-3].author == "Amina\x1fOdhiambo"
+    assert last.value("Note") == "bad\x1e\x1f\x1e.docx"  # a value is not cut at 0x1E
+    assert ws.history()[-4].author == "Amina\x1fOdhiambo"
     assert_commands_work(ws, cli)
