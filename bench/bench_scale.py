@@ -99,10 +99,10 @@ def write_returns(root: Path, folder: Path) -> list[Path]:
         for k in range(4):
             b = paras[(n * 7 + k * 13) % len(paras)]
             w = b.text.split()
-            edits.append(Comment(paragraph=b.id, quote=w[2], text=f"C{k}", author=who, date=WHEN))
-            edits.append(
-                Replace(paragraph=b.id, quote=w[5], new_text="municipal", author=who, date=WHEN)
-            )
+            text = f"Remark {k} of {who}"  # every reviewer's comments are their own rows
+            edits.append(Comment(paragraph=b.id, quote=w[2], text=text, author=who, date=WHEN))
+            new = ["municipal", "local", "public", "open", "civic"][(n + k) % 5]  # some agree
+            edits.append(Replace(paragraph=b.id, quote=w[5], new_text=new, author=who, date=WHEN))
         b = paras[(n * 11 + 3) % len(paras)]
         edits.append(Delete(paragraph=b.id, quote=b.text.split()[4], author=who, date=WHEN))
         edits.append(Insert(paragraph=b.id, after_quote=b.text.split()[8], text=" and towns",
