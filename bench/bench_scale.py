@@ -13,8 +13,9 @@ that its peak memory is its own:
 - consolidation: ``consolidate`` (merge, tracked .docx, matrices, commit);
 - status: ``build_status`` (what ``penholder status`` and the web page show).
 
-Each step prints its wall time and the peak RSS of its process (``ru_maxrss``, imports included:
-about 60 MiB of them). The growth of each step is fitted (least squares in log-log space: the
+Each step prints its CPU time (its process's and its children's: git, pandoc, LibreOffice; on a
+machine shared with other jobs wall time measures the run queue), its wall time, and the peak
+RSS of its process (``ru_maxrss``, imports included: about 60 MiB of them). The growth of each step is fitted (least squares in log-log space: the
 exponent k of time ~ n^k between 31 and 300 reviewers) and named: constant (k < 0.3), sub-linear,
 linear (0.8 <= k <= 1.2), super-linear. The chart (time against reviewers, log-log) is written to
 ``docs/performance-scale.svg`` and the table to ``build/bench/scale.json`` for ``bench/report.py``.
@@ -122,6 +123,7 @@ def step(name: str, root: str, returns: list[str], queue: Any) -> None:
 
     ws = Workspace.open(Path(root))
     who = ws.identity("drafter")
+    cpu0 = cpu()
     start = time.perf_counter()
     what = ""
     if name == "packets":
@@ -152,10 +154,19 @@ def step(name: str, root: str, returns: list[str], queue: Any) -> None:
         status = build_status(ws)
         what = f"{len(status.chapters)} chapter"
     took = time.perf_counter() - start
-    queue.put((took, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, what))
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    queue.put((took, cpu() - cpu0, rss, what))
 
 
-def in_child(name: str, root: Path, returns: list[Path]) -> tuple[float, float, str]:
+def cpu() -> float:
+    """CPU seconds of this process and of its children that have ended (git, pandoc, soffice)."""
+    own, children = (
+        resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+    )
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
+def in_child(name: str, root: Path, returns: list[Path]) -> tuple[float, float, float, str]:
     ctx = multiprocessing.get_context("spawn")
     queue = ctx.Queue()
     child = ctx.Process(target=step, args=(name, str(root), [str(r) for r in returns], queue))
@@ -200,7 +211,7 @@ def chart(rows: dict[str, list[tuple[int, float]]], out: Path) -> None:
     ax.set_xscale("log")
     ax.set_yscale("log")
     ax.set_xlabel("reviewers in the round (one chapter, one return each)")
-    ax.set_ylabel("seconds (log)")
+    ax.set_ylabel("CPU seconds (log)")
     ax.set_title(f"One round on a {WORDS:,}-word chapter: time per step")
     ax.grid(True, which="both", alpha=0.3)
     ax.legend()
@@ -223,9 +234,14 @@ def main(argv: list[str]) -> None:
                     t = time.perf_counter()
                     returns = write_returns(root, Path(folder))
                     print(f"  ({n} returns written in {time.perf_counter() - t:.1f} s)")
-                took, rss, what = in_child(name, root, returns)
-                results[name].append({"reviewers": n, "seconds": took, "rss": rss, "what": what})
-                print(f"{n:4d} reviewers  {name:13} {took:8.2f} s  peak RSS {rss:6.0f} MiB  {what}")
+                wall, took, rss, what = in_child(name, root, returns)
+                results[name].append(
+                    {"reviewers": n, "seconds": took, "wall": wall, "rss": rss, "what": what}
+                )
+                print(
+                    f"{n:4d} reviewers  {name:13} {took:8.2f} s CPU ({wall:6.2f} s wall)  "
+                    f"peak RSS {rss:6.0f} MiB  {what}"
+                )
     fits = {}
     for name in STEPS:
         points = [(r["reviewers"], r["seconds"]) for r in results[name]]

@@ -43,9 +43,11 @@ NOTES = """\
   lays out once, in parallel with the merge, and keeps the result. Not committed, like the renders
   themselves: derived, deterministic, and one layout to lose. Consolidation also restamps the
   round's one render instead of rendering again, and checks a placed change for overlap only
-  against the changes of its own block. What remains: writing the tracked changes into the
-  rendered base (`drafts.ooxml.write.tracked`, about 40%), the .xlsx matrix (openpyxl, about
-  25%), the merge, the .docx matrix and the commit.
+  against the changes of its own block. What remains (cProfile of the benchmark's
+  consolidation): the .xlsx matrix (openpyxl, about 40%, most of it setting a style per cell and
+  saving), writing the tracked changes into the round's render (`drafts.ooxml.write.tracked`,
+  about 40%, most of it finding run boundaries again for each change), the .docx matrix (about
+  10%), then the merge and the commit.
 - **Intake** reads each remark file of the round once per run (it used to read every earlier
   return's remarks again for each new return: quadratic in the reviewers), keeps the block map,
   and compares a sent paragraph with its block once per run instead of once per return; silent
@@ -54,11 +56,15 @@ NOTES = """\
   reader: the alignment of paragraphs (one pass over the chapter per return), two commits per
   return (the verbatim file first, then the remarks: a crash between them loses nothing), and
   identification.
-- **The reader**: see `docs/reader.md`. On the synthetic chapter its bare parse takes about
-  1.4 ms, so the ratio counts the reader's fixed cost per paragraph, run and record in Python:
-  a walk that only visits every element and joins the text of the body, with no records at all,
-  already takes about 0.7x the bare parse. The Word-style twin, whose parse is heavier, is the
-  fairer ratio for real returns.
+- **The reader** is unchanged here (`docs/reader.md`); its rows are measured in CPU time, the
+  render's in CPU time of penholder and pandoc together (on a machine shared with other jobs
+  wall time measured the run queue: 33x one run, 7x the next). On the synthetic chapter the
+  bare parse takes about 1.5 ms, so the ratio counts the reader's fixed cost per paragraph,
+  run and record in Python: a loop that only visits the body's paragraphs and runs and joins
+  their text, with no records, no comments and no offsets, already takes about 0.7x the bare
+  parse, and building the 1,200 typed records about another 0.9x; reaching 2x would take a
+  walker written as one tight function or outside Python. The Word-style twin, whose parse is
+  heavier, is the fairer ratio for real returns.
 """
 
 
@@ -98,7 +104,7 @@ def _scale() -> str:
     head += f"{sizes[-1]}) |"
     lines = [head, "|---" * (len(sizes) + 2) + "|"]
     for step, rows in data["steps"].items():
-        cells = [f"{r['seconds']:.1f} s, {r['rss']:.0f} MiB" for r in rows]
+        cells = [f"{r['seconds']:.1f} s ({r['wall']:.0f} s), {r['rss']:.0f} MiB" for r in rows]
         fit = data["fits"][step]
         lines.append(f"| {step} | " + " | ".join(cells) + f" | n^{fit['exponent']}: "
                      f"{fit['growth']} |")  # fmt: skip
@@ -106,16 +112,29 @@ def _scale() -> str:
         "## Cost curve: one round, 10 to 300 reviewers\n\n"
         f"`bench/bench_scale.py`: one chapter of {data['words']:,} words, every reviewer sends "
         "one return (4 comments, 6 tracked changes, a silent edit). Each step runs in a fresh "
-        "process: wall time, and the peak RSS of that process (imports included, about 60 MiB). "
+        "process: CPU time of the step's process and of the children it waited for (git, pandoc; "
+        "LibreOffice's own process may escape the count), "
+        "then wall time in brackets (on a shared machine it measures the queue too), and the "
+        "peak RSS of that process (imports included, about 60 MiB). "
         "Growth is the exponent k of time ~ n^k fitted between 31 reviewers and the largest "
         "round.\n\n" + "\n".join(lines) + "\n\n![time per step against reviewers, log-log]"
         "(performance-scale.svg)\n\n"
-        "Packets, intake and consolidation do a fixed amount of work per reviewer (a restamp, a "
-        "letter and a zip; a read, an alignment and a commit; their remarks merged), plus a "
-        "fixed cost per round (one render and one layout; reading what was sent; one render "
-        "restamped, the matrices' headers). Git's own cost per commit grows slowly with the "
-        "history, which is why the intake's exponent can sit a little above 1. Status reads the "
-        "round's records, so it grows with the reviewers but stays far below the other steps.\n"
+        "Packets and consolidation grow at most linearly: a fixed cost per round (one render "
+        "and one LibreOffice layout at sending; the round's render restamped and the matrices' "
+        "headers at consolidation) plus a fixed amount of work per reviewer (a restamp, a letter, "
+        "a zip and a message; their remarks merged and written). Status reads the round's "
+        "records once.\n\n"
+        "Intake is the step that can grow faster than the reviewers (its exponent is above): "
+        "beside the fixed work per return (the reader, the alignment, two commits), each return "
+        "still does work proportional to the round so far. A cProfile of the intake of 100 "
+        "returns (72 s under the profiler) shows it: `reviewers.rounds.records.load_round` parses "
+        "round.yaml, one item per reviewer, for every return (identification's `find_packet`: "
+        "11 s); `reviewers.intake.store.returned_before` scans the whole history for an earlier "
+        "copy of the file (`Workspace.history`: 3.4 s); listing the remark files at HEAD "
+        "(3.4 s); and git's commits cost more as the tree and history grow (33 s for 200 "
+        "commits, most of it starting git). Left as they are here: the history is being cached "
+        "by another change, and identification by another; a parsed-round cache keyed on the "
+        "file's stat would remove the first.\n"
     )
 
 
