@@ -45,8 +45,11 @@ mutate: $(STAMP)
 system-deps:
 	@bash .ci/system-deps.sh
 
+## bench: every benchmark, each aim MET or MISSED, then docs/performance.md and its chart rewritten
 bench: $(STAMP)
+	@rm -rf build/bench
 	@for b in bench/bench_*.py; do echo "== $$b"; $(BIN)/python $$b || exit 1; done
+	$(BIN)/python bench/report.py
 
 template: $(STAMP)
 	$(BIN)/python templates/build_reference.py

@@ -307,6 +307,46 @@ def main() -> None:
                 f"{verdict(at['status'][i] < 0.5)}: status under 0.5 s at 2000 ({kind}: {at['status'][i]:.3f} s)"
             )
     print(f"(load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
+    store(results, sizes)
+
+
+def store(results: dict[int, dict[str, tuple[float, float, float]]], sizes: list[int]) -> None:
+    """Keep this run's table and aims for ``bench/report.py`` (``docs/performance.md``)."""
+    from aims import STORE
+
+    rows = [
+        "| commits | git log (CPU) | state change wall / CPU (Python alone) "
+        "| status wall / CPU | chapter log wall / CPU |",
+        "|---:|---:|---:|---:|---:|",
+    ]
+    for size in sizes:
+        got = results[size]
+        ms = {k: (v[0] * 1000, v[1] * 1000, v[2] * 1000) for k, v in got.items()}
+        rows.append(
+            f"| {size:,} | {ms['log'][1]:.0f} ms | {ms['state'][0]:.0f} / {ms['state'][1]:.0f} ms "
+            f"({ms['state'][2]:.0f} ms) | {got['status'][0]:.2f} s / {ms['status'][1]:.0f} ms "
+            f"| {got['chapter_log'][0]:.2f} s / {ms['chapter_log'][1]:.0f} ms |"
+        )
+    small, large = results[sizes[0]], results[sizes[-1]]
+    aims = []
+    for i, kind in ((0, "wall"), (1, "CPU")):
+        ratio = large["state"][i] / small["state"][i]
+        aims.append(
+            f"- state change at {sizes[-1]:,} within 1.2x of {sizes[0]:,} ({kind} time): "
+            f"{ratio:.2f}x, **{verdict(ratio <= 1.2)}**"
+        )
+        if 2000 in results:
+            at = results[2000]
+            times = at["status"][i] / at["log"][i]
+            aims.append(
+                f"- status under 10x git log at 2,000 ({kind} time): {times:.1f}x, "
+                f"**{verdict(times < 10)}**; under 0.5 s: {at['status'][i]:.3f} s, "
+                f"**{verdict(at['status'][i] < 0.5)}**"
+            )
+    load = f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores"
+    STORE.mkdir(parents=True, exist_ok=True)
+    text = f"One run ({load}):\n\n" + "\n".join(rows) + "\n\n" + "\n".join(aims) + "\n"
+    (STORE / "history.md").write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -3,7 +3,9 @@
 Each flow opens the workspace (``flows.engine.open_workspace``: its commits carry the
 ``Prefect-Run`` trailer), acts as ``who`` and returns a typed result (``flows.results``).
 Opening a round (and adding a reviewer) also sends the packets: that is a second commit
-(``Event: sent``); if mail fails the round stays open and ``send_round`` retries.
+(``Event: sent``); if mail fails the round stays open and ``send_round`` retries. Sending also
+lays out the round's render of each chapter once (LibreOffice, best effort:
+``reviewers.consolidate.pagelines.prepare``), so consolidation finds page and line kept.
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from prefect import flow
 
 from flows.engine import open_workspace
 from flows.results import Delivered, DueMoved, Excused, RoundClosed, RoundOpened
+from reviewers.consolidate import pagelines
 from reviewers.rounds import lifecycle as rounds
 from reviewers.send import sending
 
@@ -36,6 +39,7 @@ def open_round(
         ws, chapters, reviewers, due_on, actor, note=note, force_reason=force_reason
     )
     delivered = Delivered.of(rnd.id, sending.send_packets(ws, rnd.id, actor))
+    pagelines.prepare(ws, rnd.id)
     return RoundOpened(**delivered.model_dump(), items=len(rnd.items))
 
 
@@ -43,7 +47,9 @@ def open_round(
 def send_round(workspace: str, round_id: str, who: str | None) -> Delivered:
     """Send the packets not sent yet and retry messages left unsent in outbox/."""
     ws = open_workspace(workspace)
-    return Delivered.of(round_id, sending.send_packets(ws, round_id, ws.identity(who)))
+    delivered = Delivered.of(round_id, sending.send_packets(ws, round_id, ws.identity(who)))
+    pagelines.prepare(ws, round_id)
+    return delivered
 
 
 @flow(name="remind-round")

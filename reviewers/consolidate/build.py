@@ -10,7 +10,9 @@ Late returns on the chapter from earlier rounds, received after this round opene
 too: made on an older revision, they are rebased onto this round's base (``reviewers.consolidate.rebase``).
 
 What to write and commit is decided by ``reviewers.consolidate.plan`` (pure); this module renders,
-writes and commits. Page and line come from LibreOffice's layout of the packet as sent (``reviewers.consolidate.pagelines``);
+writes and commits. The base is the round's one render (restamped, ``RenderCache``); page and
+line come from LibreOffice's layout of it, made once when the packets were sent and kept beside
+the render (``reviewers.consolidate.pagelines.KeptLayout``), laid out here only when missing;
 when LibreOffice cannot lay it out (missing, failed, timed out) the matrix gives the paragraph
 number only and says, in its title block, that page and line are missing and why; the result's
 ``pages_missing`` says it to the command.
@@ -29,12 +31,11 @@ from drafts import blockstore, layout
 from drafts.blocks import BlockMap
 from drafts.core.errors import NotFound, StageRefused
 from drafts.core.progress import current
-from drafts.word.revision import render_revision
 from drafts.workspace import Actor, Workspace
 from reviewers.consolidate.matrix_docx import write_docx
 from reviewers.consolidate.matrix_xlsx import write_xlsx
 from reviewers.consolidate.models import Matrix
-from reviewers.consolidate.pagelines import LayoutError, page_lines
+from reviewers.consolidate.pagelines import KeptLayout, LayoutError, page_lines
 from reviewers.consolidate.plan import locate, plan_consolidation
 from reviewers.consolidate.tracked_docx import write_consolidated
 from reviewers.intake.remarks import ReturnRemarks, load_all
@@ -143,10 +144,12 @@ def consolidate(
         step = current()
         what = f"chapter {chapter}: consolidating"
         step(what, 0, 4)
-        rendered = render_revision(ws, chapter, base_rev, work / "base.docx", round_id=round_id)
+        kept = KeptLayout(ws, round_id, chapter, base_rev)  # the round's one render
+        rendered = kept.render(work / "base.docx")
+        stored = kept.load()  # laid out when the packets were sent
         step(what, 1, 4)
-        with ThreadPoolExecutor(max_workers=1) as pool:  # LibreOffice lays out meanwhile
-            pages = pool.submit(page_lines, rendered, base.blocks)
+        with ThreadPoolExecutor(max_workers=1) as pool:  # else LibreOffice lays out meanwhile
+            pages = None if stored is not None else pool.submit(page_lines, rendered, base.blocks)
             plan = plan_consolidation(
                 sets,
                 base,
@@ -160,7 +163,10 @@ def consolidate(
             write_consolidated(rendered, plan.result, base, work / "consolidated.docx", ws.now())
             step(what, 2, 4)
             try:
-                locate(plan, dict(pages.result()))
+                if pages is not None:
+                    stored = pages.result()
+                    kept.keep(stored)
+                locate(plan, dict(stored or {}))
             except LayoutError as e:  # said in the matrix and by the command, never silently
                 locate(plan, {})
                 plan.matrix.pages_missing = (

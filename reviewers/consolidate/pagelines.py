@@ -34,10 +34,24 @@ was found at all are each ``LayoutError`` with one sentence saying why, for the 
 report (the matrix then says page and line are missing, and why, and gives paragraph numbers).
 Pass the very file the reviewer received (the packet, stamped with its header and footer), as
 a different header or footer can move page breaks.
+
+Kept, not recomputed: page and line depend only on the round's render of a revision, so
+``KeptLayout`` lays that render out once and keeps the result beside it, in the git-ignored
+``outbox/<round>/renders/<render>.pagelines.json``. The render's name already carries a digest
+of everything it depends on (Markdown, block map, bibliography, template, pandoc, penholder);
+the kept file also records a key over the render's bytes, the round and the LibreOffice
+installation, and is used only when that key matches, so a new render or a new LibreOffice lays
+out again. ``prepare(ws, round_id)`` fills it when a round's packets are sent (the send flows
+call it, best effort); consolidation reads it and needs no LibreOffice, and lays out (once, in
+parallel with the merge) only when it is missing. Like the renders, it is not committed: it is
+derived, deterministic and cheap to lose (one layout); a clone on another machine lays out once.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
 import shutil
 import tempfile
@@ -47,8 +61,12 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import NamedTuple
 
+from drafts import blockstore, layout
 from drafts.blocks import Block
+from drafts.core.files import atomic_output
 from drafts.word.office import INSTALL, OfficeError, pdf_pages, to_pdf
+from drafts.word.revision import RenderCache
+from drafts.workspace import Workspace
 
 #: letters and digits of a block's opening that are searched for, longest first
 PREFIX = (40, 20, 10)
@@ -152,3 +170,73 @@ def page_lines(
             f"{len(wanted)} paragraphs was found on a numbered line"
         )
     return found
+
+
+def _office_identity() -> str:
+    """The LibreOffice installation a layout came from (a new one may break lines elsewhere)."""
+    found = shutil.which("soffice")
+    if found is None:
+        return ""
+    real = Path(os.path.realpath(found))
+    stat = real.stat()
+    return f"{real} {stat.st_size} {stat.st_mtime_ns}"
+
+
+class KeptLayout:
+    """Page and line of the round's render of ``chapter`` at ``revision``, laid out once and
+    kept beside that render (module docstring, "Kept"). Making one renders the revision if the
+    round has no render of it yet (pandoc, once per round), never LibreOffice."""
+
+    def __init__(self, ws: Workspace, round_id: str, chapter: str, revision: int) -> None:
+        self.ws, self.round_id, self.chapter, self.revision = ws, round_id, chapter, revision
+        self.cache = RenderCache(ws.root / layout.renders(round_id))
+        self.base = self.cache.base(ws, chapter, revision)
+        self.file = self.base.with_name(self.base.stem + ".pagelines.json")
+        digest = hashlib.sha256(self.base.read_bytes())
+        digest.update(f"\0{round_id}\0{_office_identity()}".encode())
+        self.key = digest.hexdigest()
+
+    def load(self) -> dict[str, tuple[int, int]] | None:
+        """The kept page and line of each block, or None when there is none for this render."""
+        try:
+            data = json.loads(self.file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(data, dict) or data.get("key") != self.key:
+            return None
+        return {block: (int(at[0]), int(at[1])) for block, at in data["blocks"].items()}
+
+    def render(self, out: Path) -> Path:
+        """Write the round's render (stamped for the round, no reviewer) to ``out``."""
+        return self.cache.render(self.ws, self.chapter, self.revision, out, round_id=self.round_id)
+
+    def keep(self, found: dict[str, tuple[int, int]]) -> None:
+        """Keep ``found`` (what ``page_lines`` gave for this render), atomically."""
+        data = {"key": self.key, "render": self.base.name, "blocks": found}
+        with atomic_output(self.file) as tmp:
+            tmp.write_text(json.dumps(data, indent=0, sort_keys=True), encoding="utf-8")
+
+    def get(self, *, timeout: float = 120) -> dict[str, tuple[int, int]]:
+        """The kept layout, laying the render out first when there is none (``LayoutError``)."""
+        found = self.load()
+        if found is None:
+            blocks = blockstore.load(self.ws, self.chapter, self.revision).blocks
+            with tempfile.TemporaryDirectory(prefix="penholder-layout-") as tmp:
+                found = page_lines(self.render(Path(tmp) / "round.docx"), blocks, timeout=timeout)
+            self.keep(found)
+        return found
+
+
+def prepare(ws: Workspace, round_id: str) -> list[str]:
+    """Lay out the round's render of each of its chapters not laid out yet, so that
+    consolidation finds page and line kept; return why a layout failed, one sentence each
+    (consolidation tries again, and says so in the matrix if it fails again)."""
+    from reviewers.rounds.records import load_round
+
+    problems = []
+    for c in load_round(ws, round_id).chapters:
+        try:
+            KeptLayout(ws, round_id, c.chapter, c.revision).get()
+        except LayoutError as e:
+            problems.append(f"chapter {c.chapter}: {e}")
+    return problems

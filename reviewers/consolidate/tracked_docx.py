@@ -18,7 +18,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
-from drafts.blocks import BlockMap
+from drafts.blocks import Block, BlockMap
 from drafts.ooxml.write.records import (
     ParagraphDelete,
     ParagraphInsert,
@@ -44,8 +44,8 @@ def _initials(name: str) -> str:
     return "".join(part[0] for part in name.split() if part[:1].isalpha())[:3].upper()
 
 
-def _change(c: PlacedChange, base: BlockMap, now: datetime) -> list[TrackedEdit]:
-    text = base.by_id()[c.block].text
+def _change(c: PlacedChange, blocks: dict[str, Block], now: datetime) -> list[TrackedEdit]:
+    text = blocks[c.block].text
     when = _when(c.date, now)
     if c.proposed.startswith("\n") and c.start == c.end == len(text):
         paragraphs = [part for part in c.proposed.split("\n") if part.strip()]
@@ -91,10 +91,12 @@ def _overlaps(a: PlacedChange, b: PlacedChange) -> bool:
 
 def edits_of(result: Consolidation, base: BlockMap, now: datetime) -> list[TrackedEdit]:
     """Return the tracked edits and comments that write ``result`` onto the base revision."""
-    kept: list[PlacedChange] = []
+    blocks = base.by_id()
+    kept: dict[str | None, list[PlacedChange]] = {}  # by block: changes overlap only in one
     edits: list[TrackedEdit] = []
     for c in result.changes:
-        if any(_overlaps(c, k) for k in kept if not (c.alternative and k.alternative)):
+        same = kept.get(c.block, [])
+        if any(_overlaps(c, k) for k in same if not (c.alternative and k.alternative)):
             note = f"{c.row}: could not be shown as a tracked change here: \u201c{c.proposed}\u201d"
             edits.append(
                 _comment(
@@ -105,8 +107,8 @@ def edits_of(result: Consolidation, base: BlockMap, now: datetime) -> list[Track
                 )
             )
             continue
-        kept.append(c)
-        edits.extend(_change(c, base, now))
+        kept.setdefault(c.block, []).append(c)
+        edits.extend(_change(c, blocks, now))
     edits += [_comment(c, now) for c in result.comments]
     return edits
 

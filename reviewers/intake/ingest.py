@@ -33,6 +33,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from drafts import layout
+from drafts.blocks import BlockMap
 from drafts.blockstore import load as load_block_map
 from drafts.core import faults, safe
 from drafts.core.errors import DocumentError, PenholderError, ReturnRefused
@@ -44,7 +45,7 @@ from drafts.workspace import Actor, Workspace
 from reviewers.intake.extract import extract
 from reviewers.intake.identify import Claim, Identified, identify
 from reviewers.intake.record import plan_return
-from reviewers.intake.remarks import load_all
+from reviewers.intake.remarks import ReturnRemarks, load_set, remark_paths
 from reviewers.intake.store import quarantine, receive, returned_before, sha256
 
 __all__ = ["Also", "Outcome", "SentCache", "ingest", "ingest_all", "sha256"]
@@ -70,9 +71,13 @@ class Outcome(BaseModel):
 
 @dataclass
 class SentCache:
-    """What was sent, read once per (round, chapter, revision) in one intake run."""
+    """What one intake run reads once: what was sent, read once per (round, chapter, revision),
+    its block map, and the sets of remarks already committed (each remark file is read once:
+    its path names the return it came from, so a path seen again is the same set)."""
 
     read: dict[tuple[str, str, int], Annotations] = field(default_factory=dict)
+    maps: dict[tuple[str, int], BlockMap] = field(default_factory=dict)
+    sets: dict[str, ReturnRemarks] = field(default_factory=dict)
 
     def get(self, ws: Workspace, round_id: str, chapter: str, revision: int) -> Annotations:
         """Return the reader's view of the round's render of ``chapter`` at ``revision``."""
@@ -80,6 +85,21 @@ class SentCache:
         if key not in self.read:
             self.read[key] = read_annotations(sent_render(ws, round_id, chapter, revision))
         return self.read[key]
+
+    def block_map(self, ws: Workspace, chapter: str, revision: int) -> BlockMap:
+        """Return the committed block map of ``chapter`` at ``revision``."""
+        key = (chapter, revision)
+        if key not in self.maps:
+            self.maps[key] = load_block_map(ws, chapter, revision)
+        return self.maps[key]
+
+    def existing(self, ws: Workspace, chapter: str, round_id: str) -> list[ReturnRemarks]:
+        """Return what ``load_all(ws, chapter, round_id)`` returns, reading only new files."""
+        paths = remark_paths(ws, chapter, round_id)
+        for path in paths:
+            if path not in self.sets:
+                self.sets[path] = load_set(ws, path)
+        return [self.sets[path] for path in paths]
 
 
 #: files a caller adds to the commit that records a return, given what intake did
@@ -143,7 +163,7 @@ def _record(
     sent = cache.get(ws, rnd.id, item.chapter, item.revision)
     if found.kind == "redline":
         ann = _redline_read(ws, data)
-    drafts = extract(sent, ann, load_block_map(ws, item.chapter, item.revision))
+    drafts = extract(sent, ann, cache.block_map(ws, item.chapter, item.revision))
     digest = sha256(data)
     plan = plan_return(
         found,
@@ -153,7 +173,7 @@ def _record(
         digest=digest,
         received=ws.now(),
         reviewer_name=ws.person(item.reviewer).name,
-        existing=load_all(ws, item.chapter, rnd.id),
+        existing=cache.existing(ws, item.chapter, rnd.id),
         was_quarantined=ws.committed(layout.quarantined(digest)) is not None,
     )
     outcome = Outcome(

@@ -10,6 +10,7 @@ text to the sent paragraph's text, and from there to the block's text, through d
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 from itertools import pairwise
 
 from diff_match_patch import diff_match_patch
@@ -31,6 +32,13 @@ class OffsetMap:
 
     def __call__(self, offset: int) -> int:
         return offset if self.same else int(self.dmp.diff_xIndex(self.diffs, offset))
+
+
+@lru_cache(maxsize=8192)
+def _to_block(sent: str, block: str) -> OffsetMap:
+    """The map from a sent paragraph's text to its block's: the same for every return of a
+    round, so made once (an ``OffsetMap`` is only read after it is made)."""
+    return OffsetMap(sent, block)
 
 
 @dataclass
@@ -95,8 +103,9 @@ def _pairs_for_part(
     edges = [(-1, -1), *anchored, (len(sent), len(returned))]
     for (i0, j0), (i1, j1) in pairwise(edges):
         gap_sent, gap_ret = sent[i0 + 1 : i1], returned[j0 + 1 : j1]
-        for j, old_id in carry_ids(_as_blocks(gap_sent), _as_blocks(gap_ret)).items():
-            pairs.append((i0 + 1 + int(old_id[1:]), j0 + 1 + j))
+        if gap_sent and gap_ret:  # an empty side pairs nothing
+            for j, old_id in carry_ids(_as_blocks(gap_sent), _as_blocks(gap_ret)).items():
+                pairs.append((i0 + 1 + int(old_id[1:]), j0 + 1 + j))
         if i1 < len(sent):
             pairs.append((i1, j1))
     return sorted(pairs)
@@ -128,7 +137,7 @@ def align(sent: Annotations, returned: Annotations, block_map: BlockMap) -> Alig
                 returned=r,
                 block=block,
                 to_sent=OffsetMap(r.text_before, s.text_before),
-                to_block=OffsetMap(s.text_before, block.text) if block else None,
+                to_block=_to_block(s.text_before, block.text) if block else None,
             )
             rows.append((i, pair))
         for i, s in enumerate(s_paras):
@@ -141,7 +150,7 @@ def align(sent: Annotations, returned: Annotations, block_map: BlockMap) -> Alig
                             sent=s,
                             returned=None,
                             block=block,
-                            to_block=OffsetMap(s.text_before, block.text) if block else None,
+                            to_block=_to_block(s.text_before, block.text) if block else None,
                         ),
                     )
                 )

@@ -77,14 +77,11 @@ def mint_ids(prefix: str, taken: Iterable[str], count: int) -> list[str]:
     return [f"{prefix}-{highest + i:03d}" for i in range(1, count + 1)]
 
 
-def load_all(
+def remark_paths(
     ws: Workspace, chapter: str | None = None, round_id: str | None = None
-) -> list[ReturnRemarks]:
-    """Return every committed set of remarks, optionally of one chapter or round.
-
-    Read from HEAD, never the working tree: a set written by a run that died before its commit
-    is not visible.
-    """
+) -> list[str]:
+    """Return the committed remark files (``remarks/<round>/<chapter>/<sha256>.json``) at HEAD,
+    optionally of one chapter or round."""
     found = []
     for path in ws.committed_files("remarks"):
         parts = path.split("/")
@@ -93,9 +90,24 @@ def load_all(
         _, rnd, ch, _ = parts
         if (chapter and ch != chapter) or (round_id and rnd != round_id):
             continue
-        data = ws.committed(path) or b"{}"
-        found.append(ReturnRemarks.model_validate(json.loads(data)))
+        found.append(path)
     return found
+
+
+def load_set(ws: Workspace, path: str) -> ReturnRemarks:
+    """Return the committed set of remarks at ``path`` (one of ``remark_paths``)."""
+    return ReturnRemarks.model_validate(json.loads(ws.committed(path) or b"{}"))
+
+
+def load_all(
+    ws: Workspace, chapter: str | None = None, round_id: str | None = None
+) -> list[ReturnRemarks]:
+    """Return every committed set of remarks, optionally of one chapter or round.
+
+    Read from HEAD, never the working tree: a set written by a run that died before its commit
+    is not visible.
+    """
+    return [load_set(ws, path) for path in remark_paths(ws, chapter, round_id)]
 
 
 def remark_dicts(sets: Iterable[ReturnRemarks]) -> list[dict[str, object]]:

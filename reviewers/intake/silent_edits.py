@@ -32,7 +32,7 @@ def normalise(text: str) -> str:
 
 def edits(old: str, new: str) -> list[Edit]:
     """Return the edits that turn ``old`` into ``new`` (none when they differ only in spacing)."""
-    if normalise(old) == normalise(new):
+    if old == new or normalise(old) == normalise(new):
         return []
     dmp = diff_match_patch()
     diffs = dmp.diff_main(old, new)

@@ -149,3 +149,78 @@ def test_a_layout_in_which_no_block_is_found_is_an_error_not_an_empty_answer(
     strangers = [_block(1, "paragraph", "Nothing of this text is printed in the packet at all.")]
     with pytest.raises(LayoutError, match=r"none of its 1 paragraphs was found on a numbered line"):
         page_lines(path, strangers)
+
+
+# -- kept: laid out once per round render, reused by consolidation -----------------------------
+
+
+def test_a_kept_layout_is_used_only_for_the_render_it_was_made_from(returned) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from reviewers.consolidate.pagelines import KeptLayout
+
+    ws, *_ = returned
+    kept = KeptLayout(ws, "R1", "03", 1)
+    assert kept.load() is None
+    assert kept.file.parent == kept.base.parent  # beside the round's render, in outbox/
+    kept.keep({"ph_03_0002": (1, 7)})
+    assert KeptLayout(ws, "R1", "03", 1).load() == {"ph_03_0002": (1, 7)}
+    data = json.loads(kept.file.read_text(encoding="utf-8"))
+    data["key"] = "0" * 64  # another render, round or LibreOffice
+    kept.file.write_text(json.dumps(data), encoding="utf-8")
+    assert KeptLayout(ws, "R1", "03", 1).load() is None
+
+
+def test_consolidation_lays_out_only_when_nothing_is_kept_and_keeps_what_it_made(
+    returned, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from reviewers.consolidate import build
+    from reviewers.consolidate.pagelines import KeptLayout
+
+    ws, *_ = returned
+    blocks = [b for b in blockstore.load(ws, "03", 1).blocks if b.kind == "paragraph"]
+    made = {b.id: (1, 3 * n + 1) for n, b in enumerate(blocks)}
+    calls = []
+
+    def lay_out(docx, blocks):  # type: ignore[no-untyped-def]
+        calls.append(docx)
+        return made
+
+    monkeypatch.setattr(build, "page_lines", lay_out)
+    for _ in range(2):
+        done = build.consolidate(ws, "03", "R1", ws.identity(DRAFTER))
+    assert len(calls) == 1  # the second consolidation read what the first kept
+    assert KeptLayout(ws, "R1", "03", 1).load() == made
+    rows = json.loads((ws.root / done.folder / "matrix.json").read_text())["rows"]
+    placed = [r for r in rows if r["block"] in made]
+    assert placed and all((r["page"], r["line"]) == made[r["block"]] for r in placed)
+
+
+@pytest.mark.slow
+@pytest.mark.libreoffice
+def test_sending_lays_the_round_out_once_and_consolidation_runs_no_libreoffice(
+    returned, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from reviewers.consolidate import build, pagelines
+
+    soffice_or_skip()
+    ws, *_ = returned
+    assert pagelines.prepare(ws, "R1") == []
+    laid_out = pagelines.KeptLayout(ws, "R1", "03", 1).load()
+    assert laid_out
+
+    def no_office(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("LibreOffice ran during consolidation")
+
+    monkeypatch.setattr(build, "page_lines", no_office)
+    monkeypatch.setattr(pagelines, "page_lines", no_office)
+    assert pagelines.prepare(ws, "R1") == []  # kept: not laid out again
+    done = build.consolidate(ws, "03", "R1", ws.identity(DRAFTER))
+    assert done.pages_missing == ""
+    rows = json.loads((ws.root / done.folder / "matrix.json").read_text())["rows"]
+    placed = [r for r in rows if r["block"] in laid_out]
+    assert placed and all((r["page"], r["line"]) == laid_out[r["block"]] for r in placed)
