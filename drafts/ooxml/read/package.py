@@ -227,6 +227,18 @@ class Package:
         """
         return [t for rt, t in self._relationships(part) if _rel_type_matches(rt, reltype_suffix)]
 
+    def stories(self, part: str, kind: str) -> list[str]:
+        """Return the parts of story ``kind`` ("comments", "footer", ...; ``ns.CT_STORIES``)
+        ``part`` points to: by relationship type or by the target's content type, whatever
+        the part is named (word/comments1.xml is as good as word/comments.xml)."""
+        content_type = ns.CT_STORIES.get(kind)
+        return [
+            t
+            for rt, t in self._relationships(part)
+            if _rel_type_matches(rt, kind)
+            or (content_type is not None and self.content_types.get(t) == content_type)
+        ]
+
     # -- checks -----------------------------------------------------------------------------
     def _content_types(self) -> dict[str, str]:
         root = self.xml("[Content_Types].xml")
