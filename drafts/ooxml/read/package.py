@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
+import zlib
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -176,9 +177,13 @@ class Package:
                         raise UnsafeDocument(
                             f"{self.label}: part {real} unpacks to more than it declares; refused"
                         )
-        except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
             raise NotAWordDocument(
                 f"{self.label} is damaged: part {real} cannot be read ({exc})"
+            ) from exc
+        except NotImplementedError as exc:  # a compression method zipfile does not know
+            raise NotAWordDocument(
+                f"{self.label}: part {real} uses a zip feature Word does not write ({exc})"
             ) from exc
         except RuntimeError as exc:  # encrypted member
             raise NotAWordDocument(f"{self.label}: part {real} is encrypted ({exc})") from exc
@@ -366,6 +371,8 @@ def open_package(source: str | Path | bytes, name: str | None = None) -> Package
         zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, EOFError, ValueError, OSError) as exc:
         raise NotAWordDocument(f"{label} is damaged: not a readable zip ({exc})") from exc
+    except NotImplementedError as exc:  # e.g. "zip file version 6.4" in a damaged directory
+        raise NotAWordDocument(f"{label} is not a zip Word can write ({exc}); refused") from exc
     infos = _check_directory(zf, label)
     if "mimetype" in infos and "[Content_Types].xml" not in infos:
         raise NotAWordDocument(
