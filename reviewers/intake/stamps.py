@@ -107,41 +107,35 @@ def stamps_of(ann: Annotations) -> list[Stamp]:
     return [s for s in found if s is not None]
 
 
-def _says(stamp: Stamp) -> str:
-    bits = []
-    if stamp.packet:
-        bits.append(f"packet {stamp.packet}")
-    if stamp.chapter:
-        bits.append(f"chapter {stamp.chapter}")
-    if stamp.round:
-        bits.append(f"round {stamp.round}")
-    if stamp.reviewer:
-        bits.append(f"reviewer {stamp.reviewer}")
+def _says(stamp: Stamp, fields: list[str]) -> str:
+    """What ``stamp`` says in ``fields`` (those that differ), e.g. "its footer says packet …"."""
     if stamp.place == "text":
         return f"its text is chapter {stamp.chapter}'s ({stamp.detail})"
+    bits = [f"{f} {getattr(stamp, f)}" for f in fields]
     verb = "say" if stamp.place == "properties" else "says"
     return f"its {stamp.place} {verb} {', '.join(bits)}"
 
 
 def disagreements(stamps: list[Stamp], item: RoundItem, round_id: str) -> list[Stamp]:
     """Return the stamps that say something other than packet ``item`` of ``round_id``."""
+    return [s for s in stamps if _differing(s, item, round_id)]
+
+
+def _differing(stamp: Stamp, item: RoundItem, round_id: str) -> list[str]:
+    """The fields of ``stamp`` that exist and differ from packet ``item`` of ``round_id``."""
     expected = {
         "packet": item.packet.upper(),
-        "round": round_id.upper(),
         "chapter": item.chapter,
+        "round": round_id.upper(),
         "reviewer": item.reviewer,
     }
-    out = []
-    for s in stamps:
-        said = {
-            "packet": s.packet.upper() if s.packet else None,
-            "round": s.round.upper() if s.round else None,
-            "chapter": s.chapter,
-            "reviewer": s.reviewer,
-        }
-        if any(v is not None and v != expected[k] for k, v in said.items()):
-            out.append(s)
-    return out
+    said = {
+        "packet": stamp.packet.upper() if stamp.packet else None,
+        "chapter": stamp.chapter,
+        "round": stamp.round.upper() if stamp.round else None,
+        "reviewer": stamp.reviewer,
+    }
+    return [k for k, v in said.items() if v is not None and v != expected[k]]
 
 
 def check(name: str, ann: Annotations, item: RoundItem, round_id: str, how: str) -> None:
@@ -152,8 +146,8 @@ def check(name: str, ann: Annotations, item: RoundItem, round_id: str, how: str)
         return
     basis = f"{name} was identified by its {how} as packet {item.packet} (chapter {item.chapter}, "
     basis += f"round {round_id}, reviewer {item.reviewer})"
+    says = "; ".join(_says(s, _differing(s, item, round_id)) for s in wrong)
     raise ReturnRefused(
-        f"{basis}, but {'; '.join(_says(s) for s in wrong)}: its stamps disagree, so it is not "
-        "read against either packet; ask the reviewer which chapter this is, or take it in as "
-        "the right packet"
+        f"{basis}, but {says}: its stamps disagree, so it is read against no packet; ask the "
+        "reviewer to send the file again from their own packet"
     )

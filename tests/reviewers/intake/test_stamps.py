@@ -74,7 +74,7 @@ def test_chapter_05_text_with_another_reviewers_chapter_03_packet_id_is_quaranti
     assert _returns_of(ws, "03", rnd.id) == 0 and _returns_of(ws, "05", rnd.id) == 0
     for place in places:
         assert f"its {place}" in outcome.message, outcome.message
-    assert "disagree" in outcome.message and "\n" not in outcome.message
+    assert "disagree" in outcome.message and "\n" not in outcome.message, outcome.message
     events = [c.value("Event") for c in ws.history()][-2:]
     assert events == ["received", "quarantine"]
 
@@ -97,7 +97,8 @@ def test_properties_saying_another_chapter_than_their_packet_id_disagree(
     odd = rewrite(sent, tmp_path / "odd.docx", edit)
     outcome = ingest(ws, odd, ws.identity(DRAFTER))
     assert outcome.status == "quarantined"
-    assert "its properties say packet" in outcome.message and "chapter 05" in outcome.message
+    assert "its properties say chapter 05:" in outcome.message, outcome.message
+    assert f"packet {a03.packet}" not in outcome.message.split(", but ")[1]
 
 
 def test_a_paragraph_pasted_from_another_chapter_keeps_the_return(two_chapters, tmp_path) -> None:  # type: ignore[no-untyped-def]
