@@ -92,7 +92,7 @@ def refuse_special(path: Path, label: str | None = None) -> None:
     kind = special_kind(path)
     if kind is not None:
         raise NotAWordDocument(
-            f"{label or path} is {kind}, not a file; name a saved .docx file instead"
+            f"{label or path} is {kind}, not a saved document; name a .docx file instead"
         )
 
 
@@ -104,7 +104,7 @@ def read_bounded(path: Path, limit: int, label: str | None = None) -> bytes:
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO swapped in cannot block us
     with os.fdopen(fd, "rb") as fh:
         if not stat.S_ISREG(os.fstat(fh.fileno()).st_mode):
-            raise NotAWordDocument(f"{label} is not a regular file; name a saved .docx file")
+            raise NotAWordDocument(f"{label} is not a saved document; name a .docx file instead")
         size = os.fstat(fh.fileno()).st_size
         if size > limit:
             raise too_large(label, f"is {size / MB:.1f} MB", f"{limit / MB:g} MB", "file_mb")
