@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint unit slow bench system-deps template clean mutate fuzz
+.PHONY: demo test lint unit slow bench system-deps template clean mutate fuzz reliability
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "penholder needs Python 3.11 or newer; set PYTHON=python3.11")'
@@ -30,6 +30,10 @@ lint: $(STAMP)
 ## unit: the fast tests only
 unit: $(STAMP)
 	$(BIN)/python -m pytest -n 2 -m "not slow"
+
+## reliability: concurrent and killed writers at N=50, writes docs/reliability.md (not in `make test`)
+reliability: $(STAMP)
+	$(BIN)/python tools/reliability.py --n 50
 
 ## mutate: mutation testing of the core logic (docs/testing.md); not part of `make test`.
 ## MUTATE narrows it to some modules: make mutate MUTATE="reviewers.consolidate.merge drafts.stages"

@@ -15,8 +15,9 @@ import examples
 from drafts import blockstore, config, layout, stages
 from drafts.core import rehearsal
 from drafts.core.errors import ConfigError, NotFound, StageRefused
+from drafts.layout import check_new_root
 from drafts.models import CHAPTER_ID, Event, Stage
-from drafts.workspace import Actor, Trailers, Workspace, check_new_root, git_identity
+from drafts.workspace import Actor, Trailers, Workspace, git_identity
 
 # Hooks later capabilities register: each returns what blocks a chapter from entering a stage.
 Guard = Callable[[Workspace, str, Stage], list[str]]

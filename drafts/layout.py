@@ -22,12 +22,18 @@ inbox/                                         git-ignored: files waiting to be 
 outbox/<round>/renders|packets|unsent|sent|mail  git-ignored: what is made for sending
 outbox/acks/unsent|sent|mail                   git-ignored: acknowledgements of fetched mail
 out/                                           git-ignored: renders and redlines made for you
-.git/penholder/lock, waiting/<chapter>.json|log  never committed: writers' lock, live waiters
+.git/penholder/lock, pending.json               never committed: writers' lock, a commit under way
+.git/penholder/waiting/<chapter>.json|log      never committed: live waiters
 .git/penholder/history/summary.json            never committed: the replay of history at a HEAD
+quarantine/oversize/<sha256>.docx              git-ignored: a refused file too large to commit
 ```
 """
 
 from __future__ import annotations
+
+from pathlib import Path
+
+from drafts.core.errors import DirtyWorkspace, NotAWorkspace
 
 GUIDELINE = "guideline.yaml"
 PEOPLE = "people.yaml"
@@ -54,9 +60,15 @@ OUTBOX = "outbox"
 OUT = "out"
 
 #: folders penholder never commits: files that arrive, mail for sending, files made for you
-IGNORED = (f"{INBOX}/", f"{OUTBOX}/", f"{OUT}/")
+IGNORED = (f"{INBOX}/", f"{OUTBOX}/", f"{OUT}/", f"{QUARANTINE}/oversize/")
 #: office lock files (LibreOffice, Word) next to a file that is open
 LOCK_FILES = (".~lock.*#", "~$*")
+
+
+def gitignore() -> str:
+    """The ``.gitignore`` a new workspace starts with."""
+    head = "# Files that arrive, are generated for sending or for you, and office lock files.\n"
+    return head + "".join(f"/{p}\n" for p in IGNORED) + "".join(f"{p}\n" for p in LOCK_FILES)
 
 
 def chapter(chapter_id: str) -> str:
@@ -220,6 +232,16 @@ def lock_file() -> str:
     return f"{PRIVATE}/lock"
 
 
+def pending_file() -> str:
+    """``penholder/pending.json``: what a commit under way wrote (relative to ``.git``)."""
+    return f"{PRIVATE}/pending.json"
+
+
+def oversize(sha256: str) -> str:
+    """``quarantine/oversize/<sha256>.docx``: a file beyond the limits, kept but never committed."""
+    return f"{QUARANTINE}/oversize/{sha256}.docx"
+
+
 def waiter(chapter_id: str) -> str:
     """``penholder/waiting/<chapter>.json``: the process waiting for a chapter's sign-off."""
     return f"{PRIVATE}/waiting/{chapter_id}.json"
@@ -234,3 +256,21 @@ def history_cache() -> str:
     """``penholder/history/summary.json``: the replay of the history at some HEAD, kept so the
     next replay folds only the commits since (a pure optimisation: deleting it costs one replay)."""
     return f"{PRIVATE}/history/summary.json"
+
+
+def check_new_root(root: Path) -> None:
+    """Raise DirtyWorkspace unless ``root`` is a new or empty folder."""
+    if root.exists() and (not root.is_dir() or any(root.iterdir())):
+        raise DirtyWorkspace(f"{root} is not empty; penholder init needs a new or empty folder")
+
+
+def find_root(start: Path | None = None) -> Path:
+    """Return the workspace folder holding ``start`` (default: cwd), or raise NotAWorkspace."""
+    here = (start or Path.cwd()).resolve()
+    for folder in (here, *here.parents):
+        if (folder / GUIDELINE).is_file() and (folder / ".git").exists():
+            return folder
+    raise NotAWorkspace(
+        f"{here} is not a penholder workspace (no {GUIDELINE} in a git repository here or "
+        "above); create one with `penholder init DIR` or name one with --workspace"
+    )

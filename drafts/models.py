@@ -16,6 +16,8 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator
 
+from drafts.core.limits import Limits
+
 CHAPTER_ID = r"^[0-9A-Za-z]{1,16}$"  # also part of bookmark names: no "-" or "_"
 PERSON_ID = r"^[a-z][a-z0-9-]{0,39}$"
 
@@ -174,6 +176,7 @@ class Guideline(_Strict):
     house: HouseStyle = HouseStyle()
     reminders: ReminderPolicy = ReminderPolicy()
     holidays: list[date] = Field(default_factory=list)  # no reminders on these days
+    limits: Limits = Limits()  # how big a returned file may be (drafts.core.limits)
 
     @property
     def label(self) -> str:

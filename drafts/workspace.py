@@ -11,11 +11,10 @@ whose uncommitted edits would be lost. Reads (``history``, ``states``, ``text``)
 from __future__ import annotations
 
 import os
-import shlex
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
 from functools import cached_property
@@ -24,45 +23,27 @@ from types import ModuleType
 
 import git
 
-from drafts import history, layout
+from drafts import history, layout, writing
 from drafts.core import clock, faults, rehearsal, safe
-from drafts.core.errors import DirtyWorkspace, IdentityError, NotAWorkspace, NotFound
-from drafts.core.files import locked, restore
+from drafts.core.errors import DirtyWorkspace, IdentityError, NotFound
+from drafts.core.files import Holder, locked, restore
 from drafts.history import Summary
 from drafts.history_cache import HistoryCache
-from drafts.models import (
-    EGM,
-    ChapterFront,
-    ChapterState,
-    CommitRecord,
-    Guideline,
-    Person,
-    Revision,
-)
+from drafts.layout import check_new_root, find_root
+from drafts.models import EGM, ChapterFront, ChapterState, CommitRecord, Guideline, Person, Revision
+from drafts.writing import Actor
 
 GUIDELINE_FILE = layout.GUIDELINE
-GITIGNORE = "# Files that arrive, are generated for sending or for you, and office lock files.\n"
-GITIGNORE += "".join(f"/{p}\n" for p in layout.IGNORED) + "".join(
-    f"{p}\n" for p in layout.LOCK_FILES
-)
+GITIGNORE = layout.gitignore()
 
 Trailers = Sequence[tuple[str, str]]
+CACHED = ((GUIDELINE_FILE, "guideline"), (layout.PEOPLE, "people"), (layout.EGMS, "egms"))
 
 
 def _config() -> ModuleType:
     from drafts import config  # YAML and the config models: off the read paths that need neither
 
     return config
-
-
-class Actor:
-    """Who a commit is authored by."""
-
-    def __init__(self, name: str, email: str) -> None:
-        self.name, self.email = name, email
-
-    def __repr__(self) -> str:
-        return f"{self.name} <{self.email}>"
 
 
 def git_identity(cwd: Path | None = None) -> Actor:
@@ -81,24 +62,6 @@ def git_identity(cwd: Path | None = None) -> Actor:
     raise IdentityError(
         "no identity to commit as: pass --as PERSON-ID (from people.yaml) or set git's "
         "user.name and user.email"
-    )
-
-
-def check_new_root(root: Path) -> None:
-    """Raise DirtyWorkspace unless ``root`` is a new or empty folder."""
-    if root.exists() and (not root.is_dir() or any(root.iterdir())):
-        raise DirtyWorkspace(f"{root} is not empty; penholder init needs a new or empty folder")
-
-
-def find_root(start: Path | None = None) -> Path:
-    """Return the workspace folder holding ``start`` (default: cwd), or raise NotAWorkspace."""
-    here = (start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / GUIDELINE_FILE).is_file() and (folder / ".git").exists():
-            return folder
-    raise NotAWorkspace(
-        f"{here} is not a penholder workspace (no {GUIDELINE_FILE} in a git repository here or "
-        "above); create one with `penholder init DIR` or name one with --workspace"
     )
 
 
@@ -180,11 +143,48 @@ class Workspace:
         path.parent.mkdir(parents=True, exist_ok=True)
         return path
 
-    def exclusive(self) -> AbstractContextManager[None]:
-        """Hold the workspace's writer lock (``.git/penholder/lock``) inside a ``with`` block:
-        processes that check a state and commit on it under it do so one at a time, so a
-        decision two processes may both try to apply is applied once."""
-        return locked(self.private_path(layout.lock_file()))
+    def exclusive(
+        self,
+        action: str = "a change",
+        person: str | None = None,
+        *,
+        timeout: float | None = None,
+        on_wait: Callable[[Holder | None], None] | None = None,
+    ) -> AbstractContextManager[None]:
+        """Hold the workspace's writer lock (``.git/penholder/lock``) inside a ``with`` block,
+        as ``action`` by ``person`` (default: git's user); see ``drafts.writing``. A second
+        writer waits (``on_wait(holder)``, default a line on stderr) up to ``timeout`` seconds
+        (default ``PENHOLDER_LOCK_TIMEOUT``), then raises WorkspaceBusy; taking it again inside
+        the block is free; whoever takes it first after a killed writer runs ``recover``."""
+        if person is None:
+            person = writing.who(lambda: git_identity(self.root).name)
+        return locked(
+            self.lock_path(),
+            action=action,
+            person=person,
+            timeout=writing.lock_timeout() if timeout is None else timeout,
+            on_wait=on_wait or writing.say_waiting,
+            busy=writing.busy,
+            acquired=self.recover,
+        )
+
+    def recover(self) -> list[str]:
+        """Undo what a penholder writer killed mid-commit left (``drafts.writing``): its files,
+        git's lock files; return the paths put back. Runs as the writer lock is taken."""
+
+        def reset(paths: list[str]) -> None:  # the index agrees with HEAD on them again
+            if self.repo.head.is_valid():
+                self.repo.git.reset("-q", "HEAD", "--", *paths)
+
+        return writing.recover(Path(self.repo.git_dir), self.root, self.committed, reset)
+
+    def lock_path(self) -> Path:
+        """The writer lock's file (``.git/penholder/lock``)."""
+        return self.private_path(layout.lock_file())
+
+    def writer(self) -> Holder | None:
+        """Who holds the writer lock now (None: nobody; this process counts)."""
+        return writing.holder(self.lock_path())
 
     def out_path(self, name: str) -> Path:
         """Return ``out/<name>`` (git-ignored since init), creating ``out/``."""
@@ -297,32 +297,35 @@ class Workspace:
 
     # -- writing ---------------------------------------------------------------------------
     def identity(self, person_id: str | None = None) -> Actor:
-        """Return who acts: the person ``person_id`` of people.yaml, else git's user, else raise."""
-        if person_id:
-            p = self.person(person_id)
+        """Return who acts: the person ``person_id`` of people.yaml, else git's user, else raise
+        (an empty id names nobody: refused, never taken as git's user)."""
+        if person_id is not None:
+            p = self.person(writing.person_id(person_id))
             return Actor(p.name, p.email)
         return git_identity(self.root)
 
     def dirty_paths(self) -> list[str]:
         """Return the paths that differ from HEAD or are untracked (ignored files excluded)."""
-        out = self.repo.git.status("--porcelain", "--untracked-files=all", "-z")
+        git_status = self.repo.git(c="core.optionalLocks=false").status  # takes no index.lock
+        out = git_status("--porcelain", "--untracked-files=all", "-z")
         return sorted({entry[3:] for entry in out.split("\0") if len(entry) > 3})
 
     def unsaved_edits(self, files: Mapping[str, bytes | None]) -> list[str]:
         """Return the paths of ``files`` whose uncommitted edits writing ``files`` would lose.
 
-        An edit is lost when HEAD holds the path and its working file differs both from HEAD and
-        from what would be written (None: deleted). Recording a hand edit as it is (``chapter
-        commit``) loses nothing; rewriting a hand-edited file does. A path HEAD does not hold can
-        only be penholder's own leftover of an interrupted run: it is written over, as before.
+        An edit is lost when HEAD holds the path and its working file differs from HEAD, from
+        what would be written (None: deleted) and from what a killed penholder writer noted it
+        wrote (``drafts.writing``). A path HEAD does not hold can only be penholder's own
+        leftover of an interrupted run: it is written over.
         """
         lost = []
+        git_dir = Path(self.repo.git_dir)
         for rel, data in files.items():
             target = self.root / rel
             if not target.is_file():
                 continue
             work = target.read_bytes()
-            if work == data:
+            if work == data or writing.written_by_penholder(git_dir, self.root, rel):
                 continue
             committed = self.committed(rel)
             if committed is not None and work != committed:
@@ -338,19 +341,8 @@ class Workspace:
         verb = "has" if len(lost) == 1 else "have"
         raise DirtyWorkspace(
             f"{names} {verb} uncommitted edits that this command would overwrite; "
-            f"{self._way_out(lost)}, then run the command again"
+            f"{writing.way_out(lost)}, then run the command again"
         )
-
-    def _way_out(self, paths: Sequence[str]) -> str:
-        """Return how to keep or drop the edits of ``paths``: ``chapter commit`` or ``git checkout``."""
-        chapters = [c for c in map(layout.chapter_of, paths) if c is not None]
-        matrices = [(p, m) for p in paths if (m := layout.matrix_of(p)) is not None]
-        discard = f"discard them with `git checkout -- {' '.join(shlex.quote(p) for p in paths)}`"
-        record = [f"`penholder chapter commit {c}`" for c in chapters]
-        record += [f"`penholder matrix import {ch} --round {r} {p}`" for p, (r, ch) in matrices]
-        if not record:
-            return discard
-        return f"record them with {' and '.join(record)} or {discard}"
 
     def commit(
         self,
@@ -370,30 +362,37 @@ class Workspace:
         """
         self.check_unsaved(files)
         rehearsal.stop_here()  # a rehearsal ends here, its checks passed, nothing written
+        with self.exclusive("commit", actor.name):  # free inside a flow: it holds it already
+            return self._commit_locked(files, subject, trailers, actor, body)
+
+    def _commit_locked(
+        self, files: Mapping[str, bytes | None], subject: str, trailers: Trailers, actor: Actor,
+        body: str,
+    ) -> str:  # fmt: skip
+        self.check_unsaved(files)  # again: the lock may have waited for another writer
+        git_dir = Path(self.repo.git_dir)
+        writing.refuse_git_locks(git_dir)
         saved = {
             p: (self.root / p).read_bytes() if (self.root / p).exists() else None for p in files
         }
+        writing.note(git_dir, files)
         try:
-            for rel, data in files.items():
-                target = self.root / rel
-                if data is None:
-                    target.unlink(missing_ok=True)
-                else:
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    target.write_bytes(data)
+            restore(self.root, files)  # written as given: None deletes
             faults.point("commit:before-git")
             faults.point(f"commit:before-git:{dict(trailers).get('Event', '')}")
             sha = self._commit_paths(list(files), subject, trailers, actor, body)
         except BaseException:
-            restore(self.root, saved)
+            try:
+                restore(self.root, saved)
+                writing.done(git_dir)
+            except Exception:
+                pass  # the journal stays: the next writer puts the files back
             raise
+        faults.point("commit:before-reset")
         if files:  # the index now agrees with the new commit on these paths, and only these
             self.repo.git.reset("-q", "--", *files)
-        for path, cached in (
-            (GUIDELINE_FILE, "guideline"),
-            (layout.PEOPLE, "people"),
-            (layout.EGMS, "egms"),
-        ):
+        writing.done(git_dir)
+        for path, cached in CACHED:
             if path in files:  # the configuration just written is the one to read from now on
                 self.__dict__.pop(cached, None)
         return sha
@@ -404,11 +403,9 @@ class Workspace:
         if name in [t.name for t in self.repo.tags]:
             raise NotFound(f"the tag {name} already exists; a signed revision is tagged once")
         now = self.now()
-        env = {
-            "GIT_COMMITTER_NAME": actor.name,
-            "GIT_COMMITTER_EMAIL": actor.email,
-            "GIT_COMMITTER_DATE": f"{int(now.timestamp())} {now.strftime('%z')}",
-        }
+        when = f"{int(now.timestamp())} {now.strftime('%z')}"
+        env = {"GIT_COMMITTER_NAME": actor.name, "GIT_COMMITTER_EMAIL": actor.email}
+        env["GIT_COMMITTER_DATE"] = when
         self.repo.git.tag("-a", "-m", message, "--", name, commit, env=env)
 
     def _commit_paths(

@@ -8,7 +8,7 @@ from prefect import flow
 
 from drafts import chapters
 from drafts.models import Stage
-from flows.engine import open_workspace
+from flows.engine import open_workspace, writes
 from flows.results import Committed, WorkspaceCreated
 
 
@@ -31,6 +31,7 @@ def init_workspace(
 
 
 @flow(name="new-chapter")
+@writes("chapter new")
 def new_chapter(workspace: str, chapter: str, title: str, body: str, who: str | None) -> Committed:
     """Add a chapter as revision 1."""
     ws = open_workspace(workspace)
@@ -38,6 +39,7 @@ def new_chapter(workspace: str, chapter: str, title: str, body: str, who: str | 
 
 
 @flow(name="commit-revision")
+@writes("chapter commit")
 def commit_revision(
     workspace: str,
     chapter: str,
@@ -54,6 +56,7 @@ def commit_revision(
 
 
 @flow(name="move-stage")
+@writes("chapter stage")
 def move_stage(
     workspace: str,
     chapter: str,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from prefect import flow
 
-from flows.engine import open_workspace
+from flows.engine import open_workspace, writes
 from reviewers.consolidate.build import Consolidated, consolidate
 from reviewers.consolidate.models import Matrix
 from reviewers.decide.answers import fill
@@ -12,6 +12,7 @@ from reviewers.decide.store import load_log
 
 
 @flow(name="consolidate")
+@writes("consolidate")
 def consolidate_chapter(
     workspace: str,
     chapter: str,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from prefect import flow
 
-from flows.engine import open_workspace
+from flows.engine import open_workspace, writes
 from reviewers.decide.letters import Letters, send_letters
 from reviewers.decide.models import Answer
 from reviewers.decide.revise import Revised, revise
@@ -15,6 +15,7 @@ from reviewers.decide.store import Imported, Recorded, import_file, record_answe
 
 
 @flow(name="dispose")
+@writes("dispose")
 def dispose(
     workspace: str, chapter: str, round_id: str, answers: list[Answer], who: str | None = None
 ) -> Recorded:
@@ -24,6 +25,7 @@ def dispose(
 
 
 @flow(name="import-matrix")
+@writes("matrix import")
 def import_matrix(
     workspace: str, chapter: str, round_id: str, file: str, who: str | None = None
 ) -> Imported:
@@ -33,6 +35,7 @@ def import_matrix(
 
 
 @flow(name="revise")
+@writes("revise")
 def revise_chapter(workspace: str, chapter: str, round_id: str, who: str | None = None) -> Revised:
     """Apply the accepted and modified rows of a round as a new revision."""
     ws = open_workspace(workspace)
@@ -40,6 +43,7 @@ def revise_chapter(workspace: str, chapter: str, round_id: str, who: str | None 
 
 
 @flow(name="letters")
+@writes("letters")
 def letters(workspace: str, chapter: str, round_id: str, who: str | None = None) -> Letters:
     """Write and send each expert's letter: how their remarks were addressed."""
     ws = open_workspace(workspace)

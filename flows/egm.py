@@ -5,13 +5,14 @@ from __future__ import annotations
 from prefect import flow
 
 from drafts.models import EGM
-from flows.engine import open_workspace
+from flows.engine import open_workspace, writes
 from flows.results import Committed, EgmPack
 from reviewers.egm.calendar import add_egm, change_agenda
 from reviewers.egm.pack import make_pack
 
 
 @flow(name="egm-add")
+@writes("egm add")
 def add(workspace: str, egm: EGM, who: str | None = None) -> Committed:
     """Add an EGM to the calendar."""
     ws = open_workspace(workspace)
@@ -19,6 +20,7 @@ def add(workspace: str, egm: EGM, who: str | None = None) -> Committed:
 
 
 @flow(name="egm-agenda")
+@writes("egm agenda")
 def agenda(
     workspace: str, egm_id: str, add: list[str], remove: list[str], who: str | None = None
 ) -> EGM:
@@ -29,6 +31,7 @@ def agenda(
 
 
 @flow(name="egm-pack")
+@writes("egm pack")
 def pack(workspace: str, egm_id: str, who: str | None = None) -> EgmPack:
     """Make the EGM's pack (.docx and .pdf through LibreOffice) and commit it."""
     ws = open_workspace(workspace)

@@ -11,11 +11,23 @@ recorded); anything else runs the flow on Prefect: the embedded temporary server
 the ``Prefect-Run`` trailer of the run (the one way that trailer travels), and the stage guards of
 the later capabilities (``reviewers.guards``) are installed.
 
+``first_start()`` migrates the embedded engine's database once, under a file lock, before a
+first run: several first runs at once no longer race in Prefect's migrations.
+
+``writes(action)`` is what every state-changing flow shares, in the CLI's process (engine on or
+off) and on a worker alike: the flow's whole body, from the state it reads (ids it mints) to its
+last commit, runs under the workspace's writer lock (``Workspace.exclusive``), so two writers
+run one after the other; the second says on stderr whom it waits for, and gives up with one
+sentence after ``PENHOLDER_LOCK_TIMEOUT`` seconds. The sign-off flows take the lock around
+their request and their decision only: their run waits days in between.
+
 ``write_marker``/``waiter_alive``: which process on this machine carries a waiting flow run.
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
 import logging
 import os
@@ -63,7 +75,38 @@ def run_flow(flow: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
         return fn(*args, **kwargs)
     if not _debug():
         quiet_refusals()
+    if not os.environ.get("PREFECT_API_URL"):
+        first_start()
     return flow(*args, **kwargs)
+
+
+def first_start() -> None:
+    """Create the embedded engine's database once, one process at a time.
+
+    Each process on the embedded engine starts its own temporary server, and each server
+    migrates the database of ``PREFECT_HOME`` as it starts: several first runs at once raced
+    in those migrations (alembic errors, servers that never answered). Under a file lock in
+    ``PREFECT_HOME``, the first process migrates the database itself and leaves a marker for
+    this Prefect version; the servers then find it up to date."""
+    import prefect
+    from prefect.settings import get_current_settings
+
+    from drafts.core.files import locked
+
+    home = Path(get_current_settings().home)
+    home.mkdir(parents=True, exist_ok=True)
+    marker = home / f".penholder-database-{prefect.__version__}"
+    if marker.exists():
+        return
+    with locked(home / ".penholder-first-start.lock", action="first start", person="penholder"):
+        if marker.exists():
+            return
+        import asyncio
+
+        from prefect.server.database import provide_database_interface
+
+        asyncio.run(provide_database_interface().create_db())
+        marker.write_text("migrated\n")
 
 
 def _debug() -> bool:
@@ -109,6 +152,30 @@ def open_workspace(path: str | Path) -> Workspace:
     ws = Workspace.open(Path(path))
     ws.run_trailers = run_trailers()
     return ws
+
+
+def writes(action: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Run the decorated flow function under its workspace's writer lock, as ``action`` by
+    its ``who`` (see the module docstring). Put it under ``@flow``."""
+
+    def decorate(fn: Callable[P, R]) -> Callable[P, R]:
+        signature = inspect.signature(fn)
+
+        @functools.wraps(fn)
+        def locked(*args: P.args, **kwargs: P.kwargs) -> R:
+            from drafts.workspace import Workspace
+
+            bound = signature.bind(*args, **kwargs)
+            bound.apply_defaults()
+            where = bound.arguments.get("workspace") or os.environ.get("PENHOLDER_WORKSPACE")
+            who = bound.arguments.get("who")
+            ws = Workspace.open(Path(where or "."))
+            with ws.exclusive(action, who if isinstance(who, str) and who else None):
+                return fn(*args, **kwargs)
+
+        return locked
+
+    return decorate
 
 
 def current_run() -> str | None:

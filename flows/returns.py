@@ -1,5 +1,5 @@
-"""Prefect flows for returned files: ``return add``, ``inbox scan`` and ``inbox fetch`` (thin
-over reviewers)."""
+"""Prefect flows for returned files: ``return add``, ``inbox scan``, ``inbox fetch`` and
+``quarantine release`` (thin over reviewers)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from prefect import flow
 
 from drafts import layout
 from drafts.workspace import Workspace
-from flows.engine import open_workspace
+from flows.engine import open_workspace, writes
 from flows.results import Returns
 from reviewers.intake.identify import Claim
 from reviewers.intake.ingest import ingest_all
@@ -67,6 +67,7 @@ def _ingest(ws: Workspace, paths: list[Path], who: str | None, claim: Claim) -> 
 
 
 @flow(name="add-returns")
+@writes("return add")
 def add_returns(
     workspace: str,
     files: list[str],
@@ -82,6 +83,7 @@ def add_returns(
 
 
 @flow(name="scan-inbox")
+@writes("inbox scan")
 def scan_inbox(workspace: str, who: str | None = None) -> Returns:
     """Ingest every file in the workspace's inbox/; each file taken leaves the inbox."""
     ws = open_workspace(workspace)
@@ -97,6 +99,18 @@ def scan_inbox(workspace: str, who: str | None = None) -> Returns:
     return returns
 
 
+@flow(name="release-quarantined")
+@writes("quarantine release")
+def release_quarantined(
+    workspace: str, ident: str, reviewer: str, who: str | None = None, packet: str | None = None
+) -> Returns:
+    """Take a file quarantine holds in as ``reviewer``'s return (recorded with who released it)."""
+    from reviewers.intake.release import release
+
+    ws = open_workspace(workspace)
+    return Returns(outcomes=[release(ws, ident, reviewer, ws.identity(who), packet)])
+
+
 def _convert(data: bytes, name: str) -> bytes:
     """A .odt or .doc return as .docx, through LibreOffice (``drafts.word.office``)."""
     import tempfile
@@ -110,6 +124,7 @@ def _convert(data: bytes, name: str) -> bytes:
 
 
 @flow(name="fetch-inbox")
+@writes("inbox fetch")
 def fetch_inbox(
     workspace: str, who: str | None = None, maildir: str | None = None
 ) -> list[Fetched]:

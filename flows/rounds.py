@@ -14,7 +14,7 @@ from datetime import date
 
 from prefect import flow
 
-from flows.engine import open_workspace
+from flows.engine import open_workspace, writes
 from flows.results import Delivered, DueMoved, Excused, RoundClosed, RoundOpened
 from reviewers.consolidate import pagelines
 from reviewers.rounds import lifecycle as rounds
@@ -22,6 +22,7 @@ from reviewers.send import sending
 
 
 @flow(name="open-round")
+@writes("round open")
 def open_round(
     workspace: str,
     chapters: list[str],
@@ -44,6 +45,7 @@ def open_round(
 
 
 @flow(name="send-round")
+@writes("round send")
 def send_round(workspace: str, round_id: str, who: str | None) -> Delivered:
     """Send the packets not sent yet and retry messages left unsent in outbox/."""
     ws = open_workspace(workspace)
@@ -53,6 +55,7 @@ def send_round(workspace: str, round_id: str, who: str | None) -> Delivered:
 
 
 @flow(name="remind-round")
+@writes("round remind")
 def remind_round(workspace: str, round_id: str, who: str | None, force: bool = False) -> Delivered:
     """Remind the reviewers the reminder policy says to (``force``: every one who still owes a
     return); never twice on the same day."""
@@ -61,6 +64,7 @@ def remind_round(workspace: str, round_id: str, who: str | None, force: bool = F
 
 
 @flow(name="close-round")
+@writes("round close")
 def close_round(workspace: str, round_id: str, who: str | None, force: bool = False) -> RoundClosed:
     """Close a round (its chapters go to consolidating); say who had not returned."""
     ws = open_workspace(workspace)
@@ -69,6 +73,7 @@ def close_round(workspace: str, round_id: str, who: str | None, force: bool = Fa
 
 
 @flow(name="add-reviewer")
+@writes("round add-reviewer")
 def add_reviewer(workspace: str, round_id: str, person: str, who: str | None) -> Delivered:
     """Add a reviewer to an open round and send them their packet."""
     ws = open_workspace(workspace)
@@ -78,6 +83,7 @@ def add_reviewer(workspace: str, round_id: str, person: str, who: str | None) ->
 
 
 @flow(name="move-due")
+@writes("round due")
 def move_due(workspace: str, round_id: str, due: str, who: str | None) -> DueMoved:
     """Move the due date of an open round."""
     ws = open_workspace(workspace)
@@ -86,6 +92,7 @@ def move_due(workspace: str, round_id: str, due: str, who: str | None) -> DueMov
 
 
 @flow(name="excuse-reviewer")
+@writes("round excuse")
 def excuse_reviewer(
     workspace: str, round_id: str, person: str, who: str | None, chapter: str | None = None
 ) -> Excused:
@@ -97,6 +104,7 @@ def excuse_reviewer(
 
 
 @flow(name="remind-open-rounds")
+@writes("round remind")
 def remind_open_rounds(workspace: str | None = None, who: str | None = None) -> list[Delivered]:
     """Remind, in every open round, the reviewers the reminder policy says to (the daily
     schedule of a team's server: ``workspace`` and ``who`` default to the worker's

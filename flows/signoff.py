@@ -44,6 +44,7 @@ from flows.engine import (
     run_flow,
     waiter_alive,
     write_marker,
+    writes,
 )
 from flows.results import Committed
 from reviewers.egm.calendar import find
@@ -68,6 +69,7 @@ class RequestCancelled(PenholderError):
 
 
 @flow(name="signoff-request")
+@writes("signoff request")
 def request_signoff(workspace: str, chapter: str, egm_id: str, who: str | None = None) -> Committed:
     """Run the gate and record a sign-off request (no run waits: the engine is off)."""
     ws = open_workspace(workspace)
@@ -84,17 +86,20 @@ def signoff(workspace: str, chapter: str, egm_id: str, who: str | None = None) -
     deployed = bool(deployment.get_id())  # then the run suspends: no process waits
     marker = None if deployed else write_marker(ws, chapter, run)
     try:
-        asked = request(ws, chapter, egm_id, ws.identity(who), run=run)
+        with ws.exclusive("signoff request", who):  # not while it waits: that takes days
+            asked = request(ws, chapter, egm_id, ws.identity(who), run=run)
         decision = _wait(ws, egm_id, asked, deployed)
     finally:
         if marker is not None:
             drop_marker(marker)
     ws = open_workspace(workspace)
     actor = ws.identity(decision.approver)
-    return Committed(commit=decide(ws, chapter, decision, actor, request_commit=asked))
+    with ws.exclusive("signoff decide", decision.approver):
+        return Committed(commit=decide(ws, chapter, decision, actor, request_commit=asked))
 
 
 @flow(name="signoff-decide")
+@writes("signoff decide")
 def decide_signoff(
     workspace: str,
     chapter: str,

@@ -7,11 +7,12 @@ from pathlib import Path
 from prefect import flow
 
 from drafts.word.importer import record_import
-from flows.engine import open_workspace
+from flows.engine import open_workspace, writes
 from flows.results import Committed
 
 
 @flow(name="import-docx")
+@writes("chapter import")
 def import_docx(
     workspace: str, chapter: str, docx: str, who: str | None, message: str = ""
 ) -> Committed:

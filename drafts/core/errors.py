@@ -9,7 +9,8 @@ non-zero; nothing else is printed and nothing was changed.
     │   ├── NotAWorkspace
     │   ├── DirtyWorkspace
     │   ├── ConfigError           guideline.yaml, people.yaml, egms.yaml, front matter
-    │   └── IdentityError         nobody to commit as
+    │   ├── IdentityError         nobody to commit as
+    │   └── WorkspaceBusy         another writer held the workspace past the wait allowed
     ├── NotFound                  unknown chapter, revision, person, group, round, packet
     ├── StageRefused              a transition the stage rules forbid (carries the rule)
     ├── DocumentError             a .docx penholder cannot use
@@ -46,6 +47,10 @@ class ConfigError(WorkspaceError):
 
 class IdentityError(WorkspaceError):
     """No identity to commit as."""
+
+
+class WorkspaceBusy(WorkspaceError):
+    """Another penholder writer held the workspace longer than this one would wait."""
 
 
 class NotFound(PenholderError):

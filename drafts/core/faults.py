@@ -4,7 +4,8 @@
 power cut or ``kill -9`` would) when ``PENHOLDER_FAULT`` names that point; otherwise it does
 nothing. Points: ``intake:after-verbatim``, ``intake:after-read``, ``commit:before-git`` (files
 written, commit not made; ``commit:before-git:<event>`` only for commits of that event, e.g.
-``commit:before-git:return``), and in ``inbox fetch``: ``mail:after-fetch``,
+``commit:before-git:return``), ``commit:before-reset`` (the commit made, the index not yet
+told), and in ``inbox fetch``: ``mail:after-fetch``,
 ``mail:after-store``, ``mail:after-outcome``, ``mail:after-ack-send``, ``mail:after-ack``,
 ``mail:after-flag``. ``PENHOLDER_FAULT=any:N`` dies at the N-th point reached, whatever its
 name: a test picks N at random to kill a run anywhere.

@@ -1,4 +1,5 @@
-"""``penholder return add``, ``penholder inbox scan`` and ``penholder remarks``."""
+"""``penholder return add``, ``penholder inbox scan|fetch|list``, ``penholder quarantine
+list|release`` and ``penholder remarks``."""
 
 from __future__ import annotations
 
@@ -17,6 +18,10 @@ if TYPE_CHECKING:
 returns_app = typer.Typer(help="Returned files: store, identify, read.", no_args_is_help=True)
 inbox_app = typer.Typer(
     help="Returns waiting: the inbox/ folder, and the guideline's mailbox.", no_args_is_help=True
+)
+quarantine_app = typer.Typer(
+    help="Files refused at intake (and by mail): what is held and why; release one.",
+    no_args_is_help=True,
 )
 
 
@@ -110,6 +115,46 @@ def list_mail(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
     from reviewers.intake.mailbox.fetch import listing
 
     _mail_rows(listing(open_workspace(workspace)), as_json)
+
+
+@quarantine_app.command("list")
+def quarantine_list(workspace: WorkspaceOpt = None, as_json: JsonOpt = False) -> None:
+    """Every file quarantine holds: its id, name, when, where it is kept and why."""
+    from reviewers.intake.release import held
+
+    files = held(open_workspace(workspace))
+    if as_json:
+        print_json({"held": files})
+        return
+    if not files:
+        typer.echo("quarantine holds no file")
+    for h in files:
+        typer.echo(f"{h.id}  {h.at[:16]:<16}  {h.file}  ({h.held})")
+        typer.echo(f"    {h.reason}")
+
+
+@quarantine_app.command("release")
+def quarantine_release(
+    ident: Annotated[str, typer.Argument(help="The held file's id (from `quarantine list`).")],
+    reviewer: Annotated[str, typer.Option("--reviewer", help="Whose return it is.")],
+    packet: Annotated[
+        str | None, typer.Option("--packet", help="The packet it answers, e.g. R1-03-...")
+    ] = None,
+    workspace: WorkspaceOpt = None,
+    who: AsOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Take a held file in as that reviewer's return, recorded with who released it."""
+    ws = open_workspace(workspace)
+    done = run_flow(
+        "returns:release_quarantined",
+        workspace=str(ws.root),
+        ident=ident,
+        reviewer=reviewer,
+        who=who,
+        packet=packet,
+    )
+    _report(done, as_json)
 
 
 def remarks(

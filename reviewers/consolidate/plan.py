@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from drafts.blocks import BlockMap
+from drafts.core.errors import WorkspaceError
 from drafts.models import Event, Person
 from reviewers.consolidate.merge import SECRETARIAT, Consolidation, merge
 from reviewers.consolidate.models import Matrix
@@ -46,6 +47,7 @@ def plan_consolidation(
     """Merge ``sets`` onto ``base`` (``older`` holds the block maps of older revisions);
     ``organisation`` (the drafters') authors the comments that link conflicts and name the
     supporters of duplicates."""
+    refuse_duplicate_ids(sets, round_id)
     remarks = [r for s in sets for r in s.remarks]
     result = merge(remarks, base, older, people, organisation=organisation)
     chapter = base.chapter
@@ -65,6 +67,27 @@ def plan_consolidation(
     )
     trailers = [("Event", Event.CONSOLIDATE.value), ("Round", round_id), ("Chapter", chapter)]
     return ConsolidationPlan(result, matrix, len(remarks), conflicts, stale, subject, trailers)
+
+
+def refuse_duplicate_ids(sets: list[ReturnRemarks], round_id: str) -> None:
+    """Raise WorkspaceError when two remarks share an id: a row is one remark's, and its mark
+    (``rm_<id>``) must name one row; such ids came from intakes that ran at once, unlocked."""
+    holders: dict[str, list[ReturnRemarks]] = {}
+    for s in sets:
+        for r in s.remarks:
+            holders.setdefault(r.id, []).append(s)
+    twice = sorted(rid for rid, held in holders.items() if len(held) > 1)
+    if not twice:
+        return
+    first = holders[twice[0]]
+    files = " and ".join(sorted({f"{s.file} ({s.sha256[:12]})" for s in first}))
+    more = f" (and {len(twice) - 1} more ids)" if len(twice) > 1 else ""
+    raise WorkspaceError(
+        f"remark id {twice[0]}{more} of round {round_id} is held by more than one remark, "
+        f"from {files}: intakes ran at once before penholder let one writer in at a time; "
+        "revert the commit that recorded the later return (`git revert COMMIT`) and take its "
+        "file again with `penholder return add`, then consolidate"
+    )
 
 
 def locate(plan: ConsolidationPlan, pages: dict[str, tuple[int | None, int | None]]) -> None:

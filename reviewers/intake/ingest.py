@@ -2,6 +2,10 @@
 
 For each file, in this order (each commit one state change):
 
+0. **limits**: a FIFO, device or /proc file is refused by type before it is opened; a file
+   beyond the workspace's limits (size, parts, unpacked XML, XML nodes: ``drafts.core.limits``)
+   is read with bounded memory and held in git-ignored ``quarantine/oversize/``, its hash and
+   reason committed (``quarantine/<sha256>.yaml``); git never stores it.
 1. **receive**: ``returns/<sha256>.docx``, byte for byte, committed (``Event: received``) before
    the file is parsed at all; skipped when that file is already committed (a re-run).
 2. **read** with the review-annotation reader; **identify** (``reviewers.intake.identify``).
@@ -37,7 +41,9 @@ from drafts.blocks import BlockMap
 from drafts.blockstore import load as load_block_map
 from drafts.core import faults, safe
 from drafts.core.errors import DocumentError, PenholderError, ReturnRefused
+from drafts.core.limits import TooLarge, read_bounded, refuse_special
 from drafts.core.progress import current
+from drafts.ooxml.read.package import measure
 from drafts.ooxml.read.reader import Annotations, read_annotations
 from drafts.ooxml.write.tracked import accept_author
 from drafts.word.revision import redline_author, sent_render
@@ -46,9 +52,9 @@ from reviewers.intake.extract import extract
 from reviewers.intake.identify import Claim, Identified, identify
 from reviewers.intake.record import plan_return
 from reviewers.intake.remarks import ReturnRemarks, load_set, remark_paths
-from reviewers.intake.store import quarantine, receive, returned_before, sha256
+from reviewers.intake.store import hold_oversize, quarantine, receive, returned_before, sha256
 
-__all__ = ["Also", "Outcome", "SentCache", "ingest", "ingest_all", "sha256"]
+__all__ = ["Also", "Outcome", "SentCache", "ingest", "ingest_all", "record_identified", "sha256"]
 
 
 class Outcome(BaseModel):
@@ -115,9 +121,24 @@ def ingest(
     also: Also | None = None,
 ) -> Outcome:
     """Take one returned file into the workspace; refusals are quarantined, never raised.
-    ``also(outcome)`` names files committed with the return (the mail's outcome record)."""
-    data = path.read_bytes()
-    digest, name = sha256(data), safe.line(path.name)
+    ``also(outcome)`` names files committed with the return (the mail's outcome record).
+
+    Before anything is stored: a FIFO, device or /proc file is refused by its type
+    (NotAWordDocument, raised); a file beyond the workspace's limits (``limits:`` in
+    guideline.yaml) is held in the git-ignored ``quarantine/oversize/``, only its hash and the
+    reason committed."""
+    name = safe.line(path.name)
+    limits = ws.guideline.limits.with_env()
+    refuse_special(path, str(path))
+    try:
+        data = read_bounded(path, limits.file_bytes, name)
+        measure(data, name, limits)
+    except TooLarge as e:
+        digest, where = hold_oversize(ws, path, name, str(e), actor)
+        return Outcome(
+            file=name, sha256=digest, status="quarantined", message=f"{e} (kept in {where})"
+        )
+    digest = sha256(data)
     stored = receive(ws, data, name, actor)
     faults.point("intake:after-verbatim")
     seen = returned_before(ws, stored)
@@ -135,7 +156,7 @@ def ingest(
         ann = read_annotations(data, name)
         faults.point("intake:after-read")
         found = identify(ws, ann, name, claim)
-        return _record(ws, data, name, ann, found, actor, cache or SentCache(), also)
+        return record_identified(ws, data, name, ann, found, actor, cache or SentCache(), also)
     except (DocumentError, ReturnRefused) as e:
         reason = str(e) if name in str(e) else f"{name}: {e}"
     except PenholderError:
@@ -148,7 +169,7 @@ def ingest(
     )
 
 
-def _record(
+def record_identified(
     ws: Workspace,
     data: bytes,
     name: str,
@@ -157,8 +178,10 @@ def _record(
     actor: Actor,
     cache: SentCache,
     also: Also | None = None,
+    more: list[tuple[str, str]] | None = None,
 ) -> Outcome:
-    """Read the remarks of an identified return, then commit what ``plan_return`` decides."""
+    """Read the remarks of an identified return, then commit what ``plan_return`` decides
+    (with the trailers ``more``: a release's ``Released-By``)."""
     rnd, item = found.round, found.item
     sent = cache.get(ws, rnd.id, item.chapter, item.revision)
     if found.kind == "redline":
@@ -195,7 +218,7 @@ def _record(
         remarks=len(plan.record.remarks),
     )
     files = plan.files | (also(outcome) if also is not None else {})
-    ws.commit(files, plan.subject, plan.trailers, actor, body=plan.body)
+    ws.commit(files, plan.subject, [*plan.trailers, *(more or [])], actor, body=plan.body)
     return outcome
 
 

@@ -25,7 +25,7 @@ def test_paths_under_a_workspace() -> None:
     assert layout.renders("R1") == "outbox/R1/renders"
     assert layout.packet_folder("R1", "ana") == "outbox/R1/packets/ana"
     assert layout.mail_folder("R1", "unsent") == "outbox/R1/unsent"
-    assert set(layout.IGNORED) == {"inbox/", "outbox/", "out/"}
+    assert set(layout.IGNORED) == {"inbox/", "outbox/", "out/", "quarantine/oversize/"}
     assert layout.chapter_of("chapters/03.md") == "03"
     assert layout.chapter_of("chapters/notes/03.md") is None
     assert layout.chapter_of("blocks/03/r0001.json") is None

@@ -9,6 +9,10 @@ guarded again while decompressing (a central directory can lie). The main part i
 
 XML is parsed without DTDs, entities or network (``_parser``), and any DOCTYPE is refused. Strict
 Open XML namespaces are rewritten to Transitional on load, so readers see one vocabulary.
+
+``measure(data, label, limits)`` is intake's check before a returned file is stored: part count,
+the bytes its XML parts really unpack to and the XML nodes they hold, counted while streaming
+(no tree is built, memory stays a few MB), each against ``drafts.core.limits.Limits``.
 """
 
 from __future__ import annotations
@@ -23,6 +27,7 @@ from urllib.parse import unquote
 from lxml import etree
 
 from drafts.core.errors import NotAWordDocument, UnsafeDocument
+from drafts.core.limits import Limits, read_bounded, too_large
 from drafts.ooxml import namespaces as ns
 from drafts.ooxml.namespaces import Element
 
@@ -355,13 +360,8 @@ def open_package(source: str | Path | bytes, name: str | None = None) -> Package
         label = name or str(path)
         if path.is_dir():
             raise NotAWordDocument(f"{label} is a folder, not a .docx file")
-        try:
-            size = path.stat().st_size
-            if size > MAX_FILE_BYTES:
-                raise UnsafeDocument(
-                    f"{label} is {size} bytes (more than {MAX_FILE_BYTES}); refused"
-                )
-            data = path.read_bytes()
+        try:  # a FIFO, device or /proc file refused by type; never more than the limit read
+            data = read_bounded(path, min(MAX_FILE_BYTES, Limits().with_env().file_bytes), label)
         except OSError as exc:
             raise NotAWordDocument(f"{label} cannot be read ({exc.strerror})") from exc
     if len(data) > MAX_FILE_BYTES:
@@ -379,3 +379,70 @@ def open_package(source: str | Path | bytes, name: str | None = None) -> Package
             f"{label} is an OpenDocument file (.odt), not a .docx; save it as Word Document (.docx)"
         )
     return Package(zf, infos, label)
+
+
+class _Count:
+    """An lxml parser target that only counts elements (no tree is kept)."""
+
+    def __init__(self, start: int, limit: int) -> None:
+        self.nodes, self.limit = start, limit
+
+    def start(self, tag: str, attrib: object) -> None:
+        self.nodes += 1
+        if self.nodes > self.limit:
+            raise _Over
+
+    def end(self, tag: str) -> None:
+        return None
+
+    def data(self, text: str) -> None:
+        return None
+
+    def close(self) -> int:
+        return self.nodes
+
+
+class _Over(Exception):
+    """The node limit was passed (stops the parse at once)."""
+
+
+def measure(data: bytes, label: str, limits: Limits) -> None:
+    """Raise TooLarge when the package ``data`` is beyond ``limits`` (parts, unpacked XML bytes,
+    XML nodes). Bytes that are no zip, or a damaged zip, pass: the reader refuses them later,
+    by name, and they are quarantined as any unreadable return is."""
+    try:
+        zf = zipfile.ZipFile(io.BytesIO(data))
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, EOFError, ValueError, OSError):
+        return
+    if len(infos) > limits.parts:
+        raise too_large(label, f"has {len(infos)} parts", f"{limits.parts} parts", "parts")
+    unpacked, nodes = 0, 0
+    for info in infos:
+        if not info.filename.lower().endswith((".xml", ".rels")):
+            continue
+        counter = _Count(nodes, limits.xml_nodes)
+        parser = etree.XMLParser(
+            target=counter, resolve_entities=False, no_network=True, load_dtd=False
+        )
+        try:
+            with zf.open(info) as fh:
+                while chunk := fh.read(1 << 20):
+                    unpacked += len(chunk)
+                    if unpacked > limits.xml_bytes:
+                        raise too_large(
+                            label, "unpacks to more XML than allowed", f"{limits.xml_mb:g} MB",
+                            "xml_mb",
+                        )  # fmt: skip
+                    parser.feed(chunk)
+            parser.close()
+        except _Over:
+            raise too_large(
+                label, "holds more XML nodes than allowed", f"{limits.xml_nodes} nodes",
+                "xml_nodes",
+            ) from None  # fmt: skip
+        except (etree.XMLSyntaxError, zipfile.BadZipFile, EOFError, OSError, ValueError):
+            pass  # damaged: the reader says so by name
+        except RuntimeError:
+            return  # encrypted: the reader refuses it
+        nodes = counter.nodes

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from drafts.core.errors import NotFound
+from drafts.core.limits import refuse_special
 from drafts.workspace import Actor, Workspace
 
 Rehearsal = Callable[[Workspace, Actor, dict[str, Any]], object]
@@ -168,6 +169,8 @@ def _shared(ws: Workspace, k: dict[str, Any], flow: str) -> None:
     named = [*k.get("files", []), *(k[key] for key in ("docx", "file") if k.get(key))]
     for name in named:
         path = Path(name)
+        if path.exists() or path.is_symlink():
+            refuse_special(path, name)  # a FIFO would hang, a device or /proc file never end
         if not path.is_file():
             what = "is a folder" if path.is_dir() else "does not exist"
             raise NotFound(f"{name} {what}; name a file")
