@@ -25,7 +25,7 @@ import git
 from drafts import config, history, layout
 from drafts.core import clock, faults, rehearsal
 from drafts.core.errors import DirtyWorkspace, IdentityError, NotAWorkspace, NotFound
-from drafts.core.files import locked, restore
+from drafts.core.files import reentrant, restore
 from drafts.models import (
     EGM,
     ChapterFront,
@@ -175,7 +175,7 @@ class Workspace:
         """Hold the workspace's writer lock (``.git/penholder/lock``) inside a ``with`` block:
         processes that check a state and commit on it under it do so one at a time, so a
         decision two processes may both try to apply is applied once."""
-        return locked(self.private_path(layout.lock_file()))
+        return reentrant(self.private_path(layout.lock_file()))
 
     def out_path(self, name: str) -> Path:
         """Return ``out/<name>`` (git-ignored since init), creating ``out/``."""

@@ -8,7 +8,7 @@ from prefect import flow
 
 from drafts import chapters
 from drafts.models import Stage
-from flows.engine import open_workspace
+from flows.engine import open_workspace, state_change
 from flows.results import Committed, WorkspaceCreated
 
 
@@ -30,14 +30,14 @@ def init_workspace(
     return WorkspaceCreated(root=str(ws.root))
 
 
-@flow(name="new-chapter")
+@state_change("new-chapter")
 def new_chapter(workspace: str, chapter: str, title: str, body: str, who: str | None) -> Committed:
     """Add a chapter as revision 1."""
     ws = open_workspace(workspace)
     return Committed(commit=chapters.new_chapter(ws, chapter, title, body, ws.identity(who)))
 
 
-@flow(name="commit-revision")
+@state_change("commit-revision")
 def commit_revision(
     workspace: str,
     chapter: str,
@@ -53,7 +53,7 @@ def commit_revision(
     return Committed(commit=commit)
 
 
-@flow(name="move-stage")
+@state_change("move-stage")
 def move_stage(
     workspace: str,
     chapter: str,

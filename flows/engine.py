@@ -11,17 +11,26 @@ recorded); anything else runs the flow on Prefect: the embedded temporary server
 the ``Prefect-Run`` trailer of the run (the one way that trailer travels), and the stage guards of
 the later capabilities (``reviewers.guards``) are installed.
 
+``state_change(name)`` is ``@flow(name=...)`` for a flow that changes its workspace: the flow's
+body is one change synced with the workspace's ``origin`` when it has one (``shared``, over
+``drafts.remote.shared``: fetched, applied on the latest main, pushed, run again on a rejected
+push), holding a slot of the server's global concurrency limit ``workspace`` meanwhile.
+
 ``write_marker``/``waiter_alive``: which process on this machine carries a waiting flow run.
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
 import json
 import logging
 import os
-from collections.abc import Callable
+import typing
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from drafts import layout
 
@@ -109,6 +118,88 @@ def open_workspace(path: str | Path) -> Workspace:
     ws = Workspace.open(Path(path))
     ws.run_trailers = run_trailers()
     return ws
+
+
+LIMIT = "workspace"  # the global concurrency limit `penholder server up` creates
+LEASE = 60.0  # seconds a killed run's slot stays taken (its lease is renewed while it lives)
+
+
+def state_change(
+    name: str, *, rerun: bool = True, **options: Any
+) -> Callable[[Callable[P, R]], Any]:
+    """``@flow(name=name, **options)`` for a flow that changes its workspace (``workspace``, its
+    first parameter): its body runs as one change ``shared`` with the workspace's origin.
+    ``rerun=False`` for a flow with effects outside git (mail), never run twice."""
+    from prefect import flow
+
+    def wrap(fn: Callable[P, R]) -> Any:
+        signature = inspect.signature(fn)
+
+        @functools.wraps(fn)
+        def synced(*args: P.args, **kwargs: P.kwargs) -> R:
+            where = signature.bind(*args, **kwargs).arguments.get("workspace")
+            return shared(where, lambda: fn(*args, **kwargs), rerun=rerun, result=_returns(fn))
+
+        # Prefect reads the parameters' types from the function it is given: resolved here,
+        # since the wrapper's module is not the one that names them
+        synced.__signature__ = inspect.signature(fn, eval_str=True)  # type: ignore[attr-defined]
+        synced.__annotations__ = typing.get_type_hints(fn)
+        return flow(name=name, **options)(synced)
+
+    return wrap
+
+
+def _returns(fn: Callable[..., Any]) -> Any:
+    try:
+        return typing.get_type_hints(fn).get("return")
+    except Exception:
+        return None
+
+
+def shared(
+    workspace: str | Path | None,
+    change: Callable[[], R],
+    *,
+    rerun: bool = True,
+    once: bool = True,
+    result: Any = None,
+) -> R:
+    """Run ``change`` synced with the origin of ``workspace`` (``drafts.remote.shared``). With
+    ``once``, a run whose change is on main already is not run again: it returns that commit
+    when ``result`` is ``Committed``, and refuses otherwise; without it the change itself
+    finds what its run did (a sign-off, run again after it was suspended)."""
+    from drafts import remote
+    from drafts.workspace import Workspace
+
+    ws = Workspace.open(Path(workspace or os.environ.get("PENHOLDER_WORKSPACE") or "."))
+    if not remote.has_origin(ws):
+        return change()
+    from flows.results import Committed
+
+    try:
+        with _slot():
+            return remote.shared(ws, change, run=current_run() if once else None, rerun=rerun)
+    except remote.AlreadyApplied as done:
+        if result is Committed:
+            return typing.cast(R, Committed(commit=done.commit))
+        raise
+
+
+@contextmanager
+def _slot() -> Iterator[None]:
+    """Hold a slot of the server's ``workspace`` limit, when flows run against a server."""
+    if not (engine_on() and current_run()):
+        yield
+        return
+    from prefect.concurrency.sync import concurrency
+    from prefect.settings import PREFECT_API_URL
+
+    if not PREFECT_API_URL.value():  # the embedded server has no such limit
+        yield
+        return
+
+    with concurrency(LIMIT, occupy=1, lease_duration=LEASE, strict=False):
+        yield
 
 
 def current_run() -> str | None:

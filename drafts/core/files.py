@@ -3,7 +3,8 @@
 ``atomic_output(out)`` yields a temporary path in ``out``'s folder; when the block ends without an
 exception the file replaces ``out`` in one rename, otherwise it is removed and ``out`` is left as
 it was. ``as_path(source, folder)`` yields a path for ``source``: the path itself, or a temporary
-file holding the bytes, removed afterwards. ``locked(path)`` holds an exclusive lock on a file.
+file holding the bytes, removed afterwards. ``locked(path)`` holds an exclusive lock on a file;
+``reentrant(path)`` holds it once per thread, so a block inside one that holds it goes on.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import fcntl
 import os
 import tempfile
+import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -64,6 +66,25 @@ def locked(path: Path) -> Iterator[None]:
             yield
         finally:
             fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+_HELD: set[tuple[Path, int]] = set()  # the locks each thread of this process holds
+
+
+@contextmanager
+def reentrant(path: Path) -> Iterator[None]:
+    """``locked(path)``, taken once per thread: inside a block that holds it, the block goes on
+    (a state change synced with the workspace's origin holds it around changes that take it)."""
+    key = (path.resolve(), threading.get_ident())
+    if key in _HELD:
+        yield
+        return
+    with locked(path):
+        _HELD.add(key)
+        try:
+            yield
+        finally:
+            _HELD.discard(key)
 
 
 def restore(root: Path, saved: Mapping[str, bytes | None]) -> None:
