@@ -80,6 +80,14 @@ def shared(
         _SYNCING.reset(token)
 
 
+def refresh(ws: Workspace) -> None:
+    """Bring the workspace up to its origin's main, when it has one (before a command's checks,
+    so they see what the other machines did)."""
+    if has_origin(ws) and not _SYNCING.get():
+        with ws.exclusive():
+            catch_up(ws, _branch(ws))
+
+
 def _apply(
     ws: Workspace, change: Callable[[], R], run: str | None, rerun: bool, attempts: int
 ) -> R:

@@ -13,57 +13,18 @@ import os
 import subprocess
 import sys
 from collections import Counter
-from datetime import date, datetime
 from pathlib import Path
 
 import git
 import pytest
 
-from drafts import blockstore, remote
-from drafts.ooxml.simulate import annotate
-from drafts.ooxml.simulate.records import Comment
-from drafts.word.revision import render_revision
+from drafts import remote
 from drafts.workspace import Workspace
 from reviewers.intake.ingest import ingest
-from reviewers.intake.remarks import load_all
-from reviewers.rounds import lifecycle as rounds
 from tests.conftest import DRAFTER
+from tests.helpers.team import commented_returns, on_remote, remark_ids, two_clones
 
 pytestmark = pytest.mark.slow
-WHEN = datetime(2024, 3, 15, 9, 30)
-
-
-def _returns(
-    ws: Workspace, folder: Path, experts: int, chapters: tuple[str, ...] = ("03", "04")
-) -> list[Path]:
-    """Open R1 on ``chapters`` for ``experts`` experts; one commented return for each item."""
-    people = [p for p in ws.people if "ewg" in p.groups][:experts]
-    rnd = rounds.open_round(
-        ws, list(chapters), [p.id for p in people], date(2024, 3, 22), ws.identity(DRAFTER)
-    )
-    backs = []
-    for n, item in enumerate(rnd.items):
-        para = [b for b in blockstore.load(ws, item.chapter, item.revision).blocks
-                if b.kind == "paragraph"][1 + n % 3]  # fmt: skip
-        person = ws.person(item.reviewer)
-        packet = render_revision(
-            ws, item.chapter, item.revision, folder / f"{n}.docx", round_id="R1",
-            reviewer=person, packet=item.packet,
-        )  # fmt: skip
-        note = Comment(paragraph=para.id, quote=para.text.split()[2], text=f"Remark {n}.",
-                       author=person.name, date=WHEN)  # fmt: skip
-        backs.append(annotate.apply(packet, [note], folder / f"back-{n}.docx"))
-    return backs
-
-
-def _clones(ws: Workspace, tmp: Path) -> tuple[Path, Path, Path]:
-    """A bare ``origin`` of ``ws`` and two clones of it (two machines)."""
-    bare = tmp / "origin.git"
-    git.Repo.clone_from(ws.root, bare, bare=True)
-    a, b = tmp / "machine-a", tmp / "machine-b"
-    for clone in (a, b):
-        git.Repo.clone_from(bare, clone)
-    return bare, a, b
 
 
 def _env() -> dict[str, str]:
@@ -85,23 +46,12 @@ def _adding(clone: Path, files: list[Path]) -> subprocess.Popen[str]:
     )  # fmt: skip
 
 
-def _on_remote(bare: Path) -> Workspace:
-    """The remote's main, as a fresh clone sees it."""
-    root = bare.parent / f"check-{len(list(bare.parent.glob('check-*')))}"
-    git.Repo.clone_from(bare, root)
-    return Workspace(root)
-
-
-def _remark_ids(ws: Workspace) -> list[str]:
-    return [r.id for s in load_all(ws) for r in s.remarks]
-
-
 def test_twelve_returns_from_two_clones_at_once_then_a_consolidation(
     example_ws: Workspace, tmp_path: Path
 ) -> None:
-    backs = _returns(example_ws, tmp_path, experts=6)
+    backs = commented_returns(example_ws, tmp_path, experts=6)
     assert len(backs) == 12
-    bare, a, b = _clones(example_ws, tmp_path)
+    bare, a, b = two_clones(example_ws, tmp_path)
     procs = [_adding(clone, files) for clone, files in ((a, backs[0::2]), (b, backs[1::2]))]
     try:
         said = [p.communicate(timeout=900) for p in procs]
@@ -113,13 +63,13 @@ def test_twelve_returns_from_two_clones_at_once_then_a_consolidation(
     done = _penholder("consolidate", "03", "--round", "R1", "-w", a, "--as", DRAFTER)
     assert done.returncode == 0, done.stderr
 
-    final = _on_remote(bare)
+    final = on_remote(bare)
     history = final.history()
     events = Counter(c.value("Event") for c in history)
     assert events["received"] == 12 and events["return"] == 12 and events["consolidate"] == 1
     per_file = Counter(c.value("Return-File") for c in history if c.value("Event") == "return")
     assert len(per_file) == 12 and set(per_file.values()) == {1}  # each exactly once
-    ids = _remark_ids(final)
+    ids = remark_ids(final)
     assert len(ids) == 12 and len(set(ids)) == 12  # no remark id minted twice
     for clone in (a, b):  # nothing a machine committed is missing from the remote
         mine = git.Repo(clone)
@@ -131,8 +81,8 @@ def test_twelve_returns_from_two_clones_at_once_then_a_consolidation(
 def test_a_rejected_push_is_undone_and_its_ids_minted_again(
     example_ws: Workspace, tmp_path: Path
 ) -> None:
-    ours, theirs = _returns(example_ws, tmp_path, experts=2, chapters=("03",))
-    bare, a, b = _clones(example_ws, tmp_path)
+    ours, theirs = commented_returns(example_ws, tmp_path, experts=2, chapters=("03",))
+    bare, a, b = two_clones(example_ws, tmp_path)
     ws_a = Workspace(a)
     tries: list[str | None] = []
 
@@ -146,8 +96,8 @@ def test_a_rejected_push_is_undone_and_its_ids_minted_again(
 
     assert remote.shared(ws_a, change) == "recorded"
     assert len(tries) == 2 and tries[0] != tries[1]  # run again on the tip B pushed
-    final = _on_remote(bare)
-    ids = _remark_ids(final)
+    final = on_remote(bare)
+    ids = remark_ids(final)
     assert len(ids) == 2 and len(set(ids)) == 2
     assert [c.value("Event") for c in final.history()[-4:]] == [
         "received", "return", "received", "return"
@@ -163,7 +113,7 @@ def test_a_retried_run_whose_trailer_is_on_main_does_not_commit_again(
     from flows.engine import shared
     from flows.results import Committed
 
-    bare, a, _ = _clones(example_ws, tmp_path)
+    bare, a, _ = two_clones(example_ws, tmp_path)
     path = a / "chapters" / "05.md"
     path.write_text(path.read_text() + "\nA paragraph from machine A.\n")
     run = "0f0e0d0c-0000-4000-8000-000000000001"
@@ -181,7 +131,7 @@ def test_a_retried_run_whose_trailer_is_on_main_does_not_commit_again(
         again = shared(str(a), change, result=Committed)
     assert calls == [1]  # the retry found its trailer on main: the change did not run again
     assert again.commit == made.commit
-    on_main = [c for c in _on_remote(bare).history() if c.value("Prefect-Run") == run]
+    on_main = [c for c in on_remote(bare).history() if c.value("Prefect-Run") == run]
     assert [c.sha for c in on_main] == [made.commit]
 
 
@@ -190,3 +140,16 @@ def test_without_an_origin_nothing_is_fetched_or_pushed(example_ws: Workspace) -
     assert not remote.has_origin(example_ws)
     assert remote.shared(example_ws, lambda: calls.append(1) or "done") == "done"
     assert calls == [1] and not list(Path(example_ws.repo.git_dir).glob("FETCH_HEAD"))
+
+
+def test_a_command_on_one_machine_sees_what_the_other_pushed(
+    example_ws: Workspace, tmp_path: Path
+) -> None:
+    bare, a, b = two_clones(example_ws, tmp_path)
+    opened = _penholder("round", "open", "--chapters", "03", "--reviewers", "chen-meiling",
+                        "--due", "2024-03-22", "-w", a, "--as", DRAFTER)  # fmt: skip
+    assert opened.returncode == 0, opened.stderr
+    moved = _penholder("round", "due", "R1", "2024-03-29", "-w", b, "--as", DRAFTER)
+    assert moved.returncode == 0, moved.stderr  # its checks fetched the round A opened
+    events = [c.value("Event") for c in on_remote(bare).history()]
+    assert events.count("round-open") == 1 and events[-1] == "round-change"
