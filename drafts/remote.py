@@ -9,12 +9,13 @@ writer lock (``Workspace.exclusive``) it
 2. when ``run`` names a flow run whose ``Prefect-Run`` trailer is already on that branch, stops
    there (``AlreadyApplied``): a retried or resumed run never commits its change twice;
 3. runs ``change``, which checks, mints its ids (remark ids, row ids) and commits on that tip;
-4. pushes; GitPython's ``push`` does not raise on a rejection, so its flags are read.
+4. pushes, with the tags it made; GitPython's ``push`` does not raise on a rejection, so its
+   flags are read.
 
-A rejected push (another machine pushed first) is undone: the branch goes back to where it was
-before the change with ``git reset --keep`` (the files the change wrote go back with it), the
-branch is fetched and fast-forwarded again and the change runs again, so whatever it minted is
-minted anew on the new tip and no id repeats across clones. After ``ATTEMPTS`` rejections the
+A rejected push (another machine pushed first) is undone (``undo``): the branch goes back to
+where it was before the change with ``git reset --keep`` (the files the change wrote go back
+with it, its tags are deleted), the branch is fetched and fast-forwarded again and the change
+runs again, so whatever it minted is minted anew on the new tip and no id repeats across clones. After ``ATTEMPTS`` rejections the
 change is refused in one sentence. A change with effects outside git (mail sent, a mailbox's
 messages marked) is not run twice: with ``rerun=False`` a rejection keeps its commits and says
 how to push them.
@@ -111,11 +112,21 @@ def _apply(
                 f"{branch}` and `git push {REMOTE} {branch}` in {ws.root}"
             )
         if before is not None:
-            _git(ws, "reset", "--keep", "--quiet", before)
+            undo(ws, before)
     raise RemoteError(
         f"origin's {branch} moved {attempts} times while this command ran, each time before "
         "its push; nothing of it was kept, run it again"
     )
+
+
+def undo(ws: Workspace, before: str) -> None:
+    """Take the branch back to ``before``: the files the undone commits wrote go back with it
+    (``reset --keep``: edits to other files stay), and their tags (a sign-off's) go."""
+    undone = set(ws.repo.git.rev_list(f"{before}..HEAD").split())
+    for tag in ws.repo.tags:
+        if tag.commit.hexsha in undone:
+            ws.repo.delete_tag(tag)
+    _git(ws, "reset", "--keep", "--quiet", before)
 
 
 def _branch(ws: Workspace) -> str:
@@ -164,7 +175,7 @@ def applied(ws: Workspace, run: str) -> str | None:
 def push(ws: Workspace, branch: str) -> bool:
     """Push HEAD to ``origin``'s ``branch``; False when the remote rejected it (not a fast
     forward: someone pushed first). Refuses when the remote cannot be reached."""
-    infos = ws.repo.remote(REMOTE).push(f"HEAD:refs/heads/{branch}")
+    infos = ws.repo.remote(REMOTE).push(f"HEAD:refs/heads/{branch}", follow_tags=True)
     if not infos:
         raise RemoteError(
             f"could not push to {REMOTE} ({ws.repo.remote(REMOTE).url}): {infos.error}; "

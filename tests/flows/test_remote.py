@@ -153,3 +153,22 @@ def test_a_command_on_one_machine_sees_what_the_other_pushed(
     assert moved.returncode == 0, moved.stderr  # its checks fetched the round A opened
     events = [c.value("Event") for c in on_remote(bare).history()]
     assert events.count("round-open") == 1 and events[-1] == "round-change"
+
+
+def test_an_undone_change_takes_its_files_and_tags_back_and_leaves_other_edits(
+    example_ws: Workspace, tmp_path: Path
+) -> None:
+    _, a, _ = two_clones(example_ws, tmp_path)
+    ws = Workspace(a)
+    before = ws.head()
+    assert before is not None
+    notes = a / "chapters" / "02.md"
+    notes.write_text(notes.read_text() + "\nMy edit, not committed yet.\n")
+    actor = ws.identity(DRAFTER)
+    sha = ws.commit({"chapters/05.md": b"replaced\n"}, "A change", [("Event", "x")], actor)
+    ws.tag("egm/EGM1/05", "approved", sha, actor)
+    remote.undo(ws, before)
+    assert ws.head() == before
+    assert (a / "chapters" / "05.md").read_bytes() == ws.committed("chapters/05.md")
+    assert "egm/EGM1/05" not in [t.name for t in ws.repo.tags]
+    assert notes.read_text().endswith("My edit, not committed yet.\n")
