@@ -62,6 +62,11 @@ def has_origin(ws: Workspace) -> bool:
     return any(r.name == REMOTE for r in ws.repo.remotes)
 
 
+def syncing() -> bool:
+    """Whether this code runs inside a synced change."""
+    return _SYNCING.get()
+
+
 def shared(
     ws: Workspace,
     change: Callable[[], R],

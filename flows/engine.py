@@ -133,12 +133,12 @@ def state_change(
     from prefect import flow
 
     def wrap(fn: Callable[P, R]) -> Any:
-        signature = inspect.signature(fn)
+        signature, returns = inspect.signature(fn), _returns(fn)
 
         @functools.wraps(fn)
         def synced(*args: P.args, **kwargs: P.kwargs) -> R:
             where = signature.bind(*args, **kwargs).arguments.get("workspace")
-            return shared(where, lambda: fn(*args, **kwargs), rerun=rerun, result=_returns(fn))
+            return shared(where, lambda: fn(*args, **kwargs), rerun=rerun, result=returns)
 
         # Prefect reads the parameters' types from the function it is given: resolved here,
         # since the wrapper's module is not the one that names them
@@ -171,6 +171,8 @@ def shared(
     from drafts import remote
     from drafts.workspace import Workspace
 
+    if remote.syncing():  # a flow inside a synced change: the outer one syncs and holds the slot
+        return change()
     ws = Workspace.open(Path(workspace or os.environ.get("PENHOLDER_WORKSPACE") or "."))
     if not remote.has_origin(ws):
         return change()
