@@ -105,7 +105,12 @@ def _apply(
                 continue  # its commit was never pushed, and main moved: fetch and see
             raise AlreadyApplied(run, done)
         before = ws.head()
-        result = change()
+        try:
+            result = change()
+        except BaseException:
+            if ws.head() != before:
+                _settle(ws, branch, before)
+            raise
         if ws.head() == before and not ahead:
             return result
         if push(ws, branch):
@@ -122,6 +127,16 @@ def _apply(
         f"origin's {branch} moved {attempts} times while this command ran, each time before "
         "its push; nothing of it was kept, run it again"
     )
+
+
+def _settle(ws: Workspace, branch: str, before: str | None) -> None:
+    """A change failed after it committed: share what it committed, or undo it if the remote
+    moved (its next run makes it again on the new tip); never hide the change's own error."""
+    try:
+        if not push(ws, branch) and before is not None:
+            undo(ws, before)
+    except PenholderError:
+        return  # unreachable remote: the commits stay here and go with the next change
 
 
 def undo(ws: Workspace, before: str) -> None:

@@ -172,3 +172,30 @@ def test_an_undone_change_takes_its_files_and_tags_back_and_leaves_other_edits(
     assert (a / "chapters" / "05.md").read_bytes() == ws.committed("chapters/05.md")
     assert "egm/EGM1/05" not in [t.name for t in ws.repo.tags]
     assert notes.read_text().endswith("My edit, not committed yet.\n")
+
+
+def test_a_change_that_fails_after_a_commit_shares_it_or_undoes_it(
+    example_ws: Workspace, tmp_path: Path
+) -> None:
+    from drafts.core.errors import PenholderError
+
+    bare, a, b = two_clones(example_ws, tmp_path)
+    ws_a, ws_b = Workspace(a), Workspace(b)
+    actor = ws_a.identity(DRAFTER)
+
+    def fails(ws: Workspace, name: str, meanwhile: bool) -> None:
+        ws.commit({f"notes/{name}.txt": b"kept\n"}, name, [("Event", "x")], actor)
+        if meanwhile:  # the other machine pushes first
+            git.Repo(b).git.pull("-q", "--ff-only")
+            ws_b.commit({"notes/b.txt": b"b\n"}, "B", [("Event", "x")], actor)
+            git.Repo(b).git.push("-q", "origin", "main")
+        raise PenholderError("the change failed after its first commit")
+
+    with pytest.raises(PenholderError):
+        remote.shared(ws_a, lambda: fails(ws_a, "first", meanwhile=False))
+    assert on_remote(bare).committed("notes/first.txt") == b"kept\n"  # shared
+    before = ws_a.head()
+    with pytest.raises(PenholderError):
+        remote.shared(ws_a, lambda: fails(ws_a, "second", meanwhile=True))
+    assert on_remote(bare).committed("notes/second.txt") is None
+    assert ws_a.head() == before and not (a / "notes" / "second.txt").exists()  # undone
