@@ -77,6 +77,7 @@ def watch(
     penholder.return.received), whose scan-inbox deployment takes it in; until Ctrl-C."""
     import os
 
+    from drafts import layout
     from drafts.core.errors import PenholderError
     from flows import engine
     from flows.server import watch as watcher
@@ -96,7 +97,7 @@ def watch(
         EventsWorker.drain_all()  # sent now, not when the process ends
         typer.echo(f"announced {name}")
 
-    typer.echo(f"watching {ws.root / 'inbox'}")
+    typer.echo(f"watching {ws.root / layout.INBOX}")
     try:
         watcher.watch(ws.root, announce, interval, looks=2 if once else None)
     except KeyboardInterrupt:
