@@ -8,7 +8,7 @@ from prefect import flow
 
 from drafts import chapters
 from drafts.models import Stage
-from flows.engine import open_workspace, writes
+from flows.engine import open_workspace, state_change
 from flows.results import Committed, WorkspaceCreated
 
 
@@ -30,16 +30,14 @@ def init_workspace(
     return WorkspaceCreated(root=str(ws.root))
 
 
-@flow(name="new-chapter")
-@writes("chapter new")
+@state_change("new-chapter", "chapter new")
 def new_chapter(workspace: str, chapter: str, title: str, body: str, who: str | None) -> Committed:
     """Add a chapter as revision 1."""
     ws = open_workspace(workspace)
     return Committed(commit=chapters.new_chapter(ws, chapter, title, body, ws.identity(who)))
 
 
-@flow(name="commit-revision")
-@writes("chapter commit")
+@state_change("commit-revision", "chapter commit")
 def commit_revision(
     workspace: str,
     chapter: str,
@@ -55,8 +53,7 @@ def commit_revision(
     return Committed(commit=commit)
 
 
-@flow(name="move-stage")
-@writes("chapter stage")
+@state_change("move-stage", "chapter stage")
 def move_stage(
     workspace: str,
     chapter: str,

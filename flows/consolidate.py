@@ -2,17 +2,14 @@
 
 from __future__ import annotations
 
-from prefect import flow
-
-from flows.engine import open_workspace, writes
+from flows.engine import open_workspace, state_change
 from reviewers.consolidate.build import Consolidated, consolidate
 from reviewers.consolidate.models import Matrix
 from reviewers.decide.answers import fill
 from reviewers.decide.store import load_log
 
 
-@flow(name="consolidate")
-@writes("consolidate")
+@state_change("consolidate", "consolidate")
 def consolidate_chapter(
     workspace: str,
     chapter: str,

@@ -5,17 +5,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from prefect import flow
-
-from flows.engine import open_workspace, writes
+from flows.engine import open_workspace, state_change
 from reviewers.decide.letters import Letters, send_letters
 from reviewers.decide.models import Answer
 from reviewers.decide.revise import Revised, revise
 from reviewers.decide.store import Imported, Recorded, import_file, record_answers
 
 
-@flow(name="dispose")
-@writes("dispose")
+@state_change("dispose", "dispose")
 def dispose(
     workspace: str, chapter: str, round_id: str, answers: list[Answer], who: str | None = None
 ) -> Recorded:
@@ -24,8 +21,7 @@ def dispose(
     return record_answers(ws, chapter, round_id, answers, ws.identity(who), source="cli")
 
 
-@flow(name="import-matrix")
-@writes("matrix import")
+@state_change("import-matrix", "matrix import")
 def import_matrix(
     workspace: str, chapter: str, round_id: str, file: str, who: str | None = None
 ) -> Imported:
@@ -34,16 +30,14 @@ def import_matrix(
     return import_file(ws, chapter, round_id, Path(file), ws.identity(who))
 
 
-@flow(name="revise")
-@writes("revise")
+@state_change("revise", "revise")
 def revise_chapter(workspace: str, chapter: str, round_id: str, who: str | None = None) -> Revised:
     """Apply the accepted and modified rows of a round as a new revision."""
     ws = open_workspace(workspace)
     return revise(ws, chapter, round_id, ws.identity(who))
 
 
-@flow(name="letters")
-@writes("letters")
+@state_change("letters", "letters")
 def letters(workspace: str, chapter: str, round_id: str, who: str | None = None) -> Letters:
     """Write and send each expert's letter: how their remarks were addressed."""
     ws = open_workspace(workspace)

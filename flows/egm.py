@@ -2,25 +2,21 @@
 
 from __future__ import annotations
 
-from prefect import flow
-
 from drafts.models import EGM
-from flows.engine import open_workspace, writes
+from flows.engine import open_workspace, state_change
 from flows.results import Committed, EgmPack
 from reviewers.egm.calendar import add_egm, change_agenda
 from reviewers.egm.pack import make_pack
 
 
-@flow(name="egm-add")
-@writes("egm add")
+@state_change("egm-add", "egm add")
 def add(workspace: str, egm: EGM, who: str | None = None) -> Committed:
     """Add an EGM to the calendar."""
     ws = open_workspace(workspace)
     return Committed(commit=add_egm(ws, egm, ws.identity(who)))
 
 
-@flow(name="egm-agenda")
-@writes("egm agenda")
+@state_change("egm-agenda", "egm agenda")
 def agenda(
     workspace: str, egm_id: str, add: list[str], remove: list[str], who: str | None = None
 ) -> EGM:
@@ -30,8 +26,7 @@ def agenda(
     return changed
 
 
-@flow(name="egm-pack")
-@writes("egm pack")
+@state_change("egm-pack", "egm pack")
 def pack(workspace: str, egm_id: str, who: str | None = None) -> EgmPack:
     """Make the EGM's pack (.docx and .pdf through LibreOffice) and commit it."""
     ws = open_workspace(workspace)

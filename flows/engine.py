@@ -14,12 +14,20 @@ the later capabilities (``reviewers.guards``) are installed.
 ``first_start()`` migrates the embedded engine's database once, under a file lock, before a
 first run: several first runs at once no longer race in Prefect's migrations.
 
-``writes(action)`` is what every state-changing flow shares, in the CLI's process (engine on or
-off) and on a worker alike: the flow's whole body, from the state it reads (ids it mints) to its
-last commit, runs under the workspace's writer lock (``Workspace.exclusive``), so two writers
-run one after the other; the second says on stderr whom it waits for, and gives up with one
-sentence after ``PENHOLDER_LOCK_TIMEOUT`` seconds. The sign-off flows take the lock around
-their request and their decision only: their run waits days in between.
+``state_change(name, action)`` is ``@flow(name=...)`` for a flow that changes its workspace, and
+what every such flow shares, in the CLI's process (engine on or off) and on a worker alike:
+
+- the flow's whole body, from the state it reads (ids it mints) to its last commit, runs under
+  the workspace's writer lock (``Workspace.exclusive``, as ``action`` by its ``who``), so two
+  writers run one after the other; the second says on stderr whom it waits for, and gives up
+  with one sentence after ``PENHOLDER_LOCK_TIMEOUT`` seconds;
+- the body is one change synced with the workspace's ``origin`` when it has one (``shared``,
+  over ``drafts.remote.shared``: fetched, applied on the latest main, pushed, run again on a
+  rejected push), holding a slot of the server's global concurrency limit ``workspace``.
+
+``writes(action)`` takes the lock alone, under a plain ``@flow`` whose parts are synced one by
+one (``scan-inbox``). The sign-off flow takes the lock and syncs around its request and its
+decision only: its run waits days in between.
 
 ``write_marker``/``waiter_alive``: which process on this machine carries a waiting flow run.
 """
@@ -31,9 +39,11 @@ import inspect
 import json
 import logging
 import os
-from collections.abc import Callable
+import typing
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from drafts import layout
 
@@ -154,6 +164,17 @@ def open_workspace(path: str | Path) -> Workspace:
     return ws
 
 
+def _hold(action: str, arguments: dict[str, Any], call: Callable[[], R]) -> R:
+    """Run ``call`` under the writer lock of the flow's ``workspace``, as ``action`` by ``who``."""
+    from drafts.workspace import Workspace
+
+    where = arguments.get("workspace") or os.environ.get("PENHOLDER_WORKSPACE")
+    who = arguments.get("who")
+    ws = Workspace.open(Path(where or "."))
+    with ws.exclusive(action, who if isinstance(who, str) and who else None):
+        return call()
+
+
 def writes(action: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
     """Run the decorated flow function under its workspace's writer lock, as ``action`` by
     its ``who`` (see the module docstring). Put it under ``@flow``."""
@@ -163,19 +184,104 @@ def writes(action: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
 
         @functools.wraps(fn)
         def locked(*args: P.args, **kwargs: P.kwargs) -> R:
-            from drafts.workspace import Workspace
-
             bound = signature.bind(*args, **kwargs)
             bound.apply_defaults()
-            where = bound.arguments.get("workspace") or os.environ.get("PENHOLDER_WORKSPACE")
-            who = bound.arguments.get("who")
-            ws = Workspace.open(Path(where or "."))
-            with ws.exclusive(action, who if isinstance(who, str) and who else None):
-                return fn(*args, **kwargs)
+            return _hold(action, bound.arguments, lambda: fn(*args, **kwargs))
 
         return locked
 
     return decorate
+
+
+LIMIT = "workspace"  # the global concurrency limit `penholder server up` creates
+LEASE = 60.0  # seconds a killed run's slot stays taken (its lease is renewed while it lives)
+
+
+def state_change(
+    name: str, action: str, *, rerun: bool = True, **options: Any
+) -> Callable[[Callable[P, R]], Any]:
+    """``@flow(name=name, **options)`` for a flow that changes its workspace (``workspace``, its
+    first parameter): its body runs under the writer lock as ``action`` and as one change
+    ``shared`` with the workspace's origin (module docstring). ``rerun=False`` for a flow with
+    effects outside git (mail), never run twice."""
+    from prefect import flow
+
+    def wrap(fn: Callable[P, R]) -> Any:
+        signature, returns = inspect.signature(fn), _returns(fn)
+
+        @functools.wraps(fn)
+        def synced(*args: P.args, **kwargs: P.kwargs) -> R:
+            bound = signature.bind(*args, **kwargs)
+            bound.apply_defaults()
+            where = bound.arguments.get("workspace")
+            return _hold(
+                action,
+                bound.arguments,
+                lambda: shared(where, lambda: fn(*args, **kwargs), rerun=rerun, result=returns),
+            )
+
+        # Prefect reads the parameters' types from the function it is given: resolved here,
+        # since the wrapper's module is not the one that names them
+        synced.__signature__ = inspect.signature(fn, eval_str=True)  # type: ignore[attr-defined]
+        synced.__annotations__ = typing.get_type_hints(fn)
+        return flow(name=name, **options)(synced)
+
+    return wrap
+
+
+def _returns(fn: Callable[..., Any]) -> Any:
+    try:
+        return typing.get_type_hints(fn).get("return")
+    except Exception:
+        return None
+
+
+def shared(
+    workspace: str | Path | None,
+    change: Callable[[], R],
+    *,
+    rerun: bool = True,
+    once: bool = True,
+    result: Any = None,
+) -> R:
+    """Run ``change`` synced with the origin of ``workspace`` (``drafts.remote.shared``). With
+    ``once``, a run whose change is on main already is not run again: it returns that commit
+    when ``result`` is ``Committed``, and refuses otherwise; without it the change itself
+    finds what its run did (a sign-off, run again after it was suspended)."""
+    from drafts import remote
+    from drafts.workspace import Workspace
+
+    if remote.syncing():  # a flow inside a synced change: the outer one syncs and holds the slot
+        return change()
+    ws = Workspace.open(Path(workspace or os.environ.get("PENHOLDER_WORKSPACE") or "."))
+    if not remote.has_origin(ws):
+        return change()
+    from flows.results import Committed
+
+    try:
+        with _slot():
+            return remote.shared(ws, change, run=current_run() if once else None, rerun=rerun)
+    except remote.AlreadyApplied as done:
+        if result is Committed:
+            return typing.cast(R, Committed(commit=done.commit))
+        raise
+
+
+@contextmanager
+def _slot() -> Iterator[None]:
+    """Hold a slot of the server's ``workspace`` limit, when flows run against a server."""
+    if not (engine_on() and current_run()):
+        yield
+        return
+    from prefect.concurrency.sync import concurrency
+    from prefect.settings import PREFECT_API_URL
+
+    if not PREFECT_API_URL.value():  # the embedded server has no such limit
+        yield
+        return
+
+    with concurrency(LIMIT, occupy=1, lease_duration=LEASE, strict=False):
+        yield
 
 
 def current_run() -> str | None:

@@ -12,7 +12,7 @@ from prefect import flow
 
 from drafts import layout
 from drafts.workspace import Workspace
-from flows.engine import open_workspace, writes
+from flows.engine import open_workspace, shared, state_change, writes
 from flows.results import Returns
 from reviewers.intake.identify import Claim
 from reviewers.intake.ingest import ingest_all
@@ -66,8 +66,7 @@ def _ingest(ws: Workspace, paths: list[Path], who: str | None, claim: Claim) -> 
         return Returns(outcomes=ingest_all(ws, paths, actor, claim, report))
 
 
-@flow(name="add-returns")
-@writes("return add")
+@state_change("add-returns", "return add")
 def add_returns(
     workspace: str,
     files: list[str],
@@ -85,7 +84,11 @@ def add_returns(
 @flow(name="scan-inbox")
 @writes("inbox scan")
 def scan_inbox(workspace: str, who: str | None = None) -> Returns:
-    """Ingest every file in the workspace's inbox/; each file taken leaves the inbox."""
+    """Ingest every file in the workspace's inbox/; each file taken leaves the inbox (run by
+    the trigger on ``penholder.return.received``: ``who`` defaults to ``PENHOLDER_AS``)."""
+    import os
+
+    who = who or os.environ.get("PENHOLDER_AS") or None
     ws = open_workspace(workspace)
     inbox = ws.root / layout.INBOX
     paths = (  # hidden files and office lock files (~$x.docx, .~lock.x.docx#) are not returns
@@ -93,14 +96,13 @@ def scan_inbox(workspace: str, who: str | None = None) -> Returns:
         if inbox.is_dir()
         else []
     )
-    returns = _ingest(ws, paths, who, Claim())
-    for path in paths:
+    returns = shared(workspace, lambda: _ingest(open_workspace(workspace), paths, who, Claim()))
+    for path in paths:  # once their commits are on the origin's main, when there is one
         path.unlink()  # stored verbatim in returns/ or quarantine/ by now
     return returns
 
 
-@flow(name="release-quarantined")
-@writes("quarantine release")
+@state_change("release-quarantined", "quarantine release")
 def release_quarantined(
     workspace: str, ident: str, reviewer: str, who: str | None = None, packet: str | None = None
 ) -> Returns:
@@ -123,8 +125,7 @@ def _convert(data: bytes, name: str) -> bytes:
         return office.to_docx(source, Path(tmp) / "lo").read_bytes()
 
 
-@flow(name="fetch-inbox")
-@writes("inbox fetch")
+@state_change("fetch-inbox", "inbox fetch", rerun=False)
 def fetch_inbox(
     workspace: str, who: str | None = None, maildir: str | None = None
 ) -> list[Fetched]:

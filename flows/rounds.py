@@ -12,17 +12,14 @@ from __future__ import annotations
 
 from datetime import date
 
-from prefect import flow
-
-from flows.engine import open_workspace, writes
+from flows.engine import open_workspace, state_change
 from flows.results import Delivered, DueMoved, Excused, RoundClosed, RoundOpened
 from reviewers.consolidate import pagelines
 from reviewers.rounds import lifecycle as rounds
 from reviewers.send import sending
 
 
-@flow(name="open-round")
-@writes("round open")
+@state_change("open-round", "round open", rerun=False)
 def open_round(
     workspace: str,
     chapters: list[str],
@@ -44,8 +41,7 @@ def open_round(
     return RoundOpened(**delivered.model_dump(), items=len(rnd.items))
 
 
-@flow(name="send-round")
-@writes("round send")
+@state_change("send-round", "round send", rerun=False)
 def send_round(workspace: str, round_id: str, who: str | None) -> Delivered:
     """Send the packets not sent yet and retry messages left unsent in outbox/."""
     ws = open_workspace(workspace)
@@ -54,8 +50,7 @@ def send_round(workspace: str, round_id: str, who: str | None) -> Delivered:
     return delivered
 
 
-@flow(name="remind-round")
-@writes("round remind")
+@state_change("remind-round", "round remind", rerun=False)
 def remind_round(workspace: str, round_id: str, who: str | None, force: bool = False) -> Delivered:
     """Remind the reviewers the reminder policy says to (``force``: every one who still owes a
     return); never twice on the same day."""
@@ -63,8 +58,7 @@ def remind_round(workspace: str, round_id: str, who: str | None, force: bool = F
     return Delivered.of(round_id, sending.remind(ws, round_id, ws.identity(who), force=force))
 
 
-@flow(name="close-round")
-@writes("round close")
+@state_change("close-round", "round close")
 def close_round(workspace: str, round_id: str, who: str | None, force: bool = False) -> RoundClosed:
     """Close a round (its chapters go to consolidating); say who had not returned."""
     ws = open_workspace(workspace)
@@ -72,8 +66,7 @@ def close_round(workspace: str, round_id: str, who: str | None, force: bool = Fa
     return RoundClosed(round=round_id, missing=missing)
 
 
-@flow(name="add-reviewer")
-@writes("round add-reviewer")
+@state_change("add-reviewer", "round add-reviewer", rerun=False)
 def add_reviewer(workspace: str, round_id: str, person: str, who: str | None) -> Delivered:
     """Add a reviewer to an open round and send them their packet."""
     ws = open_workspace(workspace)
@@ -82,8 +75,7 @@ def add_reviewer(workspace: str, round_id: str, person: str, who: str | None) ->
     return Delivered.of(round_id, sending.send_packets(ws, round_id, actor))
 
 
-@flow(name="move-due")
-@writes("round due")
+@state_change("move-due", "round due")
 def move_due(workspace: str, round_id: str, due: str, who: str | None) -> DueMoved:
     """Move the due date of an open round."""
     ws = open_workspace(workspace)
@@ -91,8 +83,7 @@ def move_due(workspace: str, round_id: str, due: str, who: str | None) -> DueMov
     return DueMoved(round=round_id, due=rnd.due)
 
 
-@flow(name="excuse-reviewer")
-@writes("round excuse")
+@state_change("excuse-reviewer", "round excuse")
 def excuse_reviewer(
     workspace: str, round_id: str, person: str, who: str | None, chapter: str | None = None
 ) -> Excused:
@@ -103,8 +94,7 @@ def excuse_reviewer(
     return Excused(round=round_id, person=person, items=items)
 
 
-@flow(name="remind-open-rounds")
-@writes("round remind")
+@state_change("remind-open-rounds", "round remind", rerun=False)
 def remind_open_rounds(workspace: str | None = None, who: str | None = None) -> list[Delivered]:
     """Remind, in every open round, the reviewers the reminder policy says to (the daily
     schedule of a team's server: ``workspace`` and ``who`` default to the worker's

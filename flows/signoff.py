@@ -42,9 +42,10 @@ from flows.engine import (
     open_workspace,
     prepare,
     run_flow,
+    shared,
+    state_change,
     waiter_alive,
     write_marker,
-    writes,
 )
 from flows.results import Committed
 from reviewers.egm.calendar import find
@@ -68,8 +69,7 @@ class RequestCancelled(PenholderError):
     """The request a process waited on was cancelled (edit, import, stage move)."""
 
 
-@flow(name="signoff-request")
-@writes("signoff request")
+@state_change("signoff-request", "signoff request")
 def request_signoff(workspace: str, chapter: str, egm_id: str, who: str | None = None) -> Committed:
     """Run the gate and record a sign-off request (no run waits: the engine is off)."""
     ws = open_workspace(workspace)
@@ -85,21 +85,30 @@ def signoff(workspace: str, chapter: str, egm_id: str, who: str | None = None) -
     run = current_run()
     deployed = bool(deployment.get_id())  # then the run suspends: no process waits
     marker = None if deployed else write_marker(ws, chapter, run)
-    try:
-        with ws.exclusive("signoff request", who):  # not while it waits: that takes days
-            asked = request(ws, chapter, egm_id, ws.identity(who), run=run)
+    try:  # each side of the wait is one change, under the writer lock (not while it waits:
+        # that takes days) and with the workspace's origin (the request finds itself when the
+        # run starts again; the decision finds itself by its request)
+        with ws.exclusive("signoff request", who):
+            asked = shared(
+                workspace,
+                lambda: request(ws, chapter, egm_id, ws.identity(who), run=run),
+                once=False,
+            )
         decision = _wait(ws, egm_id, asked, deployed)
     finally:
         if marker is not None:
             drop_marker(marker)
-    ws = open_workspace(workspace)
-    actor = ws.identity(decision.approver)
-    with ws.exclusive("signoff decide", decision.approver):
-        return Committed(commit=decide(ws, chapter, decision, actor, request_commit=asked))
+
+    def apply() -> str:
+        now = open_workspace(workspace)
+        actor = now.identity(decision.approver)
+        return decide(now, chapter, decision, actor, request_commit=asked)
+
+    with open_workspace(workspace).exclusive("signoff decide", decision.approver):
+        return Committed(commit=shared(workspace, apply, once=False))
 
 
-@flow(name="signoff-decide")
-@writes("signoff decide")
+@state_change("signoff-decide", "signoff decide")
 def decide_signoff(
     workspace: str,
     chapter: str,

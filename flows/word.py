@@ -4,15 +4,12 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from prefect import flow
-
 from drafts.word.importer import record_import
-from flows.engine import open_workspace, writes
+from flows.engine import open_workspace, state_change
 from flows.results import Committed
 
 
-@flow(name="import-docx")
-@writes("chapter import")
+@state_change("import-docx", "chapter import")
 def import_docx(
     workspace: str, chapter: str, docx: str, who: str | None, message: str = ""
 ) -> Committed:

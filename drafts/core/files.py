@@ -111,7 +111,7 @@ def held(path: Path) -> bool:
 
     The kernel releases a ``flock`` when its process ends, so a holder killed with SIGKILL
     leaves at most a stale record, never a held lock: the record alone is never trusted."""
-    if _depth.get(str(path)):
+    if _depth.get(str(path.resolve())):
         return True
     if not path.exists():
         return False
@@ -149,7 +149,7 @@ def locked(
     is raised. Once it holds the lock (not when it already held it), ``acquired()`` is called.
     Taking a lock this process already holds (inside its block) is free.
     """
-    key = str(path)
+    key = str(path.resolve())
     if _depth.get(key):
         _depth[key] += 1
         try:

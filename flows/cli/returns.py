@@ -68,6 +68,47 @@ def scan(workspace: WorkspaceOpt = None, who: AsOpt = None, as_json: JsonOpt = F
     _report(run_flow("returns:scan_inbox", workspace=str(ws.root), who=who), as_json)
 
 
+@inbox_app.command("watch")
+def watch(
+    interval: Annotated[
+        float, typer.Option("--interval", help="Seconds between two looks at inbox/.")
+    ] = 2.0,
+    once: Annotated[
+        bool, typer.Option("--once", help="Look twice, announce what is there, and stop.")
+    ] = False,
+    workspace: WorkspaceOpt = None,
+) -> None:
+    """Announce each file dropped in inbox/ to the team's server (the event
+    penholder.return.received), whose scan-inbox deployment takes it in; until Ctrl-C."""
+    import os
+
+    from drafts import layout
+    from drafts.core.errors import PenholderError
+    from flows import engine
+    from flows.server import watch as watcher
+
+    ws = open_workspace(workspace)
+    engine.prepare()
+    if not os.environ.get("PREFECT_API_URL"):
+        raise PenholderError(
+            "penholder inbox watch announces files to a Prefect server and none runs; start "
+            "one with `penholder server up` (or set PREFECT_API_URL), then watch again"
+        )
+
+    def announce(root: Path, name: str) -> None:
+        from prefect.events.worker import EventsWorker
+
+        watcher.emit_received(root, name)
+        EventsWorker.drain_all()  # sent now, not when the process ends
+        typer.echo(f"announced {name}")
+
+    typer.echo(f"watching {ws.root / layout.INBOX}")
+    try:
+        watcher.watch(ws.root, announce, interval, looks=2 if once else None)
+    except KeyboardInterrupt:
+        return
+
+
 def _mail_rows(fetched: list[Fetched], as_json: bool) -> None:
     if as_json:
         print_json({"messages": fetched})

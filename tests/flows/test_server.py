@@ -9,11 +9,13 @@ import os
 import signal
 import subprocess
 import sys
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from uuid import UUID
 
+import git
 import pytest
 
 from drafts import chapters
@@ -21,6 +23,7 @@ from drafts.models import Stage
 from drafts.workspace import Workspace
 from flows.server.processes import ServerState, alive
 from tests.conftest import DRAFTER
+from tests.helpers.team import commented_returns, on_remote, remark_ids, two_clones
 from tests.helpers.waiting import until as _until
 
 pytestmark = pytest.mark.slow
@@ -105,8 +108,100 @@ def _signoffs(ws: Workspace) -> list[Any]:
     return [c for c in Workspace(ws.root).history() if c.value("Event") == "signoff"]
 
 
+def _identity(root: Path) -> None:
+    """A machine's own git identity (what a worker commits as when no one is named)."""
+    repo = Workspace(root).repo
+    repo.git.config("user.name", "Amina Odhiambo")
+    repo.git.config("user.email", "amina.odhiambo@example.org")
+
+
+def _finished(runs: list[UUID], seconds: float) -> list[Any]:
+    states = _until(lambda: (s := [_state(r) for r in runs]) and all(x.is_final() for x in s)
+                    and s, seconds)  # fmt: skip
+    return list(states)
+
+
+def test_a_file_dropped_in_the_inbox_is_announced_and_a_worker_takes_it_in(
+    server: tuple[Path, ServerState], example_ws: Workspace, tmp_path: Path
+) -> None:
+    home, _ = server
+    ws = example_ws
+    _identity(ws.root)
+    back = commented_returns(ws, tmp_path, experts=1, chapters=("03",))[0]
+    inbox = ws.root / "inbox"
+    inbox.mkdir(exist_ok=True)
+    (inbox / "from-an-expert.docx").write_bytes(back.read_bytes())
+    watched = _penholder(home, "inbox", "watch", "--once", "--interval", "1", "-w", str(ws.root))
+    assert watched.returncode == 0, watched.stderr
+    assert "announced from-an-expert.docx" in watched.stdout
+    taken = _until(
+        lambda: [c for c in Workspace(ws.root).history() if c.value("Event") == "return"], 300
+    )
+    assert not (inbox / "from-an-expert.docx").exists()
+    with _client() as client:
+        run = client.read_flow_run(UUID(taken[0].value("Prefect-Run")))
+        deployment = client.read_deployment(run.deployment_id)
+    assert deployment.name == "scan-inbox"  # run by the trigger on penholder.return.received
+
+
+def test_twelve_ingestions_on_two_clones_through_the_workers_then_a_consolidation(
+    server: tuple[Path, ServerState], example_ws: Workspace, tmp_path: Path
+) -> None:
+    from prefect.deployments import run_deployment
+
+    backs = commented_returns(example_ws, tmp_path, experts=6)
+    bare, a, b = two_clones(example_ws, tmp_path)
+    runs = [
+        run_deployment("add-returns/add-returns", timeout=0, parameters={
+            "workspace": str(clone), "files": [str(f)], "who": DRAFTER})
+        for n, f in enumerate(backs) for clone in [(a, b)[n % 2]]
+    ]  # fmt: skip
+    states = _finished([r.id for r in runs], 900)
+    assert all(s.is_completed() for s in states), [s.message for s in states]
+    done = run_deployment("consolidate/consolidate", timeout=900, parameters={
+        "workspace": str(b), "chapter": "03", "round_id": "R1", "who": DRAFTER})  # fmt: skip
+    assert done.state is not None and done.state.is_completed(), done.state
+    final = on_remote(bare)
+    history = final.history()
+    per_file = Counter(c.value("Return-File") for c in history if c.value("Event") == "return")
+    assert len(per_file) == 12 and set(per_file.values()) == {1}
+    assert sum(c.value("Event") == "consolidate" for c in history) == 1
+    ids = remark_ids(final)
+    assert len(ids) == 12 and len(set(ids)) == 12
+    made_by = {c.value("Prefect-Run") for c in history if c.value("Event") == "return"}
+    assert made_by == {str(r.id) for r in runs}  # every run committed, each once
+    git.Repo(bare).git.fsck("--strict")
+
+
+def test_a_killed_runs_workspace_slot_is_recovered(server: tuple[Path, ServerState]) -> None:
+    from prefect.concurrency.sync import concurrency
+
+    from flows.engine import LEASE, LIMIT
+
+    holder = subprocess.Popen(
+        [sys.executable, "-c", "import sys, time\n"
+         "from prefect.concurrency.sync import concurrency\n"
+         f"with concurrency({LIMIT!r}, occupy=1, lease_duration={LEASE}, strict=True):\n"
+         "    print('holding', flush=True); time.sleep(900)\n"],
+        env={**os.environ, "PREFECT_API_URL": server[1].url}, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "holding"
+        taken = concurrency(LIMIT, occupy=1, timeout_seconds=5, strict=True)
+        with pytest.raises(TimeoutError), taken:  # the slot is taken while its holder lives
+            pass
+        holder.kill()  # killed: it never gives the slot back
+        holder.wait(30)
+        with concurrency(LIMIT, occupy=1, timeout_seconds=LEASE + 90, strict=True):
+            pass  # its lease ran out and the server took the slot back
+    finally:
+        if holder.poll() is None:
+            holder.kill()
+            holder.wait(30)
+
+
 def test_a_deployed_signoff_suspends_and_another_worker_finishes_it(
-    server: tuple[Path, ServerState], example_ws: Workspace
+    server: tuple[Path, ServerState], example_ws: Workspace, tmp_path: Path
 ) -> None:
     from prefect.deployments import run_deployment
     from prefect.flow_runs import resume_flow_run
@@ -117,11 +212,12 @@ def test_a_deployed_signoff_suspends_and_another_worker_finishes_it(
     home, state = server
     guards.install()
     chapters.move_stage(example_ws, "01", Stage.READY_FOR_EGM, example_ws.identity(DRAFTER))
-    params = {"workspace": str(example_ws.root), "chapter": "01", "egm_id": "EGM1", "who": DRAFTER}
+    bare, machine, _ = two_clones(example_ws, tmp_path)  # the workspace shared through a remote
+    params = {"workspace": str(machine), "chapter": "01", "egm_id": "EGM1", "who": DRAFTER}
     flow_run = run_deployment("signoff/signoff", parameters=params, timeout=0)
     run = flow_run.id
     _until(lambda: (s := _state(run)) is not None and s.name == "Suspended", 240)
-    asked = waiting(Workspace(example_ws.root))
+    asked = waiting(Workspace(machine))
     assert len(asked) == 1 and asked[0].run == str(run)
     logs = {w.pid: (home / f"{w.name}.log") for w in state.workers}
     first = _until(
@@ -136,11 +232,15 @@ def test_a_deployed_signoff_suspends_and_another_worker_finishes_it(
     assert _state(run).is_completed()
     other = next(p for p in logs if p != first)
     assert str(run) in logs[other].read_text()  # the other worker finished it
-    signed = _signoffs(example_ws)
+    final = on_remote(bare)  # what the team sees: the request and the decision, each once
+    signed = _signoffs(final)
     assert len(signed) == 1
     assert signed[0].value("Request") == asked[0].commit
     assert signed[0].value("Prefect-Run") == str(run)
-    assert Workspace(example_ws.root).state("01").stage == Stage.SIGNED_OFF
+    requests = [c for c in final.history() if c.value("Event") == "signoff-request"]
+    assert [c.sha for c in requests] == [asked[0].commit]
+    assert final.state("01").stage == Stage.SIGNED_OFF
+    git.Repo(bare).git.fsck("--strict")
 
 
 PG_BIN = Path("/usr/lib/postgresql/15/bin")

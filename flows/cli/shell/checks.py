@@ -144,12 +144,14 @@ REHEARSALS: dict[str, Rehearsal] = {
 def before(flow: str, kwargs: dict[str, Any]) -> None:
     """Raise the refusal ``flow`` would meet with ``kwargs`` before its first commit, if any."""
     from drafts.core.rehearsal import rehearse
+    from drafts.remote import refresh
     from reviewers.guards import install
 
     if "workspace" not in kwargs:
         return  # init: it checks its folder itself, before anything
     install()  # the stage guards, as a flow's open_workspace installs them
     ws = Workspace(Path(kwargs["workspace"]))
+    refresh(ws)  # a clone with an origin checks against the team's latest main
     actor = ws.identity(kwargs.get("who"))
     _shared(ws, kwargs, flow)
     check = REHEARSALS.get(flow)
