@@ -35,8 +35,9 @@ def ack_text(outcome: records.MessageOutcome, record: records.MessageRecord, lab
     lines = [f"Thank you for your message about {label}.", ""]
     for a in outcome.attachments:
         if a.status == "recorded":
+            how = " (converted to .docx with LibreOffice)" if a.converted_to else ""
             lines.append(
-                f"Received {a.name} for chapter {a.chapter}, round {a.round} (packet "
+                f"Received {a.name}{how} for chapter {a.chapter}, round {a.round} (packet "
                 f"{a.packet}): {a.remarks} remark{'s' if a.remarks != 1 else ''} read."
             )
         elif a.status == "duplicate":

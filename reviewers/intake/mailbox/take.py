@@ -166,7 +166,9 @@ def _noted(
     if original is read:
         return got
     note = f" (converted from {original.name} with LibreOffice)"
-    return got.model_copy(update={"message": got.message + note})
+    return got.model_copy(
+        update={"name": original.name, "converted_to": read.name, "message": got.message + note}
+    )
 
 
 def take(

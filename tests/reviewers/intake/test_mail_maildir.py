@@ -83,10 +83,19 @@ def test_maildir_fetch_takes_each_return_once(delivered, cli) -> None:  # type: 
     assert len(listing(ws)) == 5
 
 
+OFFICE_TYPES = {"odt": "application/vnd.oasis.opendocument.text", "doc": "application/msword"}
+
+
 @pytest.mark.slow
-def test_an_odt_return_is_converted_and_read(example_ws: Workspace, tmp_path: Path) -> None:
-    """A .odt (a real LibreOffice conversion of a returned packet) is read as the return."""
+@pytest.mark.parametrize("kind", ["odt", "doc"])
+def test_an_odt_or_doc_return_is_kept_converted_and_read(  # type: ignore[no-untyped-def]
+    example_ws: Workspace, tmp_path: Path, cli, kind: str
+) -> None:
+    """A .odt or .doc (a real LibreOffice conversion of a packet the expert commented on) is
+    kept verbatim in the stored message, converted back to .docx and read as the return; the
+    outcome, `inbox list` and the reply say it was converted."""
     import subprocess
+    from email import message_from_bytes, policy
 
     from tests.conftest import soffice_or_skip
 
@@ -97,15 +106,34 @@ def test_an_odt_return_is_converted_and_read(example_ws: Workspace, tmp_path: Pa
     docx.write_bytes(returned_file(ws, rnd, 0, tmp_path / "r.docx", comment="Source?"))
     subprocess.run(
         [soffice, f"-env:UserInstallation=file://{tmp_path}/lo", "--headless",
-         "--convert-to", "odt", "--outdir", str(tmp_path), str(docx)],
+         "--convert-to", kind, "--outdir", str(tmp_path), str(docx)],
         check=True, capture_output=True, timeout=180,
     )  # fmt: skip
-    odt = (tmp_path / "back.odt").read_bytes()
+    sent = (tmp_path / f"back.{kind}").read_bytes()
+    assert not sent.startswith(b"PK\x03\x04\x14\x00\x06")  # not a .docx renamed
+    if kind == "doc":
+        assert sent.startswith(bytes.fromhex("d0cf11e0a1b11ae1"))  # an OLE2 Word 97 file
     folder = tmp_path / "Maildir"
-    odt_type = "application/vnd.oasis.opendocument.text"
-    deliver_maildir(folder, [reply(ws, rnd, rnd.items[0].reviewer, [("back.odt", odt, odt_type)])])
+    name = f"Kommentare Müller.{kind}"
+    deliver_maildir(
+        folder, [reply(ws, rnd, rnd.items[0].reviewer, [(name, sent, OFFICE_TYPES[kind])])]
+    )
     fetched = fetch_inbox.fn(str(ws.root), DRAFTER, str(folder))
     got = fetched[0].outcome.attachments[0]
     assert (got.status, got.packet, got.remarks) == ("recorded", rnd.items[0].packet, 1), got
-    assert ws.committed(f"mail/{fetched[0].message.key}/message.eml") is not None
-    assert "converted from back.odt" in got.message
+    assert (got.name, got.converted_to) == (name, "Kommentare Müller.docx")
+    assert f"converted from {name} with LibreOffice" in got.message
+    kept = ws.committed(f"mail/{fetched[0].message.key}/message.eml")
+    assert kept is not None
+    parts = [p for p in message_from_bytes(kept, policy=policy.default).walk() if p.get_filename()]
+    assert [p.get_payload(decode=True) for p in parts] == [sent]  # the original, verbatim
+    returns = [c for c in ws.history() if c.value("Event") == "return"]
+    assert [c.value("Packet") for c in returns] == [rnd.items[0].packet]
+    stored = ws.committed(returns[0].value("Return-File") or "")
+    assert stored is not None and stored.startswith(b"PK")  # the .docx that was read
+    (ack,) = (ws.root / "outbox/acks/mail").glob("*.eml")
+    text = message_from_bytes(ack.read_bytes(), policy=policy.default).get_body().get_content()
+    assert f"Received {name} (converted to .docx with LibreOffice) for chapter 03" in text
+    assert "1 remark read" in text
+    code, out, err = cli("inbox", "list", "-w", ws.root)
+    assert code == 0 and f"converted from {name}" in out, err
