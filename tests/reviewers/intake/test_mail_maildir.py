@@ -12,11 +12,14 @@ import pytest
 from drafts.workspace import Workspace
 from flows.returns import fetch_inbox
 from reviewers.intake.mailbox.fetch import listing
+from reviewers.rounds import records
 from tests.conftest import DRAFTER
 from tests.helpers.mail import (
     DOCX,
+    OUTLOOK_NAMING,
     deliver_maildir,
     forward,
+    outlook_reply,
     plain,
     reply,
     returned_file,
@@ -137,3 +140,62 @@ def test_an_odt_or_doc_return_is_kept_converted_and_read(  # type: ignore[no-unt
     assert "1 remark read" in text
     code, out, err = cli("inbox", "list", "-w", ws.root)
     assert code == 0 and f"converted from {name}" in out, err
+
+
+def test_outlook_replies_are_matched_and_taken(example_ws: Workspace, tmp_path: Path) -> None:
+    """Replies as Outlook/Exchange writes them (see ``outlook_reply``): each attachment name
+    decoded however Outlook wrote it, the sender found despite the upper-case address and a
+    display name of its own, the round found through References alone, the signature image
+    ignored, and the reply in the thread without a second prefix on the subject."""
+    from email import message_from_bytes, policy
+
+    ws = example_ws
+    rnd = round_sent(ws)
+    names = ["Kommentare Müller – Kapitel 3.docx", "Observações Ñandú.docx", "comments.docx"]
+    sent = [
+        outlook_reply(
+            ws,
+            rnd,
+            item.reviewer,
+            name,
+            returned_file(ws, rnd, n, tmp_path / f"{n}.docx", comment=f"Remark {n}"),
+            naming,
+            prefix,
+        )
+        for n, (item, name, naming, prefix) in enumerate(
+            zip(rnd.items, names, OUTLOOK_NAMING, ["AW:", "RE:", "RE:"], strict=True)
+        )
+    ]
+    assert b"\r\n" in sent[0] and b"In-Reply-To" not in sent[0] and b"Thread-Index" in sent[0]
+    folder = tmp_path / "Maildir"
+    deliver_maildir(folder, sent)
+    fetched = fetch_inbox.fn(str(ws.root), DRAFTER, str(folder))
+    by_name = {
+        a.name: (a.status, a.packet, a.round, a.remarks)
+        for f in fetched
+        for a in f.outcome.attachments
+    }
+    assert by_name == {
+        **{
+            name: ("recorded", item.packet, "R1", 1)
+            for name, item in zip(names, rnd.items, strict=True)
+        },
+        "image001.png": ("ignored", None, None, 0),
+    }, by_name
+    assert [f.outcome.person for f in fetched] == [i.reviewer for i in rnd.items]
+    assert all(f.message.sender == ws.person(f.outcome.person or "").email for f in fetched)
+    acks = sorted((ws.root / "outbox/acks/mail").glob("*.eml"))
+    assert len(acks) == 3
+    for f in fetched:
+        path = ws.root / "outbox/acks/mail" / f"{f.message.key}.eml"
+        ack = message_from_bytes(path.read_bytes(), policy=policy.default)
+        assert ack["In-Reply-To"] == f.message.message_id
+        assert ack["Subject"] == f.message.subject  # "AW: ..." / "RE: ...", never "Re: AW: ..."
+        packet = next(
+            m for m in records.load_sent(ws, "R1").messages if m.reviewer == f.outcome.person
+        )
+        assert packet.message_id in ack["References"]
+        text = ack.get_body().get_content()
+        assert f"Received {f.message.attachments[-1].name} for chapter 03, round R1" in text
+        assert "image001.png" not in text
+    assert len(mailbox.Maildir(folder, create=False)) == 0  # all three handled and moved
