@@ -199,3 +199,36 @@ def test_outlook_replies_are_matched_and_taken(example_ws: Workspace, tmp_path: 
         assert f"Received {f.message.attachments[-1].name} for chapter 03, round R1" in text
         assert "image001.png" not in text
     assert len(mailbox.Maildir(folder, create=False)) == 0  # all three handled and moved
+
+
+def test_no_reply_when_acknowledgements_are_off(example_ws: Workspace, tmp_path: Path) -> None:
+    """``mail.acknowledge: false``: the return is taken, nobody is answered, and a later fetch
+    with replies turned back on does not answer it late."""
+    import yaml
+
+    ws = example_ws
+    path = ws.root / "guideline.yaml"
+    data = yaml.safe_load(path.read_text())
+    data["mail"]["acknowledge"] = False
+    ws.commit(
+        {"guideline.yaml": yaml.safe_dump(data, sort_keys=False, allow_unicode=True).encode()},
+        "No replies", [("Event", "config")], ws.identity(DRAFTER),
+    )  # fmt: skip
+    rnd = round_sent(ws)
+    first = returned_file(ws, rnd, 0, tmp_path / "a.docx", comment="Source?")
+    folder = tmp_path / "Maildir"
+    deliver_maildir(folder, [reply(ws, rnd, rnd.items[0].reviewer, [("a.docx", first, DOCX)])])
+    fetched = fetch_inbox.fn(str(ws.root), DRAFTER, str(folder))
+    assert [a.status for a in fetched[0].outcome.attachments] == ["recorded"]
+    assert fetched[0].outcome.acknowledge is False
+    acks = ws.root / "outbox/acks"
+    assert not acks.exists() or not any(p.is_file() for p in acks.rglob("*"))
+    data["mail"]["acknowledge"] = True
+    ws.commit(
+        {"guideline.yaml": yaml.safe_dump(data, sort_keys=False, allow_unicode=True).encode()},
+        "Replies again", [("Event", "config")], ws.identity(DRAFTER),
+    )  # fmt: skip
+    deliver_maildir(folder, [plain(ws.person(rnd.items[1].reviewer).email, "Thanks")])
+    fetch_inbox.fn(str(ws.root), DRAFTER, str(folder))
+    assert not acks.exists() or not any(p.is_file() for p in acks.rglob("*"))
+    assert ws.dirty_paths() == []
