@@ -232,3 +232,55 @@ def test_no_reply_when_acknowledgements_are_off(example_ws: Workspace, tmp_path:
     fetch_inbox.fn(str(ws.root), DRAFTER, str(folder))
     assert not acks.exists() or not any(p.is_file() for p in acks.rglob("*"))
     assert ws.dirty_paths() == []
+
+
+@pytest.mark.slow
+def test_a_doc_is_converted_once_whether_the_fetch_is_killed_or_the_file_resent(
+    example_ws: Workspace, tmp_path: Path
+) -> None:
+    """LibreOffice writes different bytes at each conversion, so the .docx made of a .doc is
+    kept with the original's hash: a fetch killed at every point in turn (each run resuming
+    the last) records the return once, and the same .doc resent is a duplicate."""
+    import os
+    import subprocess
+    import sys
+
+    from tests.conftest import ROOT, soffice_or_skip
+
+    soffice = soffice_or_skip()
+    ws = example_ws
+    rnd = round_sent(ws)
+    docx = tmp_path / "back.docx"
+    docx.write_bytes(returned_file(ws, rnd, 0, tmp_path / "r.docx", comment="Source?"))
+    subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{tmp_path}/lo", "--headless",
+         "--convert-to", "doc", "--outdir", str(tmp_path), str(docx)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    sent = (tmp_path / "back.doc").read_bytes()
+    who = rnd.items[0].reviewer
+    folder = tmp_path / "Maildir"
+    deliver_maildir(folder, [reply(ws, rnd, who, [("back.doc", sent, OFFICE_TYPES["doc"])])])
+    code = (
+        "import sys; from flows.cli import main; sys.exit(main(['inbox', 'fetch', '--maildir', "
+        f"{str(folder)!r}, '-w', {str(ws.root)!r}, '--as', {DRAFTER!r}]))"
+    )
+    killed = 0
+    for n in range(1, 40):
+        env = {**os.environ, "PENHOLDER_FAULT": f"any:{n}"}
+        run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True)
+        if run.returncode != 86:
+            assert run.returncode == 0, run.stderr
+            break
+        killed += 1
+    assert killed >= 6  # fetched, stored, converted, received, read, recorded, ...
+    ws = Workspace.open(ws.root)
+    returns = [c.value("Packet") for c in ws.history() if c.value("Event") == "return"]
+    assert returns == [rnd.items[0].packet]
+    deliver_maildir(folder, [reply(ws, rnd, who, [("back (2).doc", sent, OFFICE_TYPES["doc"])])])
+    fetched = fetch_inbox.fn(str(ws.root), DRAFTER, str(folder))
+    got = fetched[-1].outcome.attachments[0]
+    assert got.status == "duplicate" and "already received" in got.message, got
+    assert [c.value("Packet") for c in ws.history() if c.value("Event") == "return"] == returns
+    assert len([c for c in ws.history() if c.value("Converted-From")]) == 1
+    assert ws.dirty_paths() == []
