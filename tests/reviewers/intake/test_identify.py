@@ -20,11 +20,20 @@ from reviewers.intake import identify as ident
 from reviewers.intake.identify import MATCH_THRESHOLD, Claim, identify
 from reviewers.models import Round, RoundChapter, RoundItem
 
-#: the words of each (chapter, revision) sent
+
+def _long_chapter() -> list[str]:
+    """300 words, a third of them "the": a chapter long enough (over 200 words) for difflib's
+    autojunk to drop its commonest words, were it on."""
+    words = [f"w{(i * 37) % 400}" for i in range(300)]
+    return [" ".join("the" if i % 3 == 0 else w for i, w in enumerate(words))]
+
+
+#: the paragraphs of each (chapter, revision) sent
 SENT = {
-    ("03", 1): "alpha beta gamma delta epsilon",
-    ("03", 2): "alpha beta gamma delta epsilon",
-    ("05", 1): "one two three four five",
+    ("03", 1): ["alpha beta gamma delta epsilon"],
+    ("03", 2): ["alpha beta gamma delta epsilon"],
+    ("05", 1): ["one two three", "four five"],
+    ("07", 1): _long_chapter(),
 }
 
 
@@ -48,17 +57,21 @@ def ws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Workspace:
             ("ana-lopez", "05", "R1-05-EF67", None),
         ]),
         _round("R2", 2, [("ana-lopez", "03", "R2-03-GH89", 1), ("ben-ode", "03", "R2-03-JK23", None)]),
+        _round("R3", 1, [("ana-lopez", "07", "R3-07-LM45", None)]),
     ]  # fmt: skip
     for rnd in rounds:
         folder = tmp_path / "rounds" / rnd.id
         folder.mkdir(parents=True)
         (folder / "round.yaml").write_text(yaml.safe_dump(rnd.model_dump(mode="json")))
 
-    def load(_ws: object, chapter: str, revision: int) -> SimpleNamespace:
-        return SimpleNamespace(blocks=[SimpleNamespace(text=SENT[(chapter, revision)])])
+    workspace = cast(Workspace, SimpleNamespace(root=tmp_path))
+
+    def load(where: object, chapter: str, revision: int) -> SimpleNamespace:
+        assert where is workspace  # the chapter as this workspace holds it
+        return SimpleNamespace(blocks=[SimpleNamespace(text=t) for t in SENT[(chapter, revision)]])
 
     monkeypatch.setattr(ident.blockstore, "load", load)
-    return cast(Workspace, SimpleNamespace(root=tmp_path))
+    return workspace
 
 
 def ann(text: str = "", footer: str = "", **properties: str) -> Annotations:
@@ -125,7 +138,9 @@ def test_an_unknown_packet_id_is_refused_unless_it_is_only_in_the_file_name(ws: 
     said = refused(ws, ann(penholder_packet="R9-03-ZZZZ"))
     assert said.startswith("back.docx names packet R9-03-ZZZZ in its properties, but no round")
     # a file name that looks like a packet id is only a hint: the text decides
-    got = identify(ws, ann(text=SENT[("05", 1)]), "R1-03-ZZZZ.docx", Claim(reviewer="ana-lopez"))
+    got = identify(
+        ws, ann(text=" ".join(SENT[("05", 1)])), "R1-03-ZZZZ.docx", Claim(reviewer="ana-lopez")
+    )
     assert found(got) == ("R1", "R1-05-EF67", "content", 1.0, "chapter")
 
 
@@ -160,10 +175,10 @@ def test_the_text_match_is_taken_from_the_threshold_up(ws: Workspace) -> None:
 
 
 def test_the_best_text_match_wins_and_the_earliest_of_equals(ws: Workspace) -> None:
-    five = ann(text=SENT[("05", 1)])
+    five = ann(text=" ".join(SENT[("05", 1)]))
     assert identify(ws, five, "f.docx", Claim(reviewer="ana-lopez")).item.packet == "R1-05-EF67"
     # chapter 03 reads the same in R1 (revision 1) and R2 (revision 2): R1 comes first
-    three = ann(text=SENT[("03", 1)])
+    three = ann(text=" ".join(SENT[("03", 1)]))
     assert identify(ws, three, "t.docx", Claim(reviewer="ana-lopez")).item.packet == "R1-03-AB23"
     assert identify(ws, three, "t.docx", Claim(reviewer="ana-lopez", round="R2")).round.id == "R2"
     # a chapter claim limits the match to it, even when another chapter matches better
@@ -172,12 +187,12 @@ def test_the_best_text_match_wins_and_the_earliest_of_equals(ws: Workspace) -> N
 
 
 def test_a_text_match_needs_a_reviewer_of_that_chapter(ws: Workspace) -> None:
-    three = ann(text=SENT[("03", 1)])
+    three = ann(text=" ".join(SENT[("03", 1)]))
     assert refused(ws, three, "t.docx") == (
         "t.docx carries no packet id; its text matches chapter 03 of round R1 (100% of its text "
         "matches), but who returned it is unknown: pass --reviewer"
     )
-    assert refused(ws, ann(text=SENT[("05", 1)]), "f.docx", reviewer="ben-ode") == (
+    assert refused(ws, ann(text=" ".join(SENT[("05", 1)])), "f.docx", reviewer="ben-ode") == (
         "f.docx: ben-ode is not a reviewer of chapter 05 in round R1"
     )
 
@@ -187,3 +202,24 @@ def test_no_round_no_match(tmp_path: Path) -> None:
     assert refused(empty, ann(text="anything")) == (
         "no round has been opened, so no packet can be matched"
     )
+
+
+def test_a_text_match_reads_every_paragraph_and_any_chapter_claimed(ws: Workspace) -> None:
+    five = ann(text="One two three.\n\nFour five.")
+    got = identify(ws, five, "f.docx", Claim(reviewer="ana-lopez", chapter="05"))
+    # paragraphs joined word to word: nothing between them to miss
+    assert found(got) == ("R1", "R1-05-EF67", "content", 1.0, "chapter")
+
+
+def test_a_long_chapter_with_common_words_still_matches(ws: Workspace) -> None:
+    """Half the other words rewritten, every "the" kept: 2/3 of the words match in order, as
+    they would with a reviewer who rewrote much of a long chapter."""
+    (sent,) = SENT[("07", 1)]
+    back = " ".join(w if w == "the" or i % 2 else "rewritten" for i, w in enumerate(sent.split()))
+    got = identify(ws, ann(text=back), "long.docx", Claim(reviewer="ana-lopez"))
+    assert got.item.packet == "R3-07-LM45" and got.confidence == pytest.approx(2 / 3)
+
+
+def test_the_file_name_may_name_a_wrong_packet_before_the_right_one(ws: Workspace) -> None:
+    got = identify(ws, ann(), "R1-03-ZZZZ corrected as R1-05-EF67.docx", Claim())
+    assert found(got) == ("R1", "R1-05-EF67", "file name", 1.0, "chapter")
