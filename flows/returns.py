@@ -127,16 +127,19 @@ def _convert(data: bytes, name: str) -> bytes:
 
 @state_change("fetch-inbox", "inbox fetch", rerun=False)
 def fetch_inbox(
-    workspace: str, who: str | None = None, maildir: str | None = None
+    workspace: str | None = None, who: str | None = None, maildir: str | None = None
 ) -> list[Fetched]:
-    """Take every new message of the guideline's mailbox (IMAP), or of a local Maildir."""
+    """Take every new message of the guideline's mailbox (IMAP), or of a local Maildir (the
+    schedule of a team's server: ``workspace`` and ``who`` default to the worker's
+    ``PENHOLDER_WORKSPACE`` and ``PENHOLDER_AS``)."""
+    import os
     import shutil
 
     from drafts.core.errors import MailError
     from reviewers.intake.mailbox.sources import ImapSource, MaildirSource
 
-    ws = open_workspace(workspace)
-    actor = ws.identity(who)
+    ws = open_workspace(workspace or os.environ.get("PENHOLDER_WORKSPACE") or ".")
+    actor = ws.identity(who or os.environ.get("PENHOLDER_AS"))
     imap = ws.guideline.mail.imap
     source: ImapSource | MaildirSource
     if maildir is not None:

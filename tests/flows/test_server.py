@@ -76,11 +76,14 @@ def test_status_shows_the_server_its_workers_and_what_it_holds(
     with _client() as client:
         names = {d.name for d in client.read_deployments()}
         assert {"signoff", "commit-revision", "remind-open-rounds", "add-returns"} <= names
+        assert {"fetch-inbox", "scan-inbox"} <= names
         pool = client.read_work_pool("penholder")
         assert pool.type == "process"
         assert client.read_global_concurrency_limit_by_name("workspace").limit == 1
         reminder = next(d for d in client.read_deployments() if d.name == "remind-open-rounds")
         assert [s.schedule.cron for s in reminder.schedules] == ["0 9 * * 1-5"]  # type: ignore[union-attr]
+        fetch = next(d for d in client.read_deployments() if d.name == "fetch-inbox")
+        assert [s.schedule.interval.total_seconds() for s in fetch.schedules] == [600.0]  # type: ignore[union-attr]
 
 
 def test_a_command_runs_its_flow_against_the_server_without_an_export(

@@ -3,6 +3,7 @@ returns its experts send back as replies, and messages delivered to a Maildir.""
 
 from __future__ import annotations
 
+import hashlib
 import mailbox
 from datetime import date, datetime
 from email.message import EmailMessage
@@ -107,3 +108,121 @@ def deliver_maildir(folder: Path, messages: list[bytes]) -> None:
     for raw in messages:
         box.add(raw)
     box.close()
+
+
+def _b64_lines(data: bytes) -> str:
+    """Base64 in 76-character lines ending CRLF, as Exchange writes it."""
+    import base64
+
+    text = base64.b64encode(data).decode()
+    return "\r\n".join(text[i : i + 76] for i in range(0, len(text), 76))
+
+
+#: how Outlook/Exchange names an attachment: only in Content-Type's ``name=`` (no
+#: Content-Disposition), RFC 2231 ``filename*=utf-8''...``, or RFC 2047 words in quotes
+OUTLOOK_NAMING = ("name-only", "rfc2231", "rfc2047")
+
+
+def outlook_reply(
+    ws: Workspace, rnd: Round, reviewer: str, name: str, data: bytes, naming: str, prefix: str
+) -> bytes:
+    """A reply as Outlook with Exchange writes it, byte for byte: CRLF lines, the sender's
+    address in upper case under a display name of its own, ``prefix`` ("RE:", "AW:") on the
+    subject, Thread-Index and Thread-Topic, no In-Reply-To but References naming the packet
+    message, multipart/mixed holding multipart/alternative (text and HTML, base64) and the
+    attachment named as ``naming`` says, with a signature image inline."""
+    import base64
+    from urllib.parse import quote
+
+    person = ws.person(reviewer)
+    packet = next(m for m in records.load_sent(ws, rnd.id).messages if m.reviewer == reviewer)
+    surname = person.name.split()[-1]
+    tag = hashlib.sha256(f"{reviewer}{name}{naming}{prefix}".encode()).hexdigest()[:20].upper()
+    mixed, alt = "_004_AM9PR01MB7410D2C1A8E3F0B7E2C4A6D1AM9PR01MB7410eurp_", "_000_AM9PR01MB7410_"
+    words = f"=?utf-8?B?{base64.b64encode(name.encode()).decode()}?="
+    ctype = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    if naming == "name-only":
+        head = f'Content-Type: {ctype};\r\n\tname="{name}"\r\n'
+    elif naming == "rfc2231":
+        head = (
+            f'Content-Type: {ctype};\r\n\tname="{words}"\r\n'
+            f"Content-Description: {words}\r\n"
+            f"Content-Disposition: attachment;\r\n\tfilename*=utf-8''{quote(name)};\r\n"
+            f'\tsize={len(data)}; creation-date="Fri, 15 Mar 2024 09:28:11 GMT";\r\n'
+            f'\tmodification-date="Fri, 15 Mar 2024 09:30:02 GMT"\r\n'
+        )
+    else:
+        head = (
+            f'Content-Type: {ctype};\r\n\tname="{words}"\r\n'
+            f"Content-Description: {words}\r\n"
+            f'Content-Disposition: attachment;\r\n\tfilename="{words}"; size={len(data)};\r\n'
+            f'\tcreation-date="Fri, 15 Mar 2024 09:28:11 GMT"\r\n'
+        )
+    text = f"Dear colleagues,\r\n\r\nplease find my comments attached.\r\n\r\n{person.name}\r\n"
+    html = "<html><body><p>Dear colleagues,</p><p>please find my comments attached.</p>"
+    html += f'<p>{person.name}<br><img src="cid:image001.png@01DA76C2.5E3B1A40"></p></body></html>'
+    png = bytes.fromhex(
+        "89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+        "1f15c4890000000d49444154789c6360000002000001e221bc330000000049454e44ae426082"
+    )
+    lines = [
+        "Received: from AM9PR01MB7410.eurprd01.prod.exchangelabs.com ([fe80::1]) by",
+        " AM9PR01MB7410.eurprd01.prod.exchangelabs.com ([fe80::1%5]) with mapi id",
+        " 15.20.7386.025; Fri, 15 Mar 2024 09:30:05 +0000",
+        f'From: "{surname}, {" ".join(person.name.split()[:-1])} (UN-Habitat)"'
+        f" <{person.email.upper()}>",
+        f"To: penholder <{ws.guideline.mail.from_address}>",
+        f"Subject: {prefix} {packet.subject}",
+        f"Thread-Topic: {packet.subject}",
+        "Thread-Index: AQHadsJeOxpAzH3Lk0yp7cQn9mJcSLE2nWXw",
+        "Date: Fri, 15 Mar 2024 09:30:05 +0000",
+        f"Message-ID: <AM9PR01MB7410{tag}@AM9PR01MB7410.eurprd01.prod.exchangelabs.com>",
+        f"References: {packet.message_id}",
+        "Accept-Language: de-DE, en-US",
+        "Content-Language: de-DE",
+        "X-MS-Has-Attach: yes",
+        "X-MS-TNEF-Correlator:",
+        f'Content-Type: multipart/mixed;\r\n\tboundary="{mixed}"',
+        "MIME-Version: 1.0",
+        "",
+        f"--{mixed}",
+        'Content-Type: multipart/related;\r\n\tboundary="_006_rel_";\r\n\ttype="multipart/alternative"',
+        "",
+        "--_006_rel_",
+        f'Content-Type: multipart/alternative;\r\n\tboundary="{alt}"',
+        "",
+        f"--{alt}",
+        'Content-Type: text/plain; charset="utf-8"',
+        "Content-Transfer-Encoding: base64",
+        "",
+        _b64_lines(text.encode()),
+        "",
+        f"--{alt}",
+        'Content-Type: text/html; charset="utf-8"',
+        "Content-Transfer-Encoding: base64",
+        "",
+        _b64_lines(html.encode()),
+        "",
+        f"--{alt}--",
+        "",
+        "--_006_rel_",
+        'Content-Type: image/png; name="image001.png"',
+        "Content-Description: image001.png",
+        f'Content-Disposition: inline; filename="image001.png"; size={len(png)};',
+        "Content-ID: <image001.png@01DA76C2.5E3B1A40>",
+        "Content-Transfer-Encoding: base64",
+        "",
+        _b64_lines(png),
+        "",
+        "--_006_rel_--",
+        "",
+        f"--{mixed}",
+        head.rstrip("\r\n"),
+        "Content-Transfer-Encoding: base64",
+        "",
+        _b64_lines(data),
+        "",
+        f"--{mixed}--",
+        "",
+    ]
+    return "\r\n".join(lines).encode()

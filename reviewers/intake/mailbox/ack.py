@@ -12,6 +12,7 @@ is sent by the next fetch. A crash between the SMTP server's acceptance and the 
 
 from __future__ import annotations
 
+import re
 from email.message import EmailMessage
 from email.utils import format_datetime, formataddr, make_msgid
 
@@ -22,6 +23,11 @@ from drafts.models import Event
 from drafts.workspace import Actor, Workspace
 from reviewers.intake.mailbox import records
 from reviewers.send.mail import SMTP_ERRORS, connect, read_eml
+
+#: a subject that is already a reply: "Re:" as Outlook writes it in English, German
+#: ("AW:"), Scandinavian ("SV:"), Dutch ("Antw:"), Polish ("Odp:"), Italian ("R:"), Spanish and
+#: Portuguese ("RE:", "RES:"), French ("RE :")
+_REPLY = re.compile(r"^\s*(re|aw|sv|antw|odp|r|res)\s?:", re.IGNORECASE)
 
 _ASK = {
     "refused": "",
@@ -35,8 +41,9 @@ def ack_text(outcome: records.MessageOutcome, record: records.MessageRecord, lab
     lines = [f"Thank you for your message about {label}.", ""]
     for a in outcome.attachments:
         if a.status == "recorded":
+            how = " (converted to .docx with LibreOffice)" if a.converted_to else ""
             lines.append(
-                f"Received {a.name} for chapter {a.chapter}, round {a.round} (packet "
+                f"Received {a.name}{how} for chapter {a.chapter}, round {a.round} (packet "
                 f"{a.packet}): {a.remarks} remark{'s' if a.remarks != 1 else ''} read."
             )
         elif a.status == "duplicate":
@@ -56,7 +63,7 @@ def compose(
     msg["From"] = formataddr((mail.from_name, mail.from_address))
     msg["To"] = formataddr((person.name, record.sender))
     subject = record.subject or ws.guideline.label
-    msg["Subject"] = subject if subject.lower().startswith("re:") else f"Re: {subject}"
+    msg["Subject"] = subject if _REPLY.match(subject) else f"Re: {subject}"
     msg["Date"] = format_datetime(ws.now())
     msg["Message-ID"] = make_msgid(
         idstring=f"ack-{record.key}", domain=mail.from_address.split("@")[-1]

@@ -54,6 +54,8 @@ class AttachmentOutcome(BaseModel):
     reviewer: str | None = None
     packet: str | None = None
     remarks: int = 0
+    #: the .docx LibreOffice made of a .odt/.doc attachment (``name``) that was read instead
+    converted_to: str | None = None
 
 
 class MessageOutcome(BaseModel):

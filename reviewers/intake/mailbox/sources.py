@@ -32,9 +32,18 @@ def _secret(imap: ImapSettings) -> tuple[str, str]:
     """("password" or "token", the secret)."""
     command = imap.oauth2_token_command or imap.password_command
     if command:
-        done = subprocess.run(shlex.split(command), capture_output=True, text=True, timeout=60)
+        try:
+            done = subprocess.run(shlex.split(command), capture_output=True, text=True, timeout=60)
+        except (OSError, ValueError, subprocess.TimeoutExpired) as e:
+            raise MailError(
+                f"the command `{command}` for the IMAP secret could not run ({e}); fix "
+                f"mail.imap.{_secret_setting(imap)}"
+            ) from e
         if done.returncode != 0 or not done.stdout.strip():
-            raise MailError(f"the command `{command}` gave no IMAP secret (exit {done.returncode})")
+            raise MailError(
+                f"the command `{command}` gave no IMAP secret (exit {done.returncode}); fix "
+                f"mail.imap.{_secret_setting(imap)}"
+            )
         return ("token" if imap.oauth2_token_command else "password"), done.stdout.strip()
     value = os.environ.get(imap.password_env)
     if not value:
@@ -45,12 +54,43 @@ def _secret(imap: ImapSettings) -> tuple[str, str]:
     return "password", value
 
 
+def _secret_setting(imap: ImapSettings) -> str:
+    """Where the secret comes from, as the user wrote it."""
+    if imap.oauth2_token_command:
+        return "oauth2_token_command"
+    if imap.password_command:
+        return "password_command"
+    return f"password_env ({imap.password_env})"
+
+
+def _context(imap: ImapSettings) -> ssl.SSLContext:
+    """Certificates checked against the system's CAs and, when named, ``ca_file``'s."""
+    context = ssl.create_default_context()
+    if imap.ca_file:
+        try:
+            context.load_verify_locations(cafile=imap.ca_file)
+        except (OSError, ssl.SSLError) as e:
+            reason = e.strerror if isinstance(e, OSError) and e.strerror else str(e)
+            raise MailError(
+                f"mail.imap.ca_file {imap.ca_file} cannot be read as a CA certificate "
+                f"({reason}); name a PEM file of the CA that signed the server's certificate"
+            ) from e
+    return context
+
+
+def _xoauth2(user: str, token: str) -> Callable[[bytes], bytes]:
+    """The XOAUTH2 exchange: the token first; an empty answer to the server's error challenge
+    (so the server ends the exchange with its NO)."""
+    first = f"user={user}\x01auth=Bearer {token}\x01\x01".encode()
+    return lambda challenge: b"" if challenge else first
+
+
 class ImapSource:
     def __init__(self, imap: ImapSettings) -> None:
         self.imap = imap
         where = f"{imap.host}:{imap.port}"
         kind, secret = _secret(imap)
-        context = ssl.create_default_context(cafile=imap.ca_file)
+        context = _context(imap)
         try:
             if imap.security == "tls":
                 self.conn: imaplib.IMAP4 = imaplib.IMAP4_SSL(
@@ -71,8 +111,7 @@ class ImapSource:
             raise MailError(f"cannot reach the IMAP server {where} ({reason})") from e
         try:
             if kind == "token":
-                auth = f"user={imap.user}\x01auth=Bearer {secret}\x01\x01".encode()
-                self.conn.authenticate("XOAUTH2", lambda _: auth)
+                self.conn.authenticate("XOAUTH2", _xoauth2(imap.user, secret))
             else:
                 self.conn.login(imap.user, secret)
             status, data = self.conn.select(_quote(imap.folder))
@@ -86,8 +125,8 @@ class ImapSource:
                 else str(e)
             )
             raise MailError(
-                f"the IMAP server {where} refused {imap.user} ({text}); check the user, the "
-                f"password ({imap.password_env}) and mail.imap.folder"
+                f"the IMAP server {where} refused {imap.user} ({text}); check the user, "
+                f"mail.imap.{_secret_setting(imap)} and mail.imap.folder"
             ) from e
         self.uidvalidity = self._uidvalidity()
         self.created, self.target = False, ""

@@ -7,7 +7,8 @@
    Word file from a known sender in one commit (``Event: mail``), unless committed already (a
    re-run after a crash);
 2. **intake**: each attachment as ``message.plan`` decides: through ``ingest`` (read and
-   identified with the claim the message supports; a .odt/.doc converted first), quarantined
+   identified with the claim the message supports; a .odt/.doc converted first, the .docx
+   committed with the original's hash so an original is converted once), quarantined
    (a sender not in people.yaml), refused (a PDF) or ignored;
 3. **outcome**: ``outcome.yaml`` records what became of each attachment, in the commit of the
    message's last return when its last attachment is one, else in a commit of its own.
@@ -19,8 +20,9 @@ recorded after this message was stored is this message's return, not a duplicate
 
 from __future__ import annotations
 
+import hashlib
 import tempfile
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from drafts import layout
 from drafts.core import faults
@@ -159,6 +161,36 @@ def _quarantine(
     )
 
 
+def _kept_conversions(ws: Workspace, converter: Converter, actor: Actor) -> Converter:
+    """``converter``, converting each original once: LibreOffice writes different bytes each
+    time, so the .docx made of an original is committed with a ``Converted-From`` trailer (its
+    SHA-256) and given again for the same original: a resend of the same .doc is a duplicate,
+    and a run killed after the conversion reads the same .docx when resumed."""
+
+    def convert(data: bytes, name: str) -> bytes:
+        original = hashlib.sha256(data).hexdigest()
+        for c in reversed(ws.history()):
+            if c.value("Converted-From") == original:
+                digest = PurePath(c.value("Return-File") or "").stem
+                for path in (layout.returned(digest), layout.quarantined(digest)):
+                    done = ws.committed(path)
+                    if done is not None:
+                        return done
+        docx = converter(data, name)
+        digest = hashlib.sha256(docx).hexdigest()
+        path = layout.returned(digest)
+        trailers = [
+            ("Event", Event.RECEIVED.value),
+            ("Return-File", path),
+            ("Converted-From", original),
+        ]
+        if ws.committed(path) is None and ws.committed(layout.quarantined(digest)) is None:
+            ws.commit({path: docx}, f"Receive {name}, converted to .docx", trailers, actor)
+        return docx
+
+    return convert
+
+
 def _noted(
     got: records.AttachmentOutcome, original: message.Attachment, read: message.Attachment
 ) -> records.AttachmentOutcome:
@@ -166,7 +198,9 @@ def _noted(
     if original is read:
         return got
     note = f" (converted from {original.name} with LibreOffice)"
-    return got.model_copy(update={"message": got.message + note})
+    return got.model_copy(
+        update={"name": original.name, "converted_to": read.name, "message": got.message + note}
+    )
 
 
 def take(
@@ -198,8 +232,9 @@ def take(
     ]
     store(ws, raw, incoming, source, actor, words)
     faults.point("mail:after-store")
+    kept = _kept_conversions(ws, converter, actor) if converter is not None else None
     steps = [  # converted once the message is stored as it came
-        convert_step(s, converter) if s.attachment.kind in message.CONVERTIBLE else s
+        convert_step(s, kept) if s.attachment.kind in message.CONVERTIBLE else s
         for s in step_plan.steps
     ]
     record = records.message(ws, key)

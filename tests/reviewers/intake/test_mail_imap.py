@@ -18,7 +18,15 @@ from drafts.workspace import Workspace
 from reviewers.rounds import records
 from tests.conftest import DRAFTER, ROOT
 from tests.helpers.dovecot import PASSWORD, USER, Imap, dovecot, free_port  # noqa: F401
-from tests.helpers.mail import DOCX, forward, plain, reply, returned_file, round_sent
+from tests.helpers.mail import (
+    DOCX,
+    forward,
+    outlook_reply,
+    plain,
+    reply,
+    returned_file,
+    round_sent,
+)
 from tests.reviewers.send.test_mail import smtp_server  # noqa: F401
 
 pytestmark = pytest.mark.slow
@@ -175,3 +183,39 @@ def test_killed_anywhere_nothing_is_lost_or_taken_twice(mailbox_ready) -> None: 
     }
     assert len(ack_ids) == 2 * batches
     assert ws.dirty_paths() == []
+
+
+def test_outlook_reply_and_doc_return_through_imap(mailbox_ready, cli) -> None:  # type: ignore[no-untyped-def]
+    """Over IMAP: an Outlook/Exchange reply (CRLF, base64, RFC 2047 name, AW:, References only)
+    and a real .doc return (LibreOffice's Word 97 file of a commented packet), each recorded
+    once and answered in its thread at the SMTP server."""
+    from tests.conftest import soffice_or_skip
+
+    soffice = soffice_or_skip()
+    ws, rnd, imap, smtp, tmp = mailbox_ready
+    a, b = (i.reviewer for i in rnd.items[:2])
+    first = returned_file(ws, rnd, 0, tmp / "a.docx", comment="Source?")
+    docx = tmp / "b.docx"
+    docx.write_bytes(returned_file(ws, rnd, 1, tmp / "rb.docx", comment="Unclear."))
+    subprocess.run(
+        [soffice, f"-env:UserInstallation=file://{tmp}/lo", "--headless",
+         "--convert-to", "doc", "--outdir", str(tmp), str(docx)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    outlook = outlook_reply(ws, rnd, a, "Anmerkungen Ä – 3.docx", first, "rfc2047", "AW:")
+    doc = reply(ws, rnd, b, [("b.doc", (tmp / "b.doc").read_bytes(), "application/msword")])
+    imap.append([outlook, doc])
+    code, out, err = cli("inbox", "fetch", "-w", ws.root, "--as", DRAFTER)
+    assert code == 0, err
+    assert "Anmerkungen Ä – 3.docx: packet" in out and "converted from b.doc" in out, out
+    packets = sorted(c.value("Packet") or "" for c in ws.history() if c.value("Event") == "return")
+    assert packets == sorted(i.packet for i in rnd.items[:2])
+    acks = [message_from_bytes(e.content, policy=policy.default) for e in smtp.received]
+    assert sorted(str(m["To"]) for m in acks) == sorted(
+        f"{ws.person(r).name} <{ws.person(r).email}>" for r in (a, b)
+    )
+    outlook_ack = next(m for m in acks if str(m["Subject"]).startswith("AW:"))
+    assert outlook_ack["In-Reply-To"] == message_from_bytes(outlook)["Message-ID"]
+    sent = {m.reviewer: m.message_id for m in records.load_sent(ws, "R1").messages}
+    assert sent[a] in outlook_ack["References"]
+    assert imap.count("penholder/processed") == 2 and imap.count("INBOX") == 0
