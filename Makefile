@@ -19,7 +19,7 @@ demo: $(STAMP)
 
 ## test: lint, types, layer contracts, then every test (LibreOffice ones included when installed)
 test: $(STAMP) system-deps lint
-	$(BIN)/python -m pytest -n 2 --dist loadfile
+	$(BIN)/python -m pytest -n 2 --dist loadfile --durations=25
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
