@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint unit slow bench system-deps template clean mutate
+.PHONY: demo test lint unit slow bench system-deps template clean mutate fuzz
 
 $(STAMP): pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else "penholder needs Python 3.11 or newer; set PYTHON=python3.11")'
@@ -41,6 +41,12 @@ mutate: $(STAMP)
 	@start=$$(date +%s); \
 	for m in $(MUTATE); do echo "== $$m"; $(BIN)/mutmut run --max-children 2 "$$m.*" >/dev/null || exit 1; done; \
 	$(BIN)/python tools/mutation_scores.py; echo "make mutate took $$(( $$(date +%s) - start )) s"
+
+## fuzz: mutations of the real corpus through the reader for FUZZ_SECONDS (docs/testing.md,
+## Fuzzing); not part of `make test`. Exits 1 with the shrunk cases when a crash is found.
+FUZZ_SECONDS ?= 120
+fuzz: $(STAMP)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) $(BIN)/python tools/fuzz_reader.py
 
 system-deps:
 	@bash .ci/system-deps.sh

@@ -16,6 +16,10 @@ W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 W14 = "http://schemas.microsoft.com/office/word/2010/wordml"
 W15 = "http://schemas.microsoft.com/office/word/2012/wordml"
+#: the w15 elements (``commentsEx``, ``commentEx``) as Word 2013's pre-release builds wrote them,
+#: [MS-DOCX] 2.2; such files are in circulation, so readers accept both URIs
+W15_PRERELEASE = "http://schemas.microsoft.com/office/word/2010/11/wordml"
+W15_URIS = (W15, W15_PRERELEASE)
 MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
 PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
 CONTENT_TYPES = "http://schemas.openxmlformats.org/package/2006/content-types"
@@ -85,3 +89,18 @@ CT_TEMPLATE_MAIN = (
 CT_DOCM_MAIN = "application/vnd.ms-word.document.macroEnabled.main+xml"
 CT_DOTM_MAIN = "application/vnd.ms-word.template.macroEnabledTemplate.main+xml"
 CT_VBA_PROJECT = "application/vnd.ms-office.vbaProject"
+
+# Content types of the story parts the reader walks, by the kind of story (ECMA-376 Part 1, 11.3;
+# [MS-DOCX] 2.1.3 for commentsExtended). A part is found through the main part's relationships,
+# by relationship type or by content type, never by its name (Word may write comments1.xml).
+_CT_WML = "application/vnd.openxmlformats-officedocument.wordprocessingml."
+CT_STORIES = {
+    "footnotes": _CT_WML + "footnotes+xml",
+    "endnotes": _CT_WML + "endnotes+xml",
+    "header": _CT_WML + "header+xml",
+    "footer": _CT_WML + "footer+xml",
+    "comments": _CT_WML + "comments+xml",
+    "commentsExtended": _CT_WML + "commentsExtended+xml",
+    "styles": _CT_WML + "styles+xml",
+    "numbering": _CT_WML + "numbering+xml",
+}

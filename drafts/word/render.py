@@ -10,7 +10,9 @@
    pandoc writes one bookmark spanning exactly that paragraph's content; the identifiers of
    headings and divs (pandoc's heading ids, citeproc's ``refs``) are removed, as their bookmarks
    would span several paragraphs, which LibreOffice splits; numbered paragraphs are put in a
-   ``custom-style="Numbered Paragraph"`` div;
+   ``custom-style="Numbered Paragraph"`` div; the metadata naming citeproc's inputs
+   (``CITEPROC_INPUTS``: the bibliography's path on the pen-holder's machine) is dropped, since
+   pandoc would write it into every packet as a custom property;
 4. writes the .docx with pandoc (``--reference-doc``), then, in the OOXML layer, adds the Word
    numbering of "Numbered Paragraph" and the stamp (custom properties, header, footer).
 
@@ -122,6 +124,11 @@ def _drop_block_ids(blocks: list[Any]) -> None:
             _drop_block_ids(content)
 
 
+#: metadata that only tells citeproc where its inputs are (``--bibliography`` sets a path on the
+#: pen-holder's machine): dropped before the .docx is written, so no packet carries it
+CITEPROC_INPUTS = ("bibliography", "csl", "citation-abbreviations")
+
+
 def anchored_ast(markdown: str, block_map: BlockMap, bibliography: Path | None) -> dict[str, Any]:
     """Return the pandoc AST of ``markdown`` with every block of ``block_map`` anchored."""
     ast = markdown_ast(markdown, bibliography)
@@ -141,6 +148,8 @@ def anchored_ast(markdown: str, block_map: BlockMap, bibliography: Path | None) 
     _drop_block_ids(ast["blocks"])
     for site, block in zip(found, block_map.blocks, strict=True):
         _anchor(site, block.id)
+    for key in CITEPROC_INPUTS:  # citeproc has run; pandoc would print them as custom properties
+        ast.get("meta", {}).pop(key, None)
     return ast
 
 

@@ -3,7 +3,10 @@
 ``identify(ws, annotations, name, claim)`` returns the round item with how it was found and a
 confidence (1.0 for a packet id; the text similarity for a content match), or raises
 ``ReturnRefused`` with one sentence saying what is missing or wrong. A claim (``--round``,
-``--reviewer``, ``--chapter``) that contradicts the file is refused, never overridden.
+``--reviewer``, ``--chapter``) that contradicts the file is refused, never overridden. Once identified, every stamp the file carries
+(properties, footer, header, block anchors) must agree with that packet
+(``reviewers.intake.stamps``); a file whose stamps disagree is refused, never read against
+either packet.
 
 A redline sent in a round carries its packet id too, with ``penholder.kind=redline`` in its
 properties and "redline" after the packet id in its footer: it is identified as that packet's
@@ -20,6 +23,7 @@ from drafts import blockstore
 from drafts.core.errors import NotFound, ReturnRefused
 from drafts.ooxml.read.reader import Annotations
 from drafts.workspace import Workspace
+from reviewers.intake import stamps
 from reviewers.models import PACKET_ALPHABET, PACKET_CODE_LENGTH, Round, RoundItem
 from reviewers.rounds import records
 
@@ -109,6 +113,7 @@ def identify(ws: Workspace, ann: Annotations, name: str, claim: Claim) -> Identi
                 continue
             raise ReturnRefused(f"{name} names packet {packet} in its {how}, but {e}") from e
         _check_claim(name, rnd, item, claim, how)
+        stamps.check(name, ann, item, rnd.id, how)
         if kind == "redline" and item.previous_revision is None:
             raise ReturnRefused(
                 f"{name} says it is the redline of packet {item.packet} in its {how}, but that "
@@ -129,6 +134,7 @@ def identify(ws: Workspace, ann: Annotations, name: str, claim: Claim) -> Identi
         )
     for item in rnd.items:
         if item.chapter == chapter and item.reviewer == claim.reviewer:
+            stamps.check(name, ann, item, rnd.id, "text")
             return Identified(rnd, item, "content", score)
     raise ReturnRefused(
         f"{name}: {claim.reviewer} is not a reviewer of chapter {chapter} in round {rnd.id}"

@@ -18,7 +18,13 @@ from diff_match_patch import diff_match_patch
 from drafts.blocks import Block, BlockMap, carry_ids
 from drafts.ooxml.read.reader import Annotations, ParagraphView
 
-STORY_PARTS = ("word/document.xml", "word/footnotes.xml", "word/endnotes.xml")
+#: the stories whose paragraphs are blocks, by kind (``Annotations.stories``): a returned file's
+#: parts may be named otherwise than the sent file's (word/footnotes1.xml)
+STORY_KINDS = ("document", "footnotes", "endnotes")
+
+
+def _story_paragraphs(ann: Annotations, kind: str) -> list[ParagraphView]:
+    return [p for p in ann.paragraphs if ann.stories.get(p.part) == kind]
 
 
 class OffsetMap:
@@ -122,9 +128,9 @@ def align(sent: Annotations, returned: Annotations, block_map: BlockMap) -> Alig
     """Pair the story paragraphs of ``returned`` with those of ``sent`` and with their blocks."""
     blocks = block_map.by_id()
     result = Alignment()
-    for part in STORY_PARTS:
-        s_paras = [p for p in sent.paragraphs if p.part == part]
-        r_paras = [p for p in returned.paragraphs if p.part == part and p.in_before]
+    for kind in STORY_KINDS:
+        s_paras = _story_paragraphs(sent, kind)
+        r_paras = [p for p in _story_paragraphs(returned, kind) if p.in_before]
         matched = _pairs_for_part(s_paras, r_paras)
         seen_s = {i for i, _ in matched}
         seen_r = {j for _, j in matched}
@@ -162,5 +168,5 @@ def align(sent: Annotations, returned: Annotations, block_map: BlockMap) -> Alig
         for _, pair in sorted(rows, key=lambda row: row[0]):
             result.pairs.append(pair)
             if pair.returned is not None:
-                result.by_returned[(part, pair.returned.index)] = pair
+                result.by_returned[(pair.returned.part, pair.returned.index)] = pair
     return result

@@ -158,3 +158,6 @@ class Annotations(_Model):
     application: str | None
     header_text: str
     footer_text: str
+    #: part name -> its kind ("document", "footnotes", "endnotes", "header", "footer",
+    #: "comments", "styles", "numbering"), found by relationship and content type, never by name
+    stories: dict[str, str] = {}

@@ -1,21 +1,21 @@
 """Comments: the ``w:comment`` elements, their replies and resolved state.
 
 A comment's identity for threading is the ``w14:paraId`` of its last paragraph (MS-DOCX
-2.5.3.1); ``commentsExtended.xml`` maps that paraId to ``w15:paraIdParent`` (the comment it
+2.5.3.1); the commentsExtended part maps that paraId to ``w15:paraIdParent`` (the comment it
 replies to) and ``w15:done`` (resolved). Older files without ``commentsExtended`` have no
-threads and nothing resolved.
+threads and nothing resolved. Both URIs Word has written for w15 are read (``W15_URIS``: the
+final one and Word 2013's pre-release ``.../word/2010/11/wordml``).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from drafts.ooxml.namespaces import W14, W15, Element, W
+from drafts.ooxml.namespaces import W14, W15_URIS, Element, W
 
 COMMENT = f"{{{W}}}comment"
 P = f"{{{W}}}p"
 PARA_ID = f"{{{W14}}}paraId"
-COMMENT_EX = f"{{{W15}}}commentEx"
 
 
 @dataclass
@@ -59,13 +59,14 @@ def threads(
     info: dict[str, tuple[str | None, bool]] = {}
     if extended is None:
         return info
-    for ex in extended.iter(COMMENT_EX):
-        pid = (ex.get(f"{{{W15}}}paraId") or "").upper()
-        cid = by_para.get(pid)
-        if cid is None:
-            continue
-        parent_pid = ex.get(f"{{{W15}}}paraIdParent")
-        parent = by_para.get(parent_pid.upper()) if parent_pid else None
-        done = (ex.get(f"{{{W15}}}done") or "0").lower() in ("1", "true", "on")
-        info[cid] = (parent if parent != cid else None, done)
+    for uri in W15_URIS:
+        for ex in extended.iter(f"{{{uri}}}commentEx"):
+            pid = (ex.get(f"{{{uri}}}paraId") or "").upper()
+            cid = by_para.get(pid)
+            if cid is None:
+                continue
+            parent_pid = ex.get(f"{{{uri}}}paraIdParent")
+            parent = by_para.get(parent_pid.upper()) if parent_pid else None
+            done = (ex.get(f"{{{uri}}}done") or "0").lower() in ("1", "true", "on")
+            info[cid] = (parent if parent != cid else None, done)
     return info

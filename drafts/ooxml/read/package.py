@@ -16,6 +16,7 @@ from __future__ import annotations
 import io
 import posixpath
 import zipfile
+import zlib
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -176,9 +177,13 @@ class Package:
                         raise UnsafeDocument(
                             f"{self.label}: part {real} unpacks to more than it declares; refused"
                         )
-        except (zipfile.BadZipFile, EOFError, OSError, ValueError) as exc:
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
             raise NotAWordDocument(
                 f"{self.label} is damaged: part {real} cannot be read ({exc})"
+            ) from exc
+        except NotImplementedError as exc:  # a compression method zipfile does not know
+            raise NotAWordDocument(
+                f"{self.label}: part {real} uses a zip feature Word does not write ({exc})"
             ) from exc
         except RuntimeError as exc:  # encrypted member
             raise NotAWordDocument(f"{self.label}: part {real} is encrypted ({exc})") from exc
@@ -226,6 +231,18 @@ class Package:
         full type URI; Transitional and Strict types both match.
         """
         return [t for rt, t in self._relationships(part) if _rel_type_matches(rt, reltype_suffix)]
+
+    def stories(self, part: str, kind: str) -> list[str]:
+        """Return the parts of story ``kind`` ("comments", "footer", ...; ``ns.CT_STORIES``)
+        ``part`` points to: by relationship type or by the target's content type, whatever
+        the part is named (word/comments1.xml is as good as word/comments.xml)."""
+        content_type = ns.CT_STORIES.get(kind)
+        return [
+            t
+            for rt, t in self._relationships(part)
+            if _rel_type_matches(rt, kind)
+            or (content_type is not None and self.content_types.get(t) == content_type)
+        ]
 
     # -- checks -----------------------------------------------------------------------------
     def _content_types(self) -> dict[str, str]:
@@ -354,6 +371,8 @@ def open_package(source: str | Path | bytes, name: str | None = None) -> Package
         zf = zipfile.ZipFile(io.BytesIO(data))
     except (zipfile.BadZipFile, EOFError, ValueError, OSError) as exc:
         raise NotAWordDocument(f"{label} is damaged: not a readable zip ({exc})") from exc
+    except NotImplementedError as exc:  # e.g. "zip file version 6.4" in a damaged directory
+        raise NotAWordDocument(f"{label} is not a zip Word can write ({exc}); refused") from exc
     infos = _check_directory(zf, label)
     if "mimetype" in infos and "[Content_Types].xml" not in infos:
         raise NotAWordDocument(

@@ -3,6 +3,8 @@
 ``read_annotations(source)`` needs nothing but the file. It reads every story part (body,
 footnotes, endnotes, headers, footers, comments) and the styles and numbering parts, each
 annotation once (``mc:Fallback`` copies are never read), Strict files like Transitional ones.
+Parts are found through the main part's relationships, by relationship type or content type
+(``Package.stories``), never by name; ``Annotations.stories`` says which kind each part is.
 See docs/reader.md for the text rules and the offsets.
 """
 
@@ -95,10 +97,12 @@ class _Reader:
         self.pkg = pkg
         self.revisions: list[RawRevision] = []
         self.walkers: list[StoryWalker] = []
+        self.kinds: dict[str, str] = {}  # story part name -> "document", "footnotes", ...
 
-    def part_xml(self, suffix: str) -> list[tuple[str, Element]]:
+    def part_xml(self, kind: str) -> list[tuple[str, Element]]:
         out = []
-        for name in sorted(self.pkg.related(self.pkg.main_part, suffix), key=_natural):
+        for name in sorted(self.pkg.stories(self.pkg.main_part, kind), key=_natural):
+            self.kinds.setdefault(name, kind)
             root = self.pkg.xml(name)
             if root is not None:
                 out.append((name, root))
@@ -117,6 +121,7 @@ class _Reader:
         pkg = self.pkg
         main = pkg.main_part
         doc = pkg.xml(main)
+        self.kinds[main] = "document"
         body = doc.find(w("body")) if doc is not None else None
         self.story(main, doc, [(body, {})] if body is not None else [])
         for kind in ("footnotes", "endnotes"):
@@ -137,7 +142,7 @@ class _Reader:
             found = comment_elements(root)
             raw_comments.extend(found)
             self.story(name, root, [(c.element, {"comment_id": c.id}) for c in found])
-        for name in pkg.related(main, "commentsExtended"):
+        for name in pkg.stories(main, "commentsExtended"):
             extended = pkg.xml(name)
         for kind in ("styles", "numbering"):
             for name, root in self.part_xml(kind):
@@ -147,7 +152,7 @@ class _Reader:
         thread = threads(raw_comments, extended)
         anchors: dict[str, Anchor] = {}
         for walker in self.walkers:
-            if not walker.part.endswith("comments.xml"):
+            if self.kinds.get(walker.part) != "comments":
                 for cid, a in walker.anchors.items():
                     anchors.setdefault(cid, a)
         comment_text: dict[str, list[str]] = {}
@@ -174,6 +179,7 @@ class _Reader:
                 "application": pkg.application,
                 "header_text": self.stories_text("header"),
                 "footer_text": self.stories_text("footer"),
+                "stories": dict(self.kinds),
             },
         )
 
@@ -186,9 +192,10 @@ class _Reader:
         referenced = {(ref[0], ref[1]) for ref in body.note_refs if ref[index]}
         blocks = [join_paragraphs(body.paragraphs, view)]
         for walker in self.walkers[1:]:
-            kind = "footnote" if "footnote" in walker.part.rsplit("/", 1)[-1] else "endnote"
-            if "note" not in walker.part.rsplit("/", 1)[-1]:
+            story = self.kinds.get(walker.part)
+            if story not in ("footnotes", "endnotes"):
                 continue
+            kind = story[:-1]
             paras = [p for p in walker.paragraphs if (kind, p.note_id or "") in referenced]
             if paras:
                 blocks.append(join_paragraphs(paras, view))
@@ -198,7 +205,7 @@ class _Reader:
         texts = [
             join_paragraphs(walker.paragraphs, "after")
             for walker in self.walkers
-            if re.search(rf"/{kind}\d*\.xml$", "/" + walker.part)
+            if self.kinds.get(walker.part) == kind
         ]
         return "\n".join(texts)
 
