@@ -146,7 +146,7 @@ class _Reader:
             extended = pkg.xml(name)
         for kind in ("styles", "numbering"):
             for name, root in self.part_xml(kind):
-                walker = StoryWalker(name, self.revisions, root)
+                walker = StoryWalker(name, self.revisions, root, walked=False)
                 _sweep(walker, definitions=True)
         paragraphs = [_view(walker.part, p) for walker in self.walkers for p in walker.paragraphs]
         thread = threads(raw_comments, extended)
@@ -164,7 +164,22 @@ class _Reader:
             for c in raw_comments
         ]
         revisions = [_revision(r) for r in self.revisions]
-        changes = [build(Change, dict(vars(c))) for c in group_changes(self.revisions)]
+        changes = [
+            build(
+                Change,
+                {
+                    "kind": c.kind,
+                    "author": c.author,
+                    "date": c.date,
+                    "part": c.part,
+                    "paragraph": c.paragraph,
+                    "text_before": c.text_before,
+                    "text_after": c.text_after,
+                    "revisions": c.revisions,
+                },
+            )
+            for c in group_changes(self.revisions)
+        ]
         return build(
             Annotations,
             {

@@ -60,15 +60,18 @@ class StoryWalker:
     ``root`` is the part's root: its revision elements are found once, in document order
     (``found``, for the sweep), and only the elements holding one (``holders``) are searched for
     property changes; the paragraphs with properties (``styled``) are found the same way.
-    Without it every properties element and every paragraph is searched.
+    Without it every properties element and every paragraph is searched. ``walked=False``: the
+    part is only swept (styles, numbering), so neither set is made.
     """
 
-    def __init__(self, part: str, revisions: list[RawRevision], root: Element = None) -> None:
+    def __init__(
+        self, part: str, revisions: list[RawRevision], root: Element = None, walked: bool = True
+    ) -> None:
         self.part = part
         self.found: list[Element] = [] if root is None else list(root.iter(*KIND_TAGS))
         self.holders: set[Element] | None = None
         self.styled: set[Element] | None = None
-        if root is not None:  # the sets keep the proxies alive, so membership is identity
+        if root is not None and walked:  # the sets keep the proxies alive: membership is identity
             self.holders = {el.getparent() for el in self.found}
             self.styled = {el.getparent() for el in root.iter(PPR)}
         self.paragraphs: list[Para] = []
