@@ -148,7 +148,28 @@ class _Reader:
             for name, root in self.part_xml(kind):
                 walker = StoryWalker(name, self.revisions, root, walked=False)
                 _sweep(walker, definitions=True)
-        paragraphs = [_view(walker.part, p) for walker in self.walkers for p in walker.paragraphs]
+        paragraphs = [
+            build(
+                ParagraphView,
+                {
+                    "part": walker.part,
+                    "index": p.index,
+                    "text_before": p.text_before,
+                    "text_after": p.text_after,
+                    "bookmarks": p.bookmarks,
+                    "style": p.style,
+                    "in_table": p.in_table,
+                    "in_text_box": p.in_text_box,
+                    "footnote_id": p.note_id,
+                    "comment_id": p.comment_id,
+                    "mark": p.mark,
+                    "in_before": p.in_before,
+                    "in_after": p.in_after,
+                },
+            )
+            for walker in self.walkers
+            for p in walker.paragraphs
+        ]
         thread = threads(raw_comments, extended)
         anchors: dict[str, Anchor] = {}
         for walker in self.walkers:
@@ -163,7 +184,36 @@ class _Reader:
             _comment(c, anchors.get(c.id), thread.get(c.id), comment_text.get(c.id, []))
             for c in raw_comments
         ]
-        revisions = [_revision(r) for r in self.revisions]
+        revisions = [
+            build(
+                Revision,
+                {
+                    "kind": r.kind,
+                    "id": r.id,
+                    "author": r.author,
+                    "date": r.date,
+                    "text": r.text,
+                    "part": r.part,
+                    "paragraph": r.paragraph,
+                    "start_before": r.start_before,
+                    "end_before": r.end_before,
+                    "start_after": r.start_after,
+                    "end_after": r.end_after,
+                    "on_paragraph_mark": r.on_paragraph_mark,
+                    "on_table_row": r.on_table_row,
+                    "on_table_cell": r.on_table_cell,
+                    "on_numbering": r.on_numbering,
+                    "in_table": r.in_table,
+                    "in_field": r.in_field,
+                    "in_content_control": r.in_content_control,
+                    "in_text_box": r.in_text_box,
+                    "definition": r.definition,
+                    "move": r.move,
+                    "parent": r.parent,
+                },
+            )
+            for r in self.revisions
+        ]
         changes = [
             build(
                 Change,
@@ -252,57 +302,6 @@ def join_paragraphs(paras: list[Para], view: str) -> str:
 
 def _natural(name: str) -> list[Any]:
     return [int(s) if s.isdigit() else s for s in re.split(r"(\d+)", name)]
-
-
-def _view(part: str, p: Para) -> ParagraphView:
-    return build(
-        ParagraphView,
-        {
-            "part": part,
-            "index": p.index,
-            "text_before": p.text_before,
-            "text_after": p.text_after,
-            "bookmarks": p.bookmarks,
-            "style": p.style,
-            "in_table": p.in_table,
-            "in_text_box": p.in_text_box,
-            "footnote_id": p.note_id,
-            "comment_id": p.comment_id,
-            "mark": p.mark,
-            "in_before": p.in_before,
-            "in_after": p.in_after,
-        },
-    )
-
-
-def _revision(r: RawRevision) -> Revision:
-    return build(
-        Revision,
-        {
-            "kind": r.kind,
-            "id": r.id,
-            "author": r.author,
-            "date": r.date,
-            "text": r.text,
-            "part": r.part,
-            "paragraph": r.paragraph,
-            "start_before": r.start_before,
-            "end_before": r.end_before,
-            "start_after": r.start_after,
-            "end_after": r.end_after,
-            "on_paragraph_mark": r.on_paragraph_mark,
-            "on_table_row": r.on_table_row,
-            "on_table_cell": r.on_table_cell,
-            "on_numbering": r.on_numbering,
-            "in_table": r.in_table,
-            "in_field": r.in_field,
-            "in_content_control": r.in_content_control,
-            "in_text_box": r.in_text_box,
-            "definition": r.definition,
-            "move": r.move,
-            "parent": r.parent,
-        },
-    )
 
 
 def _comment(c: Any, a: Anchor | None, thread: Any, paragraphs: list[str]) -> Comment:

@@ -344,8 +344,9 @@ class StoryWalker:
                 self.property_change(child)
         self.runs.inline(p)
         self.end_paragraph(para, marks)
-        para.text_before = "".join(para.before)
-        para.text_after = "".join(para.after)
+        text = "".join(para.before)
+        para.text_before = text  # the same pieces (no change in it): joined once
+        para.text_after = text if para.after == para.before else "".join(para.after)
         self.para = None
         if self.deferred:
             deferred, self.deferred = self.deferred, []
