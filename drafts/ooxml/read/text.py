@@ -68,12 +68,21 @@ class StoryWalker:
         self, part: str, revisions: list[RawRevision], root: Element = None, walked: bool = True
     ) -> None:
         self.part = part
-        self.found: list[Element] = [] if root is None else list(root.iter(*KIND_TAGS))
+        self.found: list[Element] = []
         self.holders: set[Element] | None = None
         self.styled: set[Element] | None = None
-        if root is not None and walked:  # the sets keep the proxies alive: membership is identity
-            self.holders = {el.getparent() for el in self.found}
-            self.styled = {el.getparent() for el in root.iter(PPR)}
+        if root is not None and not walked:
+            self.found = list(root.iter(*KIND_TAGS))
+        elif root is not None:  # one pass in C; the sets keep the proxies alive (identity)
+            found = self.found
+            styled: set[Element] = set()
+            for el in root.iter(PPR, *KIND_TAGS):
+                if el.tag == PPR:
+                    styled.add(el.getparent())
+                else:
+                    found.append(el)
+            self.styled = styled
+            self.holders = {el.getparent() for el in found}
         self.paragraphs: list[Para] = []
         self.revisions = revisions
         self.anchors: dict[str, Anchor] = {}
