@@ -16,6 +16,7 @@ from drafts.ooxml.namespaces import W14, W15_URIS, Element, W
 COMMENT = f"{{{W}}}comment"
 P = f"{{{W}}}p"
 PARA_ID = f"{{{W14}}}paraId"
+ID, AUTHOR, INITIALS, DATE = (f"{{{W}}}{a}" for a in ("id", "author", "initials", "date"))
 
 
 @dataclass
@@ -34,17 +35,9 @@ def comment_elements(root: Element | None) -> list[RawComment]:
         return []
     out = []
     for el in root.iter(COMMENT):
-        para_ids = [p.get(PARA_ID) for p in el.iter(P) if p.get(PARA_ID)]
-        out.append(
-            RawComment(
-                id=el.get(f"{{{W}}}id", ""),
-                author=el.get(f"{{{W}}}author"),
-                initials=el.get(f"{{{W}}}initials"),
-                date=el.get(f"{{{W}}}date"),
-                element=el,
-                para_ids=para_ids,
-            )
-        )
+        para_ids = [pid for p in el.iter(P) if (pid := p.get(PARA_ID))]
+        get = el.get
+        out.append(RawComment(get(ID, ""), get(AUTHOR), get(INITIALS), get(DATE), el, para_ids))
     return out
 
 

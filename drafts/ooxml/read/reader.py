@@ -283,7 +283,11 @@ def join_paragraphs(paras: list[Para], view: str) -> str:
     runs on into the next paragraph of the same container (body, cell, text box, note).
     """
     before = view == "before"
-    present = [p for p in paras if (p.in_before if before else p.in_after)]
+    present = [p for p in paras if p.in_before] if before else [p for p in paras if p.in_after]
+    if not any(p.mark for p in present):  # no mark removed: one line per paragraph
+        if before:
+            return "\n".join([p.text_before for p in present])
+        return "\n".join([p.text_after for p in present])
     out: list[str] = []
     current: list[str] = []
     for i, p in enumerate(present):
