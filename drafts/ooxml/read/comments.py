@@ -53,13 +53,16 @@ def threads(
     if extended is None:
         return info
     for uri in W15_URIS:
+        para_id, para_parent, done_at = (
+            f"{{{uri}}}{a}" for a in ("paraId", "paraIdParent", "done")
+        )
         for ex in extended.iter(f"{{{uri}}}commentEx"):
-            pid = (ex.get(f"{{{uri}}}paraId") or "").upper()
+            pid = (ex.get(para_id) or "").upper()
             cid = by_para.get(pid)
             if cid is None:
                 continue
-            parent_pid = ex.get(f"{{{uri}}}paraIdParent")
+            parent_pid = ex.get(para_parent)
             parent = by_para.get(parent_pid.upper()) if parent_pid else None
-            done = (ex.get(f"{{{uri}}}done") or "0").lower() in ("1", "true", "on")
+            done = (ex.get(done_at) or "0").lower() in ("1", "true", "on")
             info[cid] = (parent if parent != cid else None, done)
     return info

@@ -46,6 +46,11 @@ __all__ = [
 ]
 
 _NOTE_SPECIAL = {"separator", "continuationSeparator", "continuationNotice"}
+STYLE, LVL, NUM, BODY, NOTE_ID, NOTE_TYPE = map(w, ["style", "lvl", "num", "body", "id", "type"])
+STYLE_ID, ABSTRACT_NUM_ID, ILVL, NUM_ID = map(w, ["styleId", "abstractNumId", "ilvl", "numId"])
+_DEFINITION_ROOTS = {w("docDefaults"), w("numbering"), w("styles")}
+_NOTES = (w("footnote"), w("endnote"))
+_TEXTS = (w("t"), w("delText"))
 
 
 def read_annotations(source: str | Path | bytes, name: str | None = None) -> Annotations:
@@ -57,21 +62,21 @@ def read_annotations(source: str | Path | bytes, name: str | None = None) -> Ann
 
 
 def _in_fallback(el: Element) -> bool:
-    return any(a.tag == FALLBACK for a in el.iterancestors())
+    return next(el.iterancestors(FALLBACK), None) is not None
 
 
 def _definition(el: Element) -> str | None:
     """Name the style or numbering definition holding a revision in styles/numbering.xml."""
     for a in el.iterancestors():
-        if a.tag == w("style"):
-            return f"style {a.get(w('styleId'))}"
-        if a.tag == w("lvl"):
+        if a.tag == STYLE:
+            return f"style {a.get(STYLE_ID)}"
+        if a.tag == LVL:
             owner = a.getparent()
-            label = owner.get(w("abstractNumId")) if owner is not None else None
-            return f"abstractNum {label} lvl {a.get(w('ilvl'))}"
-        if a.tag == w("num"):
-            return f"num {a.get(w('numId'))}"
-        if a.tag in (w("docDefaults"), w("numbering"), w("styles")):
+            label = owner.get(ABSTRACT_NUM_ID) if owner is not None else None
+            return f"abstractNum {label} lvl {a.get(ILVL)}"
+        if a.tag == NUM:
+            return f"num {a.get(NUM_ID)}"
+        if a.tag in _DEFINITION_ROOTS:
             return a.tag.rpartition("}")[2]
     return None
 
@@ -87,7 +92,7 @@ def _sweep(walker: StoryWalker, definitions: bool = False) -> None:
         if kind in PROPERTY_KINDS or kind == "cellMerge":
             rev.text = describe_property_change(el)
         else:
-            rev.text = "".join(t.text or "" for t in el.iter(w("t"), w("delText")))
+            rev.text = "".join(t.text or "" for t in el.iter(*_TEXTS))
         if definitions:
             rev.definition = _definition(el)
 
@@ -122,15 +127,14 @@ class _Reader:
         main = pkg.main_part
         doc = pkg.xml(main)
         self.kinds[main] = "document"
-        body = doc.find(w("body")) if doc is not None else None
+        body = doc.find(BODY) if doc is not None else None
         self.story(main, doc, [(body, {})] if body is not None else [])
         for kind in ("footnotes", "endnotes"):
             for name, root in self.part_xml(kind):
                 notes = [
-                    (n, {"note_id": n.get(w("id"))})
+                    (n, {"note_id": n.get(NOTE_ID)})
                     for n in root
-                    if n.tag in (w("footnote"), w("endnote"))
-                    and n.get(w("type"), "normal") not in _NOTE_SPECIAL
+                    if n.tag in _NOTES and n.get(NOTE_TYPE, "normal") not in _NOTE_SPECIAL
                 ]
                 self.story(name, root, notes)
         for kind in ("header", "footer"):

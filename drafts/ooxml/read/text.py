@@ -196,10 +196,10 @@ class StoryWalker:
 
     def track(self, el: Element, kind: str, body: Any) -> None:
         """Walk ``body()`` inside tracked-change wrapper ``el`` of ``kind``."""
-        flags: dict[str, Any] = {}
         if kind in ("moveFrom", "moveTo"):
-            flags["move"] = self.move_name(kind)
-        i = self.record(el, kind, collect=True, **flags)
+            i = self.record(el, kind, collect=True, move=self.move_name(kind))
+        else:
+            i = self.record(el, kind, collect=True)
         absent_before = kind in ("ins", "moveTo")
         if absent_before:
             self.ins += 1
