@@ -20,7 +20,12 @@ class _Model(BaseModel):
 
 _M = TypeVar("_M", bound=_Model)
 _new = object.__new__
-_set = object.__setattr__
+_set_dict = object.__setattr__
+# the slots every pydantic model instance has, set through their descriptors (no name look-up)
+_set_fields = BaseModel.__dict__["__pydantic_fields_set__"].__set__
+_set_extra = BaseModel.__dict__["__pydantic_extra__"].__set__
+_set_private = BaseModel.__dict__["__pydantic_private__"].__set__
+_FIELDS: dict[type, set[str]] = {}
 
 
 def build(cls: type[_M], values: dict[str, Any]) -> _M:
@@ -29,13 +34,18 @@ def build(cls: type[_M], values: dict[str, Any]) -> _M:
     This is what ``cls.model_construct(**values)`` does, less its per-field loop (which, in
     pydantic 2, costs twice a validation). ``values`` must give every field, in field order, a
     value of the declared type: the callers below take them from the walker's records, whose
-    types are fixed where they are made. The golden and corpus tests compare the output.
+    types are fixed where they are made. The golden and corpus tests compare the output. All
+    records of one class share one set of set fields (every field): the records are frozen,
+    and pydantic copies the set before changing it (``model_copy``).
     """
     record = _new(cls)
-    _set(record, "__dict__", values)
-    _set(record, "__pydantic_fields_set__", set(values))
-    _set(record, "__pydantic_extra__", None)
-    _set(record, "__pydantic_private__", None)
+    _set_dict(record, "__dict__", values)
+    fields = _FIELDS.get(cls)
+    if fields is None:
+        fields = _FIELDS[cls] = set(cls.model_fields)
+    _set_fields(record, fields)
+    _set_extra(record, None)
+    _set_private(record, None)
     return record
 
 

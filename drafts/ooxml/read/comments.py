@@ -16,6 +16,7 @@ from drafts.ooxml.namespaces import W14, W15_URIS, Element, W
 COMMENT = f"{{{W}}}comment"
 P = f"{{{W}}}p"
 PARA_ID = f"{{{W14}}}paraId"
+ID, AUTHOR, INITIALS, DATE = (f"{{{W}}}{a}" for a in ("id", "author", "initials", "date"))
 
 
 @dataclass
@@ -34,17 +35,9 @@ def comment_elements(root: Element | None) -> list[RawComment]:
         return []
     out = []
     for el in root.iter(COMMENT):
-        para_ids = [p.get(PARA_ID) for p in el.iter(P) if p.get(PARA_ID)]
-        out.append(
-            RawComment(
-                id=el.get(f"{{{W}}}id", ""),
-                author=el.get(f"{{{W}}}author"),
-                initials=el.get(f"{{{W}}}initials"),
-                date=el.get(f"{{{W}}}date"),
-                element=el,
-                para_ids=para_ids,
-            )
-        )
+        para_ids = [pid for p in el.iter(P) if (pid := p.get(PARA_ID))]
+        get = el.get
+        out.append(RawComment(get(ID, ""), get(AUTHOR), get(INITIALS), get(DATE), el, para_ids))
     return out
 
 
@@ -60,13 +53,16 @@ def threads(
     if extended is None:
         return info
     for uri in W15_URIS:
+        para_id, para_parent, done_at = (
+            f"{{{uri}}}{a}" for a in ("paraId", "paraIdParent", "done")
+        )
         for ex in extended.iter(f"{{{uri}}}commentEx"):
-            pid = (ex.get(f"{{{uri}}}paraId") or "").upper()
+            pid = (ex.get(para_id) or "").upper()
             cid = by_para.get(pid)
             if cid is None:
                 continue
-            parent_pid = ex.get(f"{{{uri}}}paraIdParent")
+            parent_pid = ex.get(para_parent)
             parent = by_para.get(parent_pid.upper()) if parent_pid else None
-            done = (ex.get(f"{{{uri}}}done") or "0").lower() in ("1", "true", "on")
+            done = (ex.get(done_at) or "0").lower() in ("1", "true", "on")
             info[cid] = (parent if parent != cid else None, done)
     return info

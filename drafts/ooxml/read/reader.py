@@ -46,6 +46,11 @@ __all__ = [
 ]
 
 _NOTE_SPECIAL = {"separator", "continuationSeparator", "continuationNotice"}
+STYLE, LVL, NUM, BODY, NOTE_ID, NOTE_TYPE = map(w, ["style", "lvl", "num", "body", "id", "type"])
+STYLE_ID, ABSTRACT_NUM_ID, ILVL, NUM_ID = map(w, ["styleId", "abstractNumId", "ilvl", "numId"])
+_DEFINITION_ROOTS = {w("docDefaults"), w("numbering"), w("styles")}
+_NOTES = (w("footnote"), w("endnote"))
+_TEXTS = (w("t"), w("delText"))
 
 
 def read_annotations(source: str | Path | bytes, name: str | None = None) -> Annotations:
@@ -57,21 +62,21 @@ def read_annotations(source: str | Path | bytes, name: str | None = None) -> Ann
 
 
 def _in_fallback(el: Element) -> bool:
-    return any(a.tag == FALLBACK for a in el.iterancestors())
+    return next(el.iterancestors(FALLBACK), None) is not None
 
 
 def _definition(el: Element) -> str | None:
     """Name the style or numbering definition holding a revision in styles/numbering.xml."""
     for a in el.iterancestors():
-        if a.tag == w("style"):
-            return f"style {a.get(w('styleId'))}"
-        if a.tag == w("lvl"):
+        if a.tag == STYLE:
+            return f"style {a.get(STYLE_ID)}"
+        if a.tag == LVL:
             owner = a.getparent()
-            label = owner.get(w("abstractNumId")) if owner is not None else None
-            return f"abstractNum {label} lvl {a.get(w('ilvl'))}"
-        if a.tag == w("num"):
-            return f"num {a.get(w('numId'))}"
-        if a.tag in (w("docDefaults"), w("numbering"), w("styles")):
+            label = owner.get(ABSTRACT_NUM_ID) if owner is not None else None
+            return f"abstractNum {label} lvl {a.get(ILVL)}"
+        if a.tag == NUM:
+            return f"num {a.get(NUM_ID)}"
+        if a.tag in _DEFINITION_ROOTS:
             return a.tag.rpartition("}")[2]
     return None
 
@@ -87,7 +92,7 @@ def _sweep(walker: StoryWalker, definitions: bool = False) -> None:
         if kind in PROPERTY_KINDS or kind == "cellMerge":
             rev.text = describe_property_change(el)
         else:
-            rev.text = "".join(t.text or "" for t in el.iter(w("t"), w("delText")))
+            rev.text = "".join(t.text or "" for t in el.iter(*_TEXTS))
         if definitions:
             rev.definition = _definition(el)
 
@@ -122,15 +127,14 @@ class _Reader:
         main = pkg.main_part
         doc = pkg.xml(main)
         self.kinds[main] = "document"
-        body = doc.find(w("body")) if doc is not None else None
+        body = doc.find(BODY) if doc is not None else None
         self.story(main, doc, [(body, {})] if body is not None else [])
         for kind in ("footnotes", "endnotes"):
             for name, root in self.part_xml(kind):
                 notes = [
-                    (n, {"note_id": n.get(w("id"))})
+                    (n, {"note_id": n.get(NOTE_ID)})
                     for n in root
-                    if n.tag in (w("footnote"), w("endnote"))
-                    and n.get(w("type"), "normal") not in _NOTE_SPECIAL
+                    if n.tag in _NOTES and n.get(NOTE_TYPE, "normal") not in _NOTE_SPECIAL
                 ]
                 self.story(name, root, notes)
         for kind in ("header", "footer"):
@@ -146,9 +150,30 @@ class _Reader:
             extended = pkg.xml(name)
         for kind in ("styles", "numbering"):
             for name, root in self.part_xml(kind):
-                walker = StoryWalker(name, self.revisions, root)
+                walker = StoryWalker(name, self.revisions, root, walked=False)
                 _sweep(walker, definitions=True)
-        paragraphs = [_view(walker.part, p) for walker in self.walkers for p in walker.paragraphs]
+        paragraphs = [
+            build(
+                ParagraphView,
+                {
+                    "part": walker.part,
+                    "index": p.index,
+                    "text_before": p.text_before,
+                    "text_after": p.text_after,
+                    "bookmarks": p.bookmarks,
+                    "style": p.style,
+                    "in_table": p.in_table,
+                    "in_text_box": p.in_text_box,
+                    "footnote_id": p.note_id,
+                    "comment_id": p.comment_id,
+                    "mark": p.mark,
+                    "in_before": p.in_before,
+                    "in_after": p.in_after,
+                },
+            )
+            for walker in self.walkers
+            for p in walker.paragraphs
+        ]
         thread = threads(raw_comments, extended)
         anchors: dict[str, Anchor] = {}
         for walker in self.walkers:
@@ -163,8 +188,52 @@ class _Reader:
             _comment(c, anchors.get(c.id), thread.get(c.id), comment_text.get(c.id, []))
             for c in raw_comments
         ]
-        revisions = [_revision(r) for r in self.revisions]
-        changes = [build(Change, dict(vars(c))) for c in group_changes(self.revisions)]
+        revisions = [
+            build(
+                Revision,
+                {
+                    "kind": r.kind,
+                    "id": r.id,
+                    "author": r.author,
+                    "date": r.date,
+                    "text": r.text,
+                    "part": r.part,
+                    "paragraph": r.paragraph,
+                    "start_before": r.start_before,
+                    "end_before": r.end_before,
+                    "start_after": r.start_after,
+                    "end_after": r.end_after,
+                    "on_paragraph_mark": r.on_paragraph_mark,
+                    "on_table_row": r.on_table_row,
+                    "on_table_cell": r.on_table_cell,
+                    "on_numbering": r.on_numbering,
+                    "in_table": r.in_table,
+                    "in_field": r.in_field,
+                    "in_content_control": r.in_content_control,
+                    "in_text_box": r.in_text_box,
+                    "definition": r.definition,
+                    "move": r.move,
+                    "parent": r.parent,
+                },
+            )
+            for r in self.revisions
+        ]
+        changes = [
+            build(
+                Change,
+                {
+                    "kind": c.kind,
+                    "author": c.author,
+                    "date": c.date,
+                    "part": c.part,
+                    "paragraph": c.paragraph,
+                    "text_before": c.text_before,
+                    "text_after": c.text_after,
+                    "revisions": c.revisions,
+                },
+            )
+            for c in group_changes(self.revisions)
+        ]
         return build(
             Annotations,
             {
@@ -218,7 +287,11 @@ def join_paragraphs(paras: list[Para], view: str) -> str:
     runs on into the next paragraph of the same container (body, cell, text box, note).
     """
     before = view == "before"
-    present = [p for p in paras if (p.in_before if before else p.in_after)]
+    present = [p for p in paras if p.in_before] if before else [p for p in paras if p.in_after]
+    if not any(p.mark for p in present):  # no mark removed: one line per paragraph
+        if before:
+            return "\n".join([p.text_before for p in present])
+        return "\n".join([p.text_after for p in present])
     out: list[str] = []
     current: list[str] = []
     for i, p in enumerate(present):
@@ -237,57 +310,6 @@ def join_paragraphs(paras: list[Para], view: str) -> str:
 
 def _natural(name: str) -> list[Any]:
     return [int(s) if s.isdigit() else s for s in re.split(r"(\d+)", name)]
-
-
-def _view(part: str, p: Para) -> ParagraphView:
-    return build(
-        ParagraphView,
-        {
-            "part": part,
-            "index": p.index,
-            "text_before": p.text_before,
-            "text_after": p.text_after,
-            "bookmarks": p.bookmarks,
-            "style": p.style,
-            "in_table": p.in_table,
-            "in_text_box": p.in_text_box,
-            "footnote_id": p.note_id,
-            "comment_id": p.comment_id,
-            "mark": p.mark,
-            "in_before": p.in_before,
-            "in_after": p.in_after,
-        },
-    )
-
-
-def _revision(r: RawRevision) -> Revision:
-    return build(
-        Revision,
-        {
-            "kind": r.kind,
-            "id": r.id,
-            "author": r.author,
-            "date": r.date,
-            "text": r.text,
-            "part": r.part,
-            "paragraph": r.paragraph,
-            "start_before": r.start_before,
-            "end_before": r.end_before,
-            "start_after": r.start_after,
-            "end_after": r.end_after,
-            "on_paragraph_mark": r.on_paragraph_mark,
-            "on_table_row": r.on_table_row,
-            "on_table_cell": r.on_table_cell,
-            "on_numbering": r.on_numbering,
-            "in_table": r.in_table,
-            "in_field": r.in_field,
-            "in_content_control": r.in_content_control,
-            "in_text_box": r.in_text_box,
-            "definition": r.definition,
-            "move": r.move,
-            "parent": r.parent,
-        },
-    )
 
 
 def _comment(c: Any, a: Anchor | None, thread: Any, paragraphs: list[str]) -> Comment:

@@ -43,6 +43,10 @@ from drafts.ooxml.read.story import (
     symbol_char,
 )
 
+FLDCHARTYPE, CHAR = w("fldCharType"), w("char")
+_SKIPPED = {INSTR, DELINSTR, SOFTH, CREF}
+_TABS, _BREAKS, _NOTE_REFS = (TAB, PTAB), (BR, CR), (FNREF, ENREF)
+
 
 class RunReader:
     """Walk the inline content of paragraphs for one ``StoryWalker`` (its state is the walker's)."""
@@ -51,20 +55,22 @@ class RunReader:
         self.walker = walker
 
     def inline(self, container: Element) -> None:
+        walker = self.walker
+        run = self.run
         for child in container:
             tag = child.tag
             if tag == R:
-                self.run(child)
+                run(child)
             elif tag in TRACK:
-                self.walker.track(child, TRACK[tag], lambda c=child: self.inline(c))
+                walker.track(child, TRACK[tag], lambda c=child: self.inline(c))
             elif tag in INLINE_CONTAINERS:
                 self.inline(child)
             elif tag == SDT:
-                self.walker.sdt += 1
+                walker.sdt += 1
                 content = child.find(SDTCONTENT)
                 if content is not None:
                     self.inline(content)
-                self.walker.sdt -= 1
+                walker.sdt -= 1
             elif tag == ALT:
                 choice = child.find(CHOICE)
                 if choice is not None:
@@ -73,52 +79,57 @@ class RunReader:
                 continue
             elif isinstance(tag, str) and tag.startswith(MATH_PREFIX):
                 for t in child.iter(MATH_T):
-                    self.walker.emit(t.text or "")
+                    walker.emit(t.text or "")
             else:
-                self.walker.marker(child, tag)
+                walker.marker(child, tag)
 
     def run(self, r: Element) -> None:
-        para = self.walker.para
-        start_b = para.blen if para is not None else 0
-        start_a = para.alen if para is not None else 0
-        rpr_revs: list[int] = []
+        walker = self.walker
+        emit = walker.emit
+        rpr_revs: list[int] | None = None  # run-property changes, spanning the run's text
         for child in r:
             tag = child.tag
             if tag in TEXT_TAGS:
                 text = child.text
                 if text:
-                    self.walker.emit(text)
+                    emit(text)
             elif tag == RPR:
-                if self.walker.holds(child):
+                holders = walker.holders
+                if holders is None or child in holders:
                     for c in child:
                         if c.tag in KIND_TAGS:
-                            rpr_revs.append(self.walker.property_change(c))
-            elif tag in (TAB, PTAB):
-                self.walker.emit("\t")
-            elif tag in (BR, CR):
-                self.walker.emit("\n")
+                            if rpr_revs is None:
+                                para = walker.para
+                                start_b = para.blen if para is not None else 0
+                                start_a = para.alen if para is not None else 0
+                                rpr_revs = []
+                            rpr_revs.append(walker.property_change(c))
+            elif tag in _TABS:
+                emit("\t")
+            elif tag in _BREAKS:
+                emit("\n")
             elif tag == NBH:
-                self.walker.emit("-")
+                emit("-")
             elif tag == FLDCHAR:
-                self.fld(child.get(w("fldCharType")))
+                self.fld(child.get(FLDCHARTYPE))
             elif tag == SYM:
-                self.walker.emit(symbol_char(child.get(w("char"))))
-            elif tag in (FNREF, ENREF):
+                emit(symbol_char(child.get(CHAR)))
+            elif tag in _NOTE_REFS:
                 kind = "footnote" if tag == FNREF else "endnote"
-                self.walker.note_refs.append(
-                    (kind, child.get(ID, ""), not self.walker.ins, not self.walker.dele)
-                )
+                walker.note_refs.append((kind, child.get(ID, ""), not walker.ins, not walker.dele))
             elif tag == ALT:
                 choice = child.find(CHOICE)
                 if choice is not None:
                     self.boxes(choice)
-            elif tag in (INSTR, DELINSTR, SOFTH, CREF):
+            elif tag in _SKIPPED:
                 continue
             elif isinstance(tag, str) and len(child):
                 self.boxes(child)
-        if para is not None:
+        para = walker.para
+        if rpr_revs is not None and para is not None:
+            revisions = walker.revisions
             for i in rpr_revs:
-                rev = self.walker.revisions[i]
+                rev = revisions[i]
                 rev.start_before, rev.end_before = start_b, para.blen
                 rev.start_after, rev.end_after = start_a, para.alen
 

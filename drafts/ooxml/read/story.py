@@ -94,6 +94,7 @@ class Walker(Protocol):
 
     para: Para | None
     paragraphs: list[Para]
+    holders: set[Element] | None
     revisions: list[RawRevision]
     note_refs: list[tuple[str, str, bool, bool]]
     deferred: list[tuple[Element, int, int]]

@@ -60,17 +60,29 @@ class StoryWalker:
     ``root`` is the part's root: its revision elements are found once, in document order
     (``found``, for the sweep), and only the elements holding one (``holders``) are searched for
     property changes; the paragraphs with properties (``styled``) are found the same way.
-    Without it every properties element and every paragraph is searched.
+    Without it every properties element and every paragraph is searched. ``walked=False``: the
+    part is only swept (styles, numbering), so neither set is made.
     """
 
-    def __init__(self, part: str, revisions: list[RawRevision], root: Element = None) -> None:
+    def __init__(
+        self, part: str, revisions: list[RawRevision], root: Element = None, walked: bool = True
+    ) -> None:
         self.part = part
-        self.found: list[Element] = [] if root is None else list(root.iter(*KIND_TAGS))
+        self.found: list[Element] = []
         self.holders: set[Element] | None = None
         self.styled: set[Element] | None = None
-        if root is not None:  # the sets keep the proxies alive, so membership is identity
-            self.holders = {el.getparent() for el in self.found}
-            self.styled = {el.getparent() for el in root.iter(PPR)}
+        if root is not None and not walked:
+            self.found = list(root.iter(*KIND_TAGS))
+        elif root is not None:  # one pass in C; the sets keep the proxies alive (identity)
+            found = self.found
+            styled: set[Element] = set()
+            for el in root.iter(PPR, *KIND_TAGS):
+                if el.tag == PPR:
+                    styled.add(el.getparent())
+                else:
+                    found.append(el)
+            self.styled = styled
+            self.holders = {el.getparent() for el in found}
         self.paragraphs: list[Para] = []
         self.revisions = revisions
         self.anchors: dict[str, Anchor] = {}
@@ -184,10 +196,10 @@ class StoryWalker:
 
     def track(self, el: Element, kind: str, body: Any) -> None:
         """Walk ``body()`` inside tracked-change wrapper ``el`` of ``kind``."""
-        flags: dict[str, Any] = {}
         if kind in ("moveFrom", "moveTo"):
-            flags["move"] = self.move_name(kind)
-        i = self.record(el, kind, collect=True, **flags)
+            i = self.record(el, kind, collect=True, move=self.move_name(kind))
+        else:
+            i = self.record(el, kind, collect=True)
         absent_before = kind in ("ins", "moveTo")
         if absent_before:
             self.ins += 1
@@ -341,8 +353,9 @@ class StoryWalker:
                 self.property_change(child)
         self.runs.inline(p)
         self.end_paragraph(para, marks)
-        para.text_before = "".join(para.before)
-        para.text_after = "".join(para.after)
+        text = "".join(para.before)
+        para.text_before = text  # the same pieces (no change in it): joined once
+        para.text_after = text if para.after == para.before else "".join(para.after)
         self.para = None
         if self.deferred:
             deferred, self.deferred = self.deferred, []
