@@ -56,7 +56,13 @@ NOTES = """\
   reader: the alignment of paragraphs (one pass over the chapter per return), two commits per
   return (the verbatim file first, then the remarks: a crash between them loses nothing), and
   identification.
-- **The reader** is unchanged here (`docs/reader.md`); its rows are measured in CPU time, the
+- **The reader** lost its per-record overhead after the table above was measured (records built
+  without re-validating what the reader typed itself, tag constants and look-ups made once, a
+  part's revisions and paragraphs found in one pass in C; `docs/reader.md`). Six runs of
+  `bench/bench_reader.py`, interleaved with its previous code on the same loaded machine: corpus
+  1.46-1.49x before, 1.36-1.42x after (MET); the synthetic chapter 6.10-6.18x before,
+  5.48-5.74x after (MISSED); the Word-style chapter 2.02-2.07x before, 1.74-1.97x after (MET,
+  narrowly). Its rows are measured in CPU time, the
   render's in CPU time of penholder and pandoc together (on a machine shared with other jobs
   wall time measured the run queue: 33x one run, 7x the next). On the synthetic chapter the
   bare parse takes about 1.5 ms, so the ratio counts the reader's fixed cost per paragraph,
