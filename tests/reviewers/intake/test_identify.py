@@ -94,10 +94,12 @@ def refused(ws: Workspace, a: Annotations, name: str = "back.docx", **claim: str
 
 def test_the_packet_id_is_trusted_in_properties_then_footer_then_file_name(ws: Workspace) -> None:
     props = {"penholder_packet": "  R1-03-AB23 "}
-    both = ann(footer="Packet R1-03-CD45", **props)
+    both = ann(footer="Packet R1-03-AB23", **props)
     assert found(identify(ws, both, "R1-05-EF67.docx", Claim())) == (
         "R1", "R1-03-AB23", "properties", 1.0, "chapter"
     )  # fmt: skip
+    # properties and footer naming two packets: read against neither (reviewers.intake.stamps)
+    assert "stamps disagree" in refused(ws, ann(footer="Packet R1-03-CD45", **props))
     footer = ann(footer="Smart cities - Packet r1-03-cd45 - page 2")
     assert found(identify(ws, footer, "R1-05-EF67.docx", Claim())) == (
         "R1", "R1-03-CD45", "footer", 1.0, "chapter"
