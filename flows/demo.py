@@ -96,7 +96,22 @@ def returns(root: Path) -> None:
     brief = experts.annotate_return(ws, "R1", c.id, "02", 1, "brief", when, "ch02.docx")
     if experts.libreoffice_resave(brief):
         print(f"({c.name}'s return was re-saved by LibreOffice)")
-    step("Experts' returns arrive in inbox/ and are read", "inbox", "scan", "--as", DRAFTER)
+    (ws.root / layout.INBOX / "site-visit-photos.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+    step(
+        "Experts' returns arrive in inbox/ and are read (exits 1: one file is not a return)",
+        *("inbox", "scan", "--as", DRAFTER),
+        expect=1,
+    )
+    step("What inbox/ held that is not a return, and why", "quarantine", "list")
+    mailed = experts.annotate_return(ws, "R1", e.id, "03", 2, "brief", when, "mailed.docx")
+    attachment = mailed.replace(root.parent / f"{e.id}-chapter-3.docx")
+    maildir = experts.write_mail(ws, "R1", e.id, attachment, root.parent / "mailbox")
+    print(f"({e.name} replied by e-mail; the message waits in {maildir})")
+    step(
+        "Returns by e-mail: the guideline's mailbox is fetched",
+        *("inbox", "fetch", "--maildir", str(maildir), "--as", DRAFTER),
+    )
+    step("What became of every message", "inbox", "list")
     step("What was read from chapter 03", "remarks", "03", "--round", "R1")
     at("2024-03-25")
     late = experts.annotate_return(

@@ -62,3 +62,17 @@ def test_demo_runs_the_whole_story(tmp_path: Path) -> None:
     assert "outcome: returned by nadia-haddad" in out
     assert "EGM1-01-002: open -> accepted" in out
     assert "final once signed off at EGM3" in done.stderr
+    # a PDF dropped in inbox/ is held with its reason; a reply by e-mail is fetched and read
+    assert re.search(r"site-visit-photos\.pdf is a PDF, not a \.docx", out)
+    assert [h["file"] for h in _held(root)] == ["site-visit-photos.pdf"]
+    fetched = [c for c in ws.history() if c.value("Event") == "mail" and c.value("Mail-Key")]
+    assert len(fetched) == 1
+    kept = fetched[0].value("Return-File")
+    read = [c for c in ws.history() if c.value("Event") == "return"]
+    assert [c.value("Chapter") for c in read if c.value("Return-File") == kept] == ["03"]
+
+
+def _held(root: Path) -> list[dict[str, str]]:
+    import yaml
+
+    return [yaml.safe_load(p.read_text()) for p in sorted((root / "quarantine").glob("*.yaml"))]
