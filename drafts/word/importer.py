@@ -52,11 +52,12 @@ from drafts.workspace import Actor, Workspace
 #: least share of the revision's blocks a file must match to be taken for the chapter
 RECOGNISED = 0.5
 _ESCAPE = re.compile(r"([\\`*_\[\]<>@^~$#|])")
-_MOVABLE = {"paragraph", "heading", "list_item", "footnote"}
+_MOVABLE = {"paragraph", "heading", "list_item", "footnote", "line_block"}
 
 
 def _ignorable(ws: Workspace, chapter: str) -> list[str]:
-    """Texts of paragraphs a pristine render has outside every block (bibliography, code)."""
+    """Texts of paragraphs a pristine render has outside every block (code; a scheme-1 map's
+    bibliography)."""
     with tempfile.TemporaryDirectory() as tmp:
         ann = read_annotations(render_revision(ws, chapter, None, Path(tmp) / "c.docx"))
     return [p.text for p in accepted_paragraphs(ann) if not p.bookmarks]

@@ -221,3 +221,45 @@ def test_entries_left_behind_or_followed_by_a_new_paragraph_import_cleanly(
     )
     assert "whodisability2011" not in {b.key for b in revised.blocks}
     assert [b.text for b in revised.blocks if b.kind == "paragraph"][-1] == "A closing word."
+
+
+_EXTRAS = """
+Open data
+:   Data anyone can use [@nua2016].
+
+| Year | Budget |
+|------|--------|
+| 2024 | 10     |
+
+Table: Municipal budget for sensors
+
+| The city belongs to all
+| who live in it
+"""
+
+
+def test_edits_to_a_term_a_caption_and_a_line_block_are_patched_into_their_lines(
+    example_ws, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from drafts.chapters import commit_revision
+
+    ws = example_ws
+    commit_revision(ws, "03", ws.text("03") + _EXTRAS, ws.identity(DRAFTER))
+    blocks = {b.kind: b for b in blockstore.load(ws, "03", 2).blocks}
+    term, caption, poem = blocks["term"], blocks["caption"], blocks["line_block"]
+    assert (term.text, caption.text) == ("Open data", "Municipal budget for sensors")
+    assert poem.text == "The city belongs to all\nwho live in it"
+    edits = [
+        SilentEdit(paragraph=term.id, quote="Open data", new_text="Open government data"),
+        SilentEdit(paragraph=caption.id, quote="sensors", new_text="street sensors"),
+        SilentEdit(paragraph=poem.id, quote="all", new_text="everyone"),
+    ]
+    edited = apply(
+        render_revision(ws, "03", None, tmp_path / "03.docx"), edits, tmp_path / "e.docx"
+    )
+    old, new = ws.text("03"), import_docx(ws, "03", edited)
+    assert _changed_lines(old, new) == [
+        ("Open data", "Open government data"),
+        ("Table: Municipal budget for sensors", "Table: Municipal budget for street sensors"),
+        ("| The city belongs to all", "| The city belongs to everyone"),
+    ]
