@@ -263,3 +263,24 @@ def test_edits_to_a_term_a_caption_and_a_line_block_are_patched_into_their_lines
         ("Table: Municipal budget for sensors", "Table: Municipal budget for street sensors"),
         ("| The city belongs to all", "| The city belongs to everyone"),
     ]
+
+
+def test_a_revision_whose_map_predates_scheme_2_still_imports(
+    example_ws, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """An existing workspace: the latest map has no entries, terms, captions or line blocks;
+    its render leaves them unanchored, and the import checks the patched Markdown against the
+    blocks of that scheme."""
+    from drafts.chapters import commit_revision
+    from tests.helpers.scheme1 import store_before_scheme_2
+
+    ws = example_ws
+    commit_revision(ws, "03", ws.text("03") + _EXTRAS, ws.identity(DRAFTER))
+    store_before_scheme_2(monkeypatch, "03", 2)
+    assert blockstore.load(ws, "03", 2).scheme == 1
+    block = _block(ws, "03", "The chapter starts from the obligations")
+    docx = render_revision(ws, "03", None, tmp_path / "03.docx")
+    edit = SilentEdit(paragraph=block.id, quote="appropriate measures", new_text="effective steps")
+    new = import_docx(ws, "03", apply(docx, [edit], tmp_path / "edited.docx"))
+    [(before, after)] = _changed_lines(ws.text("03"), new)
+    assert before.replace("appropriate measures", "effective steps") == after

@@ -4,14 +4,13 @@ block map stored before (anchor scheme 1) still read as they did."""
 
 from __future__ import annotations
 
-import json
 from datetime import date, datetime
 from pathlib import Path
 
 import pytest
 from lxml import etree
 
-from drafts import blockstore, layout
+from drafts import blockstore
 from drafts.blocks import Block
 from drafts.ooxml.simulate import annotate
 from drafts.ooxml.simulate.records import Comment, Replace
@@ -24,13 +23,12 @@ from reviewers.intake.remarks import Remark, load_all
 from reviewers.models import Round
 from reviewers.rounds import lifecycle as rounds
 from tests.conftest import DRAFTER
+from tests.helpers.scheme1 import SCHEME_2_KINDS, store_before_scheme_2
 from tests.reviewers.intake.test_intake import rewrite
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 WHEN = datetime(2024, 3, 15, 9, 30)
-#: the kinds anchor scheme 2 added: a map stored before has none of them, nor the new fields
-SCHEME_2_KINDS = {"reference", "term", "caption", "line_block"}
 
 
 def _open(ws: Workspace, tmp_path: Path) -> tuple[Round, Path]:
@@ -115,16 +113,6 @@ def test_a_bibliography_entry_edited_in_libreoffice_maps_to_its_block(
     assert remark.proposed == "World Report"
 
 
-def _as_stored_on_main(data: bytes) -> bytes:
-    """A block map as main stored it: no scheme, no keys, none of scheme 2's blocks."""
-    stored = json.loads(data)
-    stored.pop("scheme", None)
-    stored["blocks"] = [b for b in stored["blocks"] if b["kind"] not in SCHEME_2_KINDS]
-    for b in stored["blocks"]:
-        b.pop("key", None)
-    return json.dumps(stored, indent=1).encode()
-
-
 def _insert_in_entry(document: bytes) -> bytes:
     """Add a tracked insertion at the end of the last paragraph naming the New Urban Agenda."""
     root = etree.fromstring(document)
@@ -146,14 +134,7 @@ def test_a_packet_rendered_from_a_map_stored_before_still_reads(
     rendered as before (entries unanchored) and a return on it reads as before: the remark in
     the text is mapped, the one in an entry is kept, with no block."""
     ws = example_ws
-    path = layout.block_map("03", 1)
-    read_at = Workspace.read_at
-
-    def old_map(self: Workspace, commit: str, name: str) -> bytes:
-        data = read_at(self, commit, name)
-        return _as_stored_on_main(data) if name == path else data
-
-    monkeypatch.setattr(Workspace, "read_at", old_map)
+    store_before_scheme_2(monkeypatch, "03", 1)
     old = blockstore.load(ws, "03", 1)
     assert old.scheme == 1 and not SCHEME_2_KINDS & {b.kind for b in old.blocks}
     rnd, packet = _open(ws, tmp_path)
