@@ -14,6 +14,13 @@ keeps them as bookmark names). ``build_block_map`` carries ids across revisions:
    by maximal total similarity, pairs below ``SIMILARITY`` not aligned: an edited block keeps
    its id;
 3. every other new block gets a fresh id from ``next_id``; ids are never reused.
+
+Bibliography entries (``reference`` blocks) are matched by citation ``key`` instead, before
+the rest: an entry keeps its id while its key is cited, whatever citeproc prints for it.
+
+``BlockMap.scheme`` is the anchor scheme the map was built with (``ast_walk.SCHEME``): maps
+stored before scheme 2 have no ``scheme`` field and read as 1 (no bibliography entries, terms,
+captions or line blocks); rendering one leaves those paragraphs unanchored, as it did.
 """
 
 from __future__ import annotations
@@ -25,11 +32,24 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from drafts.markdown.ast_walk import plain_text, sites
+from drafts.markdown.ast_walk import SCHEME, plain_text, sites
 from drafts.markdown.pandoc import markdown_ast
 from drafts.markdown.source_lines import line_ranges
 
-BlockKind = Literal["title", "heading", "paragraph", "list_item", "table_cell", "footnote"]
+BlockKind = Literal[
+    "title",
+    "heading",
+    "paragraph",
+    "list_item",
+    "table_cell",
+    "footnote",
+    "term",
+    "caption",
+    "line_block",
+    "reference",
+]
+#: kinds whose text is not in the chapter's Markdown: citeproc prints it from the bibliography
+GENERATED: frozenset[str] = frozenset({"reference"})
 
 #: least similarity (0..1) at which an edited block is taken for the same block
 SIMILARITY = 0.5
@@ -47,6 +67,8 @@ class Block(BaseModel):
     paragraph: int | None = None
     lines: tuple[int, int]
     note: int | None = None
+    #: the citation key of a ``reference`` block (its entry in the bibliography)
+    key: str | None = None
 
 
 class BlockMap(BaseModel):
@@ -56,6 +78,8 @@ class BlockMap(BaseModel):
     revision: int
     next_id: int
     blocks: list[Block]
+    #: the anchor scheme (see module docstring); absent in maps stored before scheme 2
+    scheme: int = 1
 
     def by_id(self) -> dict[str, Block]:
         """Return the blocks keyed by id."""
@@ -105,7 +129,19 @@ def _align_gap(old: list[Block], new: list[Block]) -> list[tuple[int, int]]:
 
 
 def carry_ids(old: list[Block], new: list[Block]) -> dict[int, str]:
-    """Return ``{index in new: id}`` for new blocks that are old blocks, unchanged or edited."""
+    """Return ``{index in new: id}`` for new blocks that are old blocks, unchanged or edited;
+    bibliography entries by citation key, the rest by text."""
+    by_key = {b.key: b.id for b in old if b.kind == "reference" and b.key}
+    carried = {
+        j: by_key[b.key] for j, b in enumerate(new) if b.kind == "reference" and b.key in by_key
+    }
+    rest = [j for j, b in enumerate(new) if b.kind != "reference"]
+    by_text = _carry_by_text([b for b in old if b.kind != "reference"], [new[j] for j in rest])
+    carried.update({rest[j]: block_id for j, block_id in by_text.items()})
+    return carried
+
+
+def _carry_by_text(old: list[Block], new: list[Block]) -> dict[int, str]:
     keys_old = [(b.kind, b.text) for b in old]
     keys_new = [(b.kind, b.text) for b in new]
     matcher = SequenceMatcher(None, keys_old, keys_new, autojunk=False)
@@ -120,9 +156,9 @@ def carry_ids(old: list[Block], new: list[Block]) -> dict[int, str]:
     return carried
 
 
-def blocks_of(markdown: str, bibliography: Path | None = None) -> list[Block]:
+def blocks_of(markdown: str, bibliography: Path | None = None, scheme: int = SCHEME) -> list[Block]:
     """Return the blocks of a chapter with placeholder ids (``ph_x_0000``), in order."""
-    found = sites(markdown_ast(markdown, bibliography))
+    found = sites(markdown_ast(markdown, bibliography), scheme)
     ranges = line_ranges(markdown, found)
     blocks: list[Block] = []
     paragraph = 0
@@ -140,6 +176,7 @@ def blocks_of(markdown: str, bibliography: Path | None = None) -> list[Block]:
                 paragraph=number,
                 lines=lines,
                 note=site.note,
+                key=site.key,
             )
         )
     return blocks
@@ -168,4 +205,6 @@ def build_block_map(
         else:
             block.id = block_id(chapter, next_id)
             next_id += 1
-    return BlockMap(chapter=chapter, revision=revision, next_id=next_id, blocks=blocks)
+    return BlockMap(
+        chapter=chapter, revision=revision, next_id=next_id, blocks=blocks, scheme=SCHEME
+    )

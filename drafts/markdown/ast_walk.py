@@ -9,10 +9,20 @@ A site is one paragraph of the rendered .docx that penholder anchors, in documen
 - ``list_item``: each paragraph of a list item, at any depth (definition-list details too);
 - ``table_cell``: each paragraph of a header or body cell, row by row, left to right;
 - ``footnote``: each paragraph of a footnote, emitted right after the site that references it,
-  ``note`` being the footnote's printed number (1, 2, ... in reference order).
+  ``note`` being the footnote's printed number (1, 2, ... in reference order);
+- ``term``: a definition list's term, before its details;
+- ``caption``: a table's caption (before its cells, where the .docx prints it) or a figure's
+  (after the image);
+- ``line_block``: a line block (``| ...`` lines), turned into the one paragraph with line
+  breaks that pandoc's .docx writer makes of it (the AST node is rewritten in place);
+- ``reference``: a paragraph of a bibliography entry citeproc generates (the ``ref-<key>`` divs
+  of the ``refs`` div), ``key`` being the entry's citation key.
 
-Code blocks, raw blocks, rules, line blocks, captions, definition terms and citeproc's
-bibliography (the ``refs`` div) are not sites: they carry no anchor.
+Inside a footnote, terms and captions are ``footnote`` sites like every note paragraph. The last
+four kinds exist since anchor scheme 2 (``since``): block maps stored before (scheme 1) have none,
+and ``sites(ast, scheme=1)`` walks as scheme 1 did (no such sites, no footnotes found in them),
+so those maps still render as they did.
+Code blocks, raw blocks and rules are not sites: they carry no anchor.
 
 ``plain_text(inlines)`` is the text of a site as the .docx shows it: inline markup dropped,
 soft breaks as spaces, hard breaks as "\\n", quotes as curly quotes, citations as their (citeproc
@@ -47,6 +57,13 @@ class Site:
     note: int | None = None
     level: int = 0
     notes: list[int] = field(default_factory=list)
+    key: str | None = None
+    since: int = 1
+
+
+#: the anchor scheme of block maps built now: 2 anchors generated paragraphs (bibliography
+#: entries), definition terms, captions and line blocks; 1 (maps stored before) did not
+SCHEME = 2
 
 
 def _content(node: Node) -> Any:
@@ -91,7 +108,8 @@ def source_words(inlines: list[Node]) -> list[str]:
 
 
 class _Walker:
-    def __init__(self) -> None:
+    def __init__(self, scheme: int) -> None:
+        self.scheme = scheme
         self.sites: list[Site] = []
         self.path: list[tuple[int, str]] = []
         self.notes = 0
@@ -100,6 +118,8 @@ class _Walker:
         return [text for _, text in self.path]
 
     def add(self, kind: str, node: Node, inlines: list[Node], **extra: Any) -> None:
+        if extra.get("since", 1) > self.scheme:  # as scheme 1 walked: not a site, notes unseen
+            return
         site = Site(kind, node, inlines, self.heading_path(), **extra)
         self.sites.append(site)
         for note in _notes_in(inlines):
@@ -121,8 +141,18 @@ class _Walker:
         elif t in ("Para", "Plain"):
             self.add(kind, block, c, numbered=top and kind == "paragraph", note=note)
         elif t == "Div":
-            if c[0][0] != "refs":
+            if c[0][0] == "refs":
+                self.references(c[1])
+            else:
                 self.blocks(c[1], kind, top, note)
+        elif t == "LineBlock" and self.scheme >= 2:  # the .docx prints it as one paragraph
+            lines: list[Node] = []
+            for i, line in enumerate(c):
+                lines += ([{"t": "LineBreak"}] if i else []) + line
+            block["t"], block["c"] = "Para", lines
+            self.add("footnote" if note else "line_block", block, lines, note=note, since=2)
+        elif t == "Figure":
+            self.caption(c[1], note)
         elif t == "BlockQuote":
             self.blocks(c, kind, False, note)
         elif t in ("BulletList", "OrderedList"):
@@ -130,13 +160,30 @@ class _Walker:
             for item in items:
                 self.blocks(item, "footnote" if note else "list_item", False, note)
         elif t == "DefinitionList":
-            for _term, details in c:
+            for term, details in c:
+                self.add("footnote" if note else "term", block, term, note=note, since=2)
                 for detail in details:
                     self.blocks(detail, "footnote" if note else "list_item", False, note)
         elif t == "Table":
             self.table(c, note)
 
+    def caption(self, caption: list[Any], note: int | None) -> None:
+        for part in caption[1]:
+            if part["t"] in ("Para", "Plain"):
+                self.add("footnote" if note else "caption", part, part["c"], note=note, since=2)
+
+    def references(self, entries: list[Node]) -> None:
+        """Each paragraph of citeproc's entries (``ref-<key>`` divs) is a ``reference`` site."""
+        for entry in entries:
+            if entry["t"] != "Div" or not entry["c"][0][0].startswith("ref-"):
+                continue
+            key = entry["c"][0][0][len("ref-") :]
+            for part in entry["c"][1]:
+                if part["t"] in ("Para", "Plain"):
+                    self.add("reference", part, part["c"], key=key, since=2)
+
     def table(self, c: list[Any], note: int | None) -> None:
+        self.caption(c[1], note)  # the .docx prints a table's caption above it
         head, bodies, foot = c[3], c[4], c[5]
         rows = list(head[1])
         for body in bodies:
@@ -158,9 +205,10 @@ def _notes_in(inlines: list[Node]) -> Iterator[Node]:
             yield from _notes_in(c[1])
 
 
-def sites(ast: dict[str, Any]) -> list[Site]:
-    """Return the anchorable sites of a pandoc JSON document, in document order."""
-    walker = _Walker()
+def sites(ast: dict[str, Any], scheme: int = SCHEME) -> list[Site]:
+    """Return the anchorable sites of a pandoc JSON document, in document order, of anchor
+    ``scheme`` (sites introduced by a later scheme left out)."""
+    walker = _Walker(scheme)
     title: Node | None = ast.get("meta", {}).get("title")
     if title is not None and title.get("t") == "MetaInlines":
         walker.add("title", title, title["c"])

@@ -9,7 +9,11 @@ its last (1-based, inclusive, front matter counted). Markup the text lacks (URLs
 marks, attributes) is skipped; a word the source lacks is skipped too. Footnote ``n`` is the
 ``n``-th footnote reference of the main text, which names its definition's stream; an inline
 note ``^[...]`` is located in the main text. The title is the ``title:`` line of the front
-matter. A site with no words gets the line where the cursor stands.
+matter. A site with no words gets the line where the cursor stands. A caption is matched
+without moving the cursor (the .docx prints a table's caption above the table, the source may
+have it below). A bibliography entry (``reference``) has no words in the chapter: its lines are
+the line of the first citation of its key (``@key``, in the text or a note), else the line of
+the front matter naming it (``nocite``), else the last line.
 """
 
 from __future__ import annotations
@@ -61,8 +65,13 @@ class _Stream:
                 return i
             start = i + 1
 
-    def match(self, words: list[str]) -> tuple[int, int]:
+    def match(self, words: list[str], keep_cursor: bool = False) -> tuple[int, int]:
         """Match ``words`` in order from the cursor; return the (first, last) line."""
+        if keep_cursor:
+            cursor = self.cursor
+            found = self.match(words)
+            self.cursor = cursor
+            return found
         matched: list[int] = []
         rest = words
         while rest and not matched:
@@ -89,6 +98,18 @@ def _front_matter_end(lines: list[str]) -> int:
         if lines[i].rstrip() in ("---", "..."):
             return i + 1
     return 0
+
+
+def _citation_line(lines: list[str], front: int, key: str | None) -> int:
+    """Return the 1-based line of the first ``@key`` (body first, then front matter), else the
+    last line."""
+    if key:
+        cited = re.compile(r"@\{?" + re.escape(key) + r"(?![\w:.#$%&+?<>~/-]*\w)")
+        order = [*range(front, len(lines)), *range(front)]
+        for index in order:
+            if cited.search(lines[index]):
+                return index + 1
+    return max(len(lines), 1)
 
 
 def line_ranges(markdown: str, sites: list[Site]) -> list[tuple[int, int]]:
@@ -122,12 +143,17 @@ def line_ranges(markdown: str, sites: list[Site]) -> list[tuple[int, int]]:
     for site in sites:
         if site.kind == "title":
             out.append((title_line, title_line))
+        elif site.kind == "reference":
+            cited = _citation_line(lines, front, site.key)
+            out.append((cited, cited))
         elif site.kind == "footnote" and site.note is not None:
             label = refs[site.note - 1] if site.note <= len(refs) else None
             stream = notes.get(label) if label is not None else None
             # an inline note ^[...] lies within the paragraph that holds it
             out.append(stream.match(source_words(site.inlines)) if stream else last_main)
         else:
-            last_main = main.match(source_words(site.inlines))
-            out.append(last_main)
+            found = main.match(source_words(site.inlines), keep_cursor=site.kind == "caption")
+            out.append(found)
+            if site.kind != "caption":
+                last_main = found
     return out

@@ -12,7 +12,8 @@ paragraphs):
    (Google Docs) are aligned too.
 
 Paragraphs left over are new, unless empty or equal to a paragraph the pristine render has
-outside every block (``ignorable``: the bibliography, code blocks), each taken once.
+outside every block (``ignorable``: code blocks; the bibliography of a revision whose block map
+predates anchor scheme 2), each taken once.
 """
 
 from __future__ import annotations

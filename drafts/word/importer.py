@@ -19,6 +19,12 @@ chapter, docx, actor, ...)`` also records it (``drafts.chapters.commit_revision`
 5. check the result: the blocks of the new Markdown must have exactly the texts of the file;
    else ``DocumentError`` (nothing written) asking for the edit to be made by hand.
 
+Bibliography entries (``reference`` blocks) are printed by citeproc from ``references.bib``: an
+edited entry is refused (``DocumentError`` naming the entry's key: correct references.bib and
+import a file without that edit); an entry gone from the file changes nothing (the citations
+decide the bibliography); entries are left out of the check of step 5, and a paragraph added
+after an entry goes after the chapter's last paragraph.
+
 Front matter, untouched blocks and everything outside blocks keep their bytes.
 """
 
@@ -32,8 +38,9 @@ from pathlib import Path
 from diff_match_patch import diff_match_patch
 
 from drafts import blockstore
-from drafts.blocks import Block, blocks_of
+from drafts.blocks import GENERATED, Block, blocks_of
 from drafts.core.errors import DocumentError
+from drafts.markdown.ast_walk import SCHEME
 from drafts.models import Event
 from drafts.ooxml.read.reader import read_annotations
 from drafts.ooxml.write.records import MARK_PREFIX
@@ -45,11 +52,12 @@ from drafts.workspace import Actor, Workspace
 #: least share of the revision's blocks a file must match to be taken for the chapter
 RECOGNISED = 0.5
 _ESCAPE = re.compile(r"([\\`*_\[\]<>@^~$#|])")
-_MOVABLE = {"paragraph", "heading", "list_item", "footnote"}
+_MOVABLE = {"paragraph", "heading", "list_item", "footnote", "line_block"}
 
 
 def _ignorable(ws: Workspace, chapter: str) -> list[str]:
-    """Texts of paragraphs a pristine render has outside every block (bibliography, code)."""
+    """Texts of paragraphs a pristine render has outside every block (code; a scheme-1 map's
+    bibliography)."""
     with tempfile.TemporaryDirectory() as tmp:
         ann = read_annotations(render_revision(ws, chapter, None, Path(tmp) / "c.docx"))
     return [p.text for p in accepted_paragraphs(ann) if not p.bookmarks]
@@ -107,11 +115,14 @@ def patch_markdown(
 ) -> str:
     """Return ``markdown`` with changed, deleted and new blocks patched in (see module doc)."""
     lines = markdown.splitlines(keepends=True)
+    generated = {b.id for b in blocks if b.kind in GENERATED}  # no Markdown holds their text
+    blocks = [b for b in blocks if b.id not in generated]
     by_id = {b.id: b for b in blocks}
+    closing = next((b for b in reversed(blocks) if b.kind not in ("footnote", "title")), None)
     # (line, rank, order, kind, block, paragraph); applied bottom-up, new paragraphs first
     ops: list[tuple[int, int, int, str, Block | None, Para | None]] = []
     for order, (after, para) in enumerate(new):
-        block = by_id.get(after) if after else None
+        block = closing if after in generated else by_id.get(after) if after else None
         line = block.lines[1] if block else _first_body_line(blocks) - 1
         ops.append((line, 1, order, "new", block, para))
     for b in blocks:
@@ -172,12 +183,30 @@ def import_docx(ws: Workspace, chapter: str, docx: Path) -> str:
             f"{label} is not recognisably chapter {chapter}: only {len(result.matched)} of its "
             f"{len(blocks)} paragraphs were found in it"
         )
+    _refuse_edited_entries(blocks, result.matched, label)
     new_md = patch_markdown(markdown, blocks, result.matched, result.new, label)
     if new_md != markdown:
         check_patched(
-            new_md, blocks, result.matched, result.new, label, blockstore.bibliography(ws)
+            new_md,
+            blocks,
+            result.matched,
+            result.new,
+            label,
+            blockstore.bibliography(ws),
+            block_map.scheme,
         )
     return new_md
+
+
+def _refuse_edited_entries(blocks: list[Block], matched: dict[str, Para], label: str) -> None:
+    """Refuse a file in which a bibliography entry reads otherwise than it was printed."""
+    for b in blocks:
+        if b.kind in GENERATED and b.id in matched and matched[b.id].text != b.text:
+            raise DocumentError(
+                f"{label} edits the bibliography entry {b.key} ({b.text[:40]!r}), which is "
+                f"printed from references.bib, not written in the chapter; correct the entry "
+                f"{b.key} in references.bib and import the file without that edit"
+            )
 
 
 def check_patched(
@@ -187,10 +216,12 @@ def check_patched(
     new: Sequence[tuple[str | None, Para]],
     label: str,
     bibliography: Path | None,
+    scheme: int = SCHEME,
 ) -> None:
-    """Refuse a patched Markdown whose blocks do not read as the file does."""
-    expected = [matched[b.id].text for b in blocks if b.id in matched]
-    got = [b.text for b in blocks_of(new_md, bibliography)]
+    """Refuse a patched Markdown whose blocks do not read as the file does (bibliography
+    entries left out: citeproc prints them from the citations the Markdown keeps)."""
+    expected = [matched[b.id].text for b in blocks if b.id in matched and b.kind not in GENERATED]
+    got = [b.text for b in blocks_of(new_md, bibliography, scheme) if b.kind not in GENERATED]
     extra = sorted(p.text for _, p in new)
     leftover = list(got)
     for text in expected:

@@ -5,7 +5,9 @@
 1. checks the reference template (``TemplateError`` naming a missing style);
 2. parses the Markdown to pandoc's AST (citeproc when a bibliography is given) and finds its
    blocks (``drafts.markdown.ast_walk``); they must be the blocks of ``block_map`` (same count, kinds
-   and texts), else ``RenderError``: build the block map from the same Markdown and bibliography;
+   and texts), else ``RenderError``: build the block map from the same Markdown and bibliography
+   (a map of anchor scheme 1, stored before bibliography entries, terms, captions and line
+   blocks were blocks, is compared with the sites of scheme 1: those paragraphs stay unanchored);
 3. anchors every block: its inlines are wrapped in a Span whose identifier is the block id, so
    pandoc writes one bookmark spanning exactly that paragraph's content; the identifiers of
    headings and divs (pandoc's heading ids, citeproc's ``refs``) are removed, as their bookmarks
@@ -132,7 +134,7 @@ CITEPROC_INPUTS = ("bibliography", "csl", "citation-abbreviations")
 def anchored_ast(markdown: str, block_map: BlockMap, bibliography: Path | None) -> dict[str, Any]:
     """Return the pandoc AST of ``markdown`` with every block of ``block_map`` anchored."""
     ast = markdown_ast(markdown, bibliography)
-    found = sites(ast)
+    found = sites(ast, block_map.scheme)  # a map stored before scheme 2 anchors what it has
     if len(found) != len(block_map.blocks):
         raise RenderError(
             f"the block map of chapter {block_map.chapter} revision {block_map.revision} has "

@@ -15,7 +15,9 @@ the remark ids earlier revisions already resolved, and returns a ``RevisionPlan`
   emphasis, links, citations and footnote marks around a change survive;
 - rows that cannot be applied are listed with the reason (``skipped``) and stay open: a row
   that no longer applies, a block gone since, edits of one block that overlap, a change that no
-  longer fits the text;
+  longer fits the text, a change to a bibliography entry (``reference`` blocks: citeproc prints
+  them from the bibliography, no Markdown holds their text; the pen-holder corrects the entry in
+  ``references.bib`` and answers the row ``noted``);
 - ``resolves`` lists the remark ids of every row applied, and of rows answered that need no
   change in the text (comments and formatting accepted or noted); rows whose remarks an earlier
   revision resolved are left alone, so nothing is applied twice.
@@ -27,7 +29,7 @@ from dataclasses import dataclass, field
 
 from diff_match_patch import diff_match_patch
 
-from drafts.blocks import Block, BlockMap
+from drafts.blocks import GENERATED, Block, BlockMap
 from drafts.core.errors import DocumentError
 from drafts.word.align import Para
 from drafts.word.importer import patch_markdown
@@ -68,6 +70,14 @@ def _edits_of(row: Row, d: Disposition, base: dict[str, Block]) -> dict[str, _Bl
         return "it no longer applies to the base revision"
     if row.block is None or row.start is None or row.block not in base:
         return "it is not anchored to a paragraph of the base revision"
+    for block_id in (row.block, row.target_block):
+        generated = base.get(block_id) if block_id else None
+        if generated is not None and generated.kind in GENERATED:
+            return (
+                f"it changes the bibliography entry {generated.key}, which is printed from "
+                f"references.bib, not written in the chapter: correct the entry {generated.key} "
+                "in references.bib by hand and answer the row noted"
+            )
     text = base[row.block].text
     start, end = row.start, row.end if row.end is not None else row.start
     new = d.adopted if d.disposition == "modified" and d.adopted is not None else row.proposed or ""

@@ -74,8 +74,17 @@ def test_sample_blocks_kinds_lines_and_text() -> None:
         ("table_cell", (20, 20), None, None, "\u201cb2\u201d"),
         ("paragraph", (26, 26), 2, None, "Final paragraph with a link and a second note."),
         ("footnote", (28, 28), None, 2, "Short note."),
+        (
+            "reference",
+            (8, 8),
+            None,
+            None,
+            "United Nations General Assembly. 2006. Convention on the Rights of Persons with "
+            "Disabilities.",
+        ),
     ]
     assert bm.blocks[6].heading_path == ["Scope", "Principles"]
+    assert (bm.blocks[-1].key, bm.blocks[-1].heading_path) == ("crpd2006", ["Scope", "Principles"])
     assert [b.id for b in bm.blocks[:3]] == ["ph_07_0001", "ph_07_0002", "ph_07_0003"]
     assert bm.next_id == len(bm.blocks) + 1
 
@@ -183,3 +192,96 @@ def test_deleted_ids_are_never_reused(paragraphs: list[str]) -> None:
     earlier = {b.id for b in first.blocks} | {b.id for b in second.blocks}
     reborn = {b.id for b in third.blocks} - {b.id for b in second.blocks}
     assert not reborn & earlier
+
+
+GENERATED = """---
+title: "Terms"
+---
+
+# Words
+
+| a | b |
+|---|---|
+| 1 | 2 |
+
+Table: Budget *lines*
+
+Smart city
+:   A city that uses data [@nua2016].
+
+![Sensors on a lamp post](lamp.png)
+
+| Article 1
+| Article 2
+
+Closing paragraph [@udhr1948].
+"""
+
+
+def test_terms_captions_line_blocks_and_bibliography_entries_are_blocks() -> None:
+    bm = build_block_map("07", 1, GENERATED, None, bibliography=BIB)
+    got = [(b.kind, b.lines, b.text) for b in bm.blocks if b.kind not in ("table_cell",)]
+    assert got == [
+        ("title", (2, 2), "Terms"),
+        ("heading", (5, 5), "Words"),
+        ("caption", (11, 11), "Budget lines"),  # printed above the table, written below it
+        ("term", (13, 13), "Smart city"),
+        ("list_item", (14, 14), "A city that uses data (United Nations General Assembly 2016)."),
+        ("caption", (16, 16), "Sensors on a lamp post"),
+        ("line_block", (18, 19), "Article 1\nArticle 2"),
+        ("paragraph", (21, 21), "Closing paragraph (United Nations General Assembly 1948)."),
+        (
+            "reference",
+            (21, 21),
+            "United Nations General Assembly. 1948. Universal Declaration of Human Rights.",
+        ),
+        ("reference", (14, 14), "United Nations General Assembly. 2016. New Urban Agenda."),
+    ]
+    refs = [b for b in bm.blocks if b.kind == "reference"]
+    assert [r.key for r in refs] == ["udhr1948", "nua2016"]
+    assert all(r.heading_path == ["Words"] and r.paragraph is None for r in refs)
+    assert [b.paragraph for b in bm.blocks if b.paragraph] == [1]  # a line block is not numbered
+    assert bm.scheme == 2
+
+
+def test_bibliography_entries_keep_their_ids_by_citation_key(tmp_path: Path) -> None:
+    r1 = build_block_map("07", 1, GENERATED, None, bibliography=BIB)
+    # the entry's text changes (the .bib was corrected) and another citation comes first
+    bib = tmp_path / "references.bib"
+    bib.write_text(BIB.read_text(encoding="utf-8").replace("New Urban Agenda", "NUA"), "utf-8")
+    text = GENERATED.replace("# Words\n", "# Words\n\nFirst [@crpd2006].\n")
+    r2 = build_block_map("07", 2, text, r1, bibliography=bib)
+    ids1 = {b.key: b.id for b in r1.blocks if b.kind == "reference"}
+    ids2 = {b.key: b.id for b in r2.blocks if b.kind == "reference"}
+    assert ids2["udhr1948"] == ids1["udhr1948"] and ids2["nua2016"] == ids1["nua2016"]
+    assert next(b.text for b in r2.blocks if b.key == "nua2016").endswith("2016. NUA.")
+    assert ids2["crpd2006"] not in ids1.values() and ids2["crpd2006"] == block_id(
+        "07", r1.next_id + 1
+    )
+    # dropping the last citation of a key drops its entry; its id is never reused
+    r3 = build_block_map("07", 3, text.replace(" [@udhr1948]", ""), r2, bibliography=bib)
+    assert ids1["udhr1948"] not in {b.id for b in r3.blocks}
+    assert ids1["nua2016"] == next(b.id for b in r3.blocks if b.key == "nua2016")
+    assert all(int(b.id[-4:]) < r3.next_id for b in r3.blocks)
+
+
+MAIN_MAP = Path(__file__).parent / "data" / "main-01-r1.json"
+
+
+def test_a_map_stored_before_scheme_2_still_loads_and_renders_its_own_blocks() -> None:
+    """``data/main-01-r1.json``: example chapter 01, revision 1, as main (0ba54e5) stored it."""
+    from drafts.word.render import anchored_ast
+
+    old = BlockMap.model_validate_json(MAIN_MAP.read_text(encoding="utf-8"))
+    assert old.scheme == 1 and "reference" not in {b.kind for b in old.blocks}
+    markdown = (EXAMPLE / "chapters" / "01.md").read_text(encoding="utf-8")
+    ast = anchored_ast(markdown, old, BIB)  # raises RenderError if its blocks did not fit
+    refs = next(b for b in ast["blocks"] if b["t"] == "Div" and b["c"][1][0]["t"] == "Div")
+    entry = refs["c"][1][0]["c"][1][0]["c"]
+    assert entry[0]["t"] != "Span"  # entries stay unanchored, as before
+    new = build_block_map("01", 2, markdown, old, bibliography=BIB)
+    kept = [b for b in new.blocks if b.kind != "reference"]
+    assert [b.id for b in kept] == [b.id for b in old.blocks]
+    refs_new = [b.id for b in new.blocks if b.kind == "reference"]
+    assert refs_new == [block_id("01", old.next_id + i) for i in range(len(refs_new))]
+    assert len(refs_new) == 6 and new.scheme == 2

@@ -109,8 +109,9 @@ def test_reader_views_match_the_two_revisions(tmp_path: Path) -> None:
     body = [p for p in ann.paragraphs if p.part.endswith(("document.xml", "footnotes.xml"))]
     after = [p.text_after.strip() for p in body if p.mark != "del" and p.text_after.strip()]
     before = [p.text_before.strip() for p in body if p.mark != "ins" and p.text_before.strip()]
-    assert [b.text for b in new_map.blocks if b.kind != "footnote"] == after[: len(after) - 2]
-    assert [b.text for b in old_map.blocks if b.kind != "footnote"] == before[: len(before) - 2]
+    # the body's blocks (the bibliography entry last), then the footnote
+    assert [b.text for b in new_map.blocks if b.kind != "footnote"] == after[: len(after) - 1]
+    assert [b.text for b in old_map.blocks if b.kind != "footnote"] == before[: len(before) - 1]
     assert after[-1] == "A footnote with more text." and before[-1] == "A footnote with text."
 
 
@@ -173,3 +174,17 @@ def test_libreoffice_accepts_and_rejects_all(tmp_path: Path, how: str) -> None:
     expected = _render(NEW if how == "accept" else OLD, tmp_path / "expected.docx")
     assert read_annotations(out).revisions == []
     assert normalised(out) == normalised(expected)
+
+
+def test_a_newly_cited_entry_is_a_tracked_insertion_of_its_own(tmp_path: Path) -> None:
+    """Revision 2 cites one more work: its bibliography entry is an inserted paragraph, the
+    entry cited in both keeps its id and is untouched."""
+    new = NEW.replace("every day [@crpd2006].", "every day [@crpd2006; @nua2016].")
+    old_map, new_map = _maps(OLD, new)
+    kept = next(b for b in new_map.blocks if b.key == "crpd2006")
+    assert kept.id == next(b.id for b in old_map.blocks if b.key == "crpd2006")
+    red = _redline(tmp_path, OLD, new)
+    assert normalised(red, "accept") == normalised(_render(new, tmp_path / "new.docx"))
+    assert normalised(red, "reject") == normalised(_render(OLD, tmp_path / "old.docx"))
+    inserted = [r.text for r in read_annotations(red).revisions if r.kind == "ins"]
+    assert "United Nations General Assembly. 2016. New Urban Agenda." in inserted

@@ -43,6 +43,14 @@ Cities collect data[^a] as shown by @crpd2006 and others [@crpd2006, p. 4].
 |-------|-------|
 | a1    | b1    |
 
+Table: Who holds which data
+
+Open data
+:   Data anyone may use.
+
+| The city belongs to all
+| who live in it
+
 [^a]: A footnote with text.
 
 Final paragraph.
@@ -61,7 +69,44 @@ def test_every_block_is_anchored_by_a_bookmark_around_its_text(tmp_path: Path) -
     path, block_map = render(SAMPLE, tmp_path / "07.docx", chapter="07")
     assert_anchors(path, block_map)
     kinds = {b.kind for b in block_map.blocks}
-    assert kinds == {"title", "heading", "paragraph", "list_item", "table_cell", "footnote"}
+    assert kinds == {
+        *("title", "heading", "paragraph", "list_item", "table_cell", "footnote"),
+        *("caption", "term", "line_block", "reference"),
+    }
+
+
+def _png(path: Path) -> Path:
+    """Write a 1x1 white PNG (pandoc embeds it; a missing image would print its description)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        body = kind + data
+        return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
+
+    header = struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)
+    pixels = zlib.compress(b"\x00\xff\xff\xff")
+    path.write_bytes(
+        b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", pixels) + chunk(b"IEND", b"")
+    )
+    return path
+
+
+def test_a_figure_caption_is_anchored_after_its_image(tmp_path: Path) -> None:
+    image = _png(tmp_path / "sensor.png")
+    markdown = f"# Figures\n\n![A sensor on a lamp post]({image})\n\nAfter the figure.\n"
+    path, block_map = render(markdown, tmp_path / "07.docx", chapter="07")
+    assert_anchors(path, block_map)
+    assert [b.kind for b in block_map.blocks] == ["heading", "caption", "paragraph"]
+    body = DocxParts(path).xml("word/document.xml")
+    paragraphs = list(body.iter(w("p")))
+    caption = next(
+        p
+        for p in paragraphs
+        if p.find(f".//{w('bookmarkStart')}[@{w('name')}='{block_map.blocks[1].id}']") is not None
+    )
+    before = paragraphs[paragraphs.index(caption) - 1]
+    assert before.find(f".//{w('drawing')}") is not None  # the image, then its caption
 
 
 def test_no_section_spanning_heading_bookmarks(tmp_path: Path) -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from drafts import blockstore
+from drafts.blocks import build_block_map
 from drafts.core.errors import DocumentError, StageRefused
 from drafts.ooxml.simulate.annotate import Replace, SilentEdit, apply
 from drafts.ooxml.write.tracked import ParagraphDelete, ParagraphInsert, apply_tracked
@@ -161,4 +162,125 @@ def test_libreoffice_edited_file_imports(example_ws, tmp_path: Path) -> None:  #
     old = example_ws.text("03")
     new = import_docx(example_ws, "03", edited)
     [(before, after)] = _changed_lines(old, new)
+    assert before.replace("appropriate measures", "effective steps") == after
+
+
+def _entry(ws, key: str):  # type: ignore[no-untyped-def]
+    blocks = blockstore.load(ws, "03", 1).blocks
+    return next(b for b in blocks if b.kind == "reference" and b.key == key)
+
+
+def test_an_edited_bibliography_entry_is_refused_with_the_way_out(
+    example_ws, tmp_path: Path, cli
+) -> None:  # type: ignore[no-untyped-def]
+    entry = _entry(example_ws, "nua2016")
+    edited = apply(
+        _render(example_ws, tmp_path),
+        [SilentEdit(paragraph=entry.id, quote="New Urban Agenda", new_text="NUA")],
+        tmp_path / "edited.docx",
+    )
+    with pytest.raises(
+        DocumentError, match=r"edits the bibliography entry nua2016 .*references\.bib"
+    ):
+        import_docx(example_ws, "03", edited)
+    head = example_ws.history()[-1]
+    code, out, err = cli(
+        "import", "03", edited, "--as", DRAFTER, "--workspace", str(example_ws.root)
+    )
+    assert code == 1 and out == ""
+    assert err.startswith("penholder: ") and "Traceback" not in err and err.count("\n") == 1
+    assert "correct the entry nua2016 in references.bib" in err
+    assert example_ws.history()[-1] == head
+
+
+def test_entries_left_behind_or_followed_by_a_new_paragraph_import_cleanly(
+    example_ws, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    """The only paragraph citing whodisability2011 goes (Word keeps printing its entry), and a
+    paragraph typed after the last entry lands after the chapter's last paragraph."""
+    blocks = blockstore.load(example_ws, "03", 1).blocks
+    old = example_ws.text("03")
+    line = next(n for n, t in enumerate(old.splitlines(), 1) if "@whodisability2011" in t)
+    citing = next(b for b in blocks if b.kind == "paragraph" and b.lines[0] <= line <= b.lines[1])
+    entries = [b for b in blocks if b.kind == "reference"]
+    edits = [
+        ParagraphDelete(block=citing.id, author="A", date=WHEN),
+        ParagraphInsert(after=entries[-1].id, text="A closing word.", author="A", date=WHEN),
+    ]
+    edited = apply_tracked(_render(example_ws, tmp_path), edits, tmp_path / "edited.docx")
+    new = import_docx(example_ws, "03", edited)
+    assert "@whodisability2011" not in new and citing.text[:40] not in new
+    last = max((b for b in blocks if b.kind == "paragraph"), key=lambda b: b.lines[1])
+    assert new.index("A closing word.") > new.index(last.text[:30])
+    revised = build_block_map(
+        "03",
+        2,
+        new,
+        blockstore.load(example_ws, "03", 1),
+        bibliography=blockstore.bibliography(example_ws),
+    )
+    assert "whodisability2011" not in {b.key for b in revised.blocks}
+    assert [b.text for b in revised.blocks if b.kind == "paragraph"][-1] == "A closing word."
+
+
+_EXTRAS = """
+Open data
+:   Data anyone can use [@nua2016].
+
+| Year | Budget |
+|------|--------|
+| 2024 | 10     |
+
+Table: Municipal budget for sensors
+
+| The city belongs to all
+| who live in it
+"""
+
+
+def test_edits_to_a_term_a_caption_and_a_line_block_are_patched_into_their_lines(
+    example_ws, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from drafts.chapters import commit_revision
+
+    ws = example_ws
+    commit_revision(ws, "03", ws.text("03") + _EXTRAS, ws.identity(DRAFTER))
+    blocks = {b.kind: b for b in blockstore.load(ws, "03", 2).blocks}
+    term, caption, poem = blocks["term"], blocks["caption"], blocks["line_block"]
+    assert (term.text, caption.text) == ("Open data", "Municipal budget for sensors")
+    assert poem.text == "The city belongs to all\nwho live in it"
+    edits = [
+        SilentEdit(paragraph=term.id, quote="Open data", new_text="Open government data"),
+        SilentEdit(paragraph=caption.id, quote="sensors", new_text="street sensors"),
+        SilentEdit(paragraph=poem.id, quote="all", new_text="everyone"),
+    ]
+    edited = apply(
+        render_revision(ws, "03", None, tmp_path / "03.docx"), edits, tmp_path / "e.docx"
+    )
+    old, new = ws.text("03"), import_docx(ws, "03", edited)
+    assert _changed_lines(old, new) == [
+        ("Open data", "Open government data"),
+        ("Table: Municipal budget for sensors", "Table: Municipal budget for street sensors"),
+        ("| The city belongs to all", "| The city belongs to everyone"),
+    ]
+
+
+def test_a_revision_whose_map_predates_scheme_2_still_imports(
+    example_ws, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    """An existing workspace: the latest map has no entries, terms, captions or line blocks;
+    its render leaves them unanchored, and the import checks the patched Markdown against the
+    blocks of that scheme."""
+    from drafts.chapters import commit_revision
+    from tests.helpers.scheme1 import store_before_scheme_2
+
+    ws = example_ws
+    commit_revision(ws, "03", ws.text("03") + _EXTRAS, ws.identity(DRAFTER))
+    store_before_scheme_2(monkeypatch, "03", 2)
+    assert blockstore.load(ws, "03", 2).scheme == 1
+    block = _block(ws, "03", "The chapter starts from the obligations")
+    docx = render_revision(ws, "03", None, tmp_path / "03.docx")
+    edit = SilentEdit(paragraph=block.id, quote="appropriate measures", new_text="effective steps")
+    new = import_docx(ws, "03", apply(docx, [edit], tmp_path / "edited.docx"))
+    [(before, after)] = _changed_lines(ws.text("03"), new)
     assert before.replace("appropriate measures", "effective steps") == after
