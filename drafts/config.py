@@ -23,9 +23,16 @@ def load_yaml(path: Path, *, label: str | None = None) -> Any:
     """Return the parsed YAML of ``path``; raise ConfigError naming it when missing or malformed."""
     name = label or path.name
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError as e:
         raise ConfigError(f"{name} is missing") from e
+    return parse_yaml(data, name)
+
+
+def parse_yaml(data: bytes, name: str) -> Any:
+    """Return the parsed YAML of ``data`` (the file ``name``); raise ConfigError naming it."""
+    try:
+        text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         raise ConfigError(f"{name} is not UTF-8 text") from e
     try:

@@ -133,10 +133,12 @@ def log_format(nonce: str) -> str:
     return "".join(f"%x00{nonce}{field}" for field in _FIELDS)
 
 
-def log_command(nonce: str, *revisions: str) -> list[str]:
+def log_command(nonce: str, *revisions: str, topo: bool = True) -> list[str]:
     """Return the ``git log`` command whose output ``parse_log(out, nonce)`` reads: every commit
-    of ``revisions``, parents before children."""
-    args = ["git", "log", "-z", "--topo-order", "--reverse", "--no-color"]
+    of ``revisions``, parents before children. ``topo=False`` drops ``--topo-order``, which makes
+    git walk the whole history before it shows a commit (without a commit-graph): for the last
+    few commits (``--max-count``) of a line, whose order is the line's without it."""
+    args = ["git", "log", "-z", *(["--topo-order"] if topo else []), "--reverse", "--no-color"]
     return [*args, f"--format={log_format(nonce)}", *revisions, "--"]
 
 

@@ -37,6 +37,26 @@ def cache_key() -> str:
     return digest.hexdigest()[:20]
 
 
+#: how many of the last commits ``_since`` asks git for before it asks for the whole range
+TAIL = 64
+
+
+def _line(
+    entries: list[tuple[CommitRecord, list[str]]], known: str, head: str
+) -> list[CommitRecord] | None:
+    """Return the records of ``entries`` (oldest first) that lead from ``known`` (excluded) to
+    ``head`` by single parents, when its last ones are such a line; None otherwise."""
+    line, expected = [], head
+    for record, parents in reversed(entries):
+        if record.sha != expected or len(parents) != 1:
+            return None
+        line.append(record)
+        if parents[0] == known:
+            return line[::-1]
+        expected = parents[0]
+    return None
+
+
 class HistoryCache:
     """The records and summary of one repository's history, kept per HEAD."""
 
@@ -92,17 +112,26 @@ class HistoryCache:
 
     def _since(self, known: str, head: str) -> list[CommitRecord] | None:
         """Return the commits after ``known`` up to ``head`` when they are a plain line of
-        single-parent commits on top of ``known``; None otherwise."""
-        try:
-            entries = self._log(f"{known}..{head}")
-        except (LookupError, ValueError):
-            return None
-        parent = known
-        for record, parents in entries:
-            if parents != [parent]:
+        single-parent commits on top of ``known``; None otherwise.
+
+        The last ``TAIL`` commits are asked first, without ``--topo-order``: git then reads only
+        those (a range, or the topological order, makes it walk the whole history: a cost per
+        commit that grows with the history). A longer line is asked as the range
+        ``known..head``."""
+        if known == head:
+            return []
+        for revisions, topo in (
+            ((f"--max-count={TAIL}", head), False),
+            ((f"{known}..{head}",), True),
+        ):
+            try:
+                entries = self._log(*revisions, topo=topo)
+            except (LookupError, ValueError):
                 return None
-            parent = record.sha
-        return [record for record, _ in entries] if parent == head else None
+            line = _line(entries, known, head)
+            if line is not None:
+                return line
+        return None
 
     def load(self) -> Summary | None:
         """Return the summary kept on disk, or None when there is none that can be trusted."""

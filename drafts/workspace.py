@@ -214,11 +214,12 @@ class Workspace:
         """Return each chapter's state and revisions at HEAD (``drafts.history_cache``)."""
         return None if (head := self.head()) is None else self._histories.summary(head)
 
-    def _log(self, *revisions: str) -> list[tuple[CommitRecord, list[str]]]:
-        """Return the commits of ``git log --topo-order --reverse REVISIONS``, with parents."""
+    def _log(self, *revisions: str, topo: bool = True) -> list[tuple[CommitRecord, list[str]]]:
+        """Return the commits of ``git log --topo-order --reverse REVISIONS`` (without
+        ``--topo-order`` when ``topo`` is False), with parents."""
         nonce = os.urandom(12).hex()  # a token no commit can hold; os: secrets costs an import
         run = subprocess.run(
-            history.log_command(nonce, *revisions), cwd=self.root, capture_output=True
+            history.log_command(nonce, *revisions, topo=topo), cwd=self.root, capture_output=True
         )
         if run.returncode:  # a commit that is not there (gone since a reset): LookupError
             raise LookupError(run.stderr.decode(errors="replace"))

@@ -85,10 +85,12 @@ def _words(text: str) -> list[str]:
     return re.findall(r"\w+", text.lower())
 
 
-def _best_content_match(ws: Workspace, ann: Annotations, claim: Claim) -> tuple[Round, str, float]:
+def _best_content_match(
+    ws: Workspace, ann: Annotations, claim: Claim, book: records.RoundBook
+) -> tuple[Round, str, float]:
     words = _words(ann.text_before)
     best: tuple[Round, str, float] | None = None
-    rounds = [records.load_round(ws, claim.round)] if claim.round else records.load_rounds(ws)
+    rounds = [book.round(ws, claim.round)] if claim.round else book.rounds(ws)
     for rnd in rounds:
         for rc in rnd.chapters:
             if claim.chapter and rc.chapter != claim.chapter:
@@ -103,11 +105,15 @@ def _best_content_match(ws: Workspace, ann: Annotations, claim: Claim) -> tuple[
     return best
 
 
-def identify(ws: Workspace, ann: Annotations, name: str, claim: Claim) -> Identified:
-    """Return the round item ``ann`` (the file ``name``) answers, or raise ReturnRefused."""
+def identify(
+    ws: Workspace, ann: Annotations, name: str, claim: Claim, book: records.RoundBook | None = None
+) -> Identified:
+    """Return the round item ``ann`` (the file ``name``) answers, or raise ReturnRefused.
+    ``book``: the rounds as a run keeps them (each record parsed once), else read afresh."""
+    book = book or records.RoundBook()
     for how, packet, kind in _candidates(ann, name):
         try:
-            rnd, item = records.find_packet(ws, packet)
+            rnd, item = book.find_packet(ws, packet)
         except NotFound as e:
             if how == "file name":
                 continue
@@ -120,7 +126,7 @@ def identify(ws: Workspace, ann: Annotations, name: str, claim: Claim) -> Identi
                 "packet had no redline (its reviewer saw no earlier revision)"
             )
         return Identified(rnd, item, how, 1.0, kind)
-    rnd, chapter, score = _best_content_match(ws, ann, claim)
+    rnd, chapter, score = _best_content_match(ws, ann, claim, book)
     where = f"chapter {chapter} of round {rnd.id} ({score:.0%} of its text matches)"
     if score < MATCH_THRESHOLD:
         raise ReturnRefused(

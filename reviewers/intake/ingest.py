@@ -52,7 +52,15 @@ from reviewers.intake.extract import extract
 from reviewers.intake.identify import Claim, Identified, identify
 from reviewers.intake.record import plan_return
 from reviewers.intake.remarks import ReturnRemarks, load_set, remark_paths
-from reviewers.intake.store import hold_oversize, quarantine, receive, returned_before, sha256
+from reviewers.intake.store import (
+    ReturnIndex,
+    hold_oversize,
+    quarantine,
+    receive,
+    returned_before,
+    sha256,
+)
+from reviewers.rounds.records import RoundBook
 
 __all__ = ["Also", "Outcome", "SentCache", "ingest", "ingest_all", "record_identified", "sha256"]
 
@@ -78,12 +86,16 @@ class Outcome(BaseModel):
 @dataclass
 class SentCache:
     """What one intake run reads once: what was sent, read once per (round, chapter, revision),
-    its block map, and the sets of remarks already committed (each remark file is read once:
-    its path names the return it came from, so a path seen again is the same set)."""
+    its block map, the sets of remarks already committed (each remark file is read once:
+    its path names the return it came from, so a path seen again is the same set), the round
+    records (each parsed once) and the returns recorded (the history read through once): the
+    cost of one return does not grow with the returns before it."""
 
     read: dict[tuple[str, str, int], Annotations] = field(default_factory=dict)
     maps: dict[tuple[str, int], BlockMap] = field(default_factory=dict)
     sets: dict[str, ReturnRemarks] = field(default_factory=dict)
+    rounds: RoundBook = field(default_factory=RoundBook)
+    returns: ReturnIndex = field(default_factory=ReturnIndex)
 
     def get(self, ws: Workspace, round_id: str, chapter: str, revision: int) -> Annotations:
         """Return the reader's view of the round's render of ``chapter`` at ``revision``."""
@@ -128,6 +140,7 @@ def ingest(
     guideline.yaml) is held in the git-ignored ``quarantine/oversize/``, only its hash and the
     reason committed."""
     name = safe.line(path.name)
+    cache = cache or SentCache()
     limits = ws.guideline.limits.with_env()
     refuse_special(path, str(path))
     try:
@@ -141,7 +154,7 @@ def ingest(
     digest = sha256(data)
     stored = receive(ws, data, name, actor)
     faults.point("intake:after-verbatim")
-    seen = returned_before(ws, stored)
+    seen = returned_before(ws, stored, cache.returns)
     if seen is not None:
         when, packet = seen
         return Outcome(
@@ -155,8 +168,8 @@ def ingest(
     try:
         ann = read_annotations(data, name)
         faults.point("intake:after-read")
-        found = identify(ws, ann, name, claim)
-        return record_identified(ws, data, name, ann, found, actor, cache or SentCache(), also)
+        found = identify(ws, ann, name, claim, cache.rounds)
+        return record_identified(ws, data, name, ann, found, actor, cache, also)
     except (DocumentError, ReturnRefused) as e:
         reason = str(e) if name in str(e) else f"{name}: {e}"
     except PenholderError:

@@ -2,7 +2,8 @@
 
 ``receive`` commits a returned file byte for byte as ``returns/<sha256>.docx`` before anything
 parses it (``Event: received``); ``quarantine`` moves that copy to ``quarantine/`` with the
-reason (``Event: quarantine``). ``returned_before`` finds an earlier return of the same bytes.
+reason (``Event: quarantine``). ``returned_before`` finds an earlier return of the same bytes
+(a run keeps a ``ReturnIndex``: the history read through once).
 ``hold_oversize`` keeps a file beyond the limits in git-ignored ``quarantine/oversize/`` (copied
 in chunks, never whole in memory) and commits only its note.
 """
@@ -27,12 +28,36 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def returned_before(ws: Workspace, stored: str) -> tuple[datetime, str] | None:
-    """Return when and as which packet ``stored`` was recorded as a return, or None."""
-    for c in reversed(ws.history()):
-        if c.value("Event") == Event.RETURN.value and c.value("Return-File") == stored:
-            return c.date, c.value("Packet") or ""
-    return None
+def returned_before(
+    ws: Workspace, stored: str, index: ReturnIndex | None = None
+) -> tuple[datetime, str] | None:
+    """Return when and as which packet ``stored`` was last recorded as a return, or None
+    (``index``: the one a run keeps, else the history is read through once)."""
+    return (index or ReturnIndex()).get(ws, stored)
+
+
+class ReturnIndex:
+    """Every return in the history, by the stored file it names: the history is read through
+    once, then only the commits since (a run of intake asks once per file).
+
+    The records kept are a prefix of HEAD's when HEAD's list holds the last one read at the same
+    place (in git's topological order only its ancestors come before it); anything else (a
+    reset, a rewrite) is read through again."""
+
+    def __init__(self) -> None:
+        self._read, self._last = 0, ""
+        self._returns: dict[str, tuple[datetime, str]] = {}
+
+    def get(self, ws: Workspace, stored: str) -> tuple[datetime, str] | None:
+        records = ws.history()
+        if self._read > len(records) or (self._read and records[self._read - 1].sha != self._last):
+            self._read, self._returns = 0, {}
+        for c in records[self._read :]:
+            if c.value("Event") == Event.RETURN.value and (path := c.value("Return-File")):
+                self._returns[path] = (c.date, c.value("Packet") or "")  # the latest wins
+        if records:
+            self._read, self._last = len(records), records[-1].sha
+        return self._returns.get(stored)
 
 
 def receive(ws: Workspace, data: bytes, name: str, actor: Actor) -> str:

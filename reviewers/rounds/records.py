@@ -6,7 +6,8 @@
 Reads come from the working tree, which ``Workspace.commit`` keeps equal to HEAD for these
 files. Writers never touch the disk: they return ``{relpath: bytes}`` for ``ws.commit``.
 A packet id names its round (``R2-03-K7Q2`` is in ``rounds/R2/round.yaml``), so looking one up
-reads one file: ``find_packet``.
+reads one file: ``find_packet``. A run that looks up many packets keeps a ``RoundBook``: each
+record parsed once per content.
 """
 
 from __future__ import annotations
@@ -53,6 +54,11 @@ def next_round_id(ws: Workspace) -> str:
 
 def load_round(ws: Workspace, round_id: str) -> Round:
     """Return the round ``round_id``, or raise NotFound listing the rounds there are."""
+    return _parse(round_id, _read(ws, round_id))
+
+
+def _read(ws: Workspace, round_id: str) -> bytes:
+    """Return the bytes of the round's record, or raise NotFound listing the rounds there are."""
     path = ws.root / layout.round_record(round_id)
     if not re.fullmatch(ROUND_ID, round_id) or not path.is_file():
         known = ", ".join(round_ids(ws)) or "none yet"
@@ -60,9 +66,55 @@ def load_round(ws: Workspace, round_id: str) -> Round:
             f"no round {round_id!r} in this workspace (rounds: {known}); "
             "open one with `penholder round open`"
         )
-    return config.validate(
-        Round, config.load_yaml(path, label=layout.round_record(round_id)), path.name
-    )
+    return path.read_bytes()
+
+
+def _parse(round_id: str, data: bytes) -> Round:
+    label = layout.round_record(round_id)
+    return config.validate(Round, config.parse_yaml(data, label), label.rsplit("/", 1)[-1])
+
+
+class RoundBook:
+    """The rounds of a run that looks up many packets (intake of many returns): each
+    ``round.yaml`` parsed once per content, a packet found by one look-up in its round.
+
+    Every look-up reads the record again (bytes compared, not parsed), so a round changed
+    meanwhile is parsed again. The rounds it returns are shared: read them, never change them.
+    """
+
+    def __init__(self) -> None:
+        self._kept: dict[str, tuple[bytes, Round, dict[str, RoundItem]]] = {}
+
+    def _entry(self, ws: Workspace, round_id: str) -> tuple[bytes, Round, dict[str, RoundItem]]:
+        data = _read(ws, round_id)
+        kept = self._kept.get(round_id)
+        if kept is None or kept[0] != data:
+            rnd = _parse(round_id, data)
+            items: dict[str, RoundItem] = {}
+            for i in rnd.items:
+                items.setdefault(i.packet.upper(), i)
+            kept = (data, rnd, items)
+            self._kept[round_id] = kept
+        return kept
+
+    def round(self, ws: Workspace, round_id: str) -> Round:
+        """Return the round ``round_id`` (as ``load_round``), parsed once per content."""
+        return self._entry(ws, round_id)[1]
+
+    def rounds(self, ws: Workspace) -> list[Round]:
+        """Return every round (as ``load_rounds``)."""
+        return [self.round(ws, r) for r in round_ids(ws)]
+
+    def find_packet(self, ws: Workspace, packet_id: str) -> tuple[Round, RoundItem]:
+        """Return the round and item a packet id belongs to, or raise NotFound saying why."""
+        match = re.fullmatch(PACKET_ID, packet_id.strip(), flags=re.IGNORECASE)
+        if match is None:
+            raise NotFound(f"{packet_id!r} is not a packet id (packet ids look like R2-03-K7Q2)")
+        _, rnd, items = self._entry(ws, match.group(1).upper())
+        item = items.get(match.group(0).upper())
+        if item is None:
+            raise NotFound(f"no packet {packet_id} in round {rnd.id}")
+        return rnd, item
 
 
 def require_open(ws: Workspace, round_id: str, action: str) -> Round:
@@ -127,11 +179,4 @@ def mint_packet_id(
 
 def find_packet(ws: Workspace, packet_id: str) -> tuple[Round, RoundItem]:
     """Return the round and item a packet id belongs to, or raise NotFound saying why."""
-    match = re.fullmatch(PACKET_ID, packet_id.strip(), flags=re.IGNORECASE)
-    if match is None:
-        raise NotFound(f"{packet_id!r} is not a packet id (packet ids look like R2-03-K7Q2)")
-    rnd = load_round(ws, match.group(1).upper())
-    for item in rnd.items:
-        if item.packet.upper() == match.group(0).upper():
-            return rnd, item
-    raise NotFound(f"no packet {packet_id} in round {rnd.id}")
+    return RoundBook().find_packet(ws, packet_id)

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from drafts import history, layout
 from drafts.history import commit_message
+from drafts.history_cache import TAIL
 from drafts.workspace import Workspace
 
 CHAPTERS = ["01", "02", "03"]
@@ -136,16 +137,41 @@ def test_the_cache_lives_under_git_and_a_new_commit_reads_only_what_is_new(
     asked: list[tuple[str, ...]] = []
     real = Workspace._log
 
-    def spy(self: Workspace, *revisions: str) -> list:  # type: ignore[type-arg]
+    def spy(self: Workspace, *revisions: str, topo: bool = True) -> list:  # type: ignore[type-arg]
         asked.append(revisions)
-        return real(self, *revisions)
+        return real(self, *revisions, topo=topo)
 
     monkeypatch.setattr(Workspace, "_log", spy)
     ws = Workspace(root)
     assert ws.state("02").stage == "in_review"
     assert [r.number for r in ws.revisions("02")] == [1, 2, 3, 4, 5, 6]
-    assert len(asked) == 1 and ".." in asked[0][0]  # the commits since the cached HEAD, only
+    # the last few commits only (git reads no more of the history), never a full replay
+    assert asked == [(f"--max-count={TAIL}", ws.head())]
     assert ws.summary() is not None and ws.summary().commits == 7  # type: ignore[union-attr]
+
+
+@pytest.mark.slow
+def test_a_line_longer_than_the_tail_is_read_as_the_range_since_the_cached_head(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = new_repo(tmp_path / "ws")
+    kept = Workspace(root)
+    kept.summary()
+    known = kept.head()
+    for n in range(1, TAIL + 4):
+        commit(root, n, ("new-revision", ["02"], n, "drafting"))
+    asked: list[tuple[str, ...]] = []
+    real = Workspace._log
+
+    def spy(self: Workspace, *revisions: str, topo: bool = True) -> list:  # type: ignore[type-arg]
+        asked.append(revisions)
+        return real(self, *revisions, topo=topo)
+
+    monkeypatch.setattr(Workspace, "_log", spy)
+    ws = Workspace(root)  # extends the summary kept on disk
+    assert [r.number for r in ws.revisions("02")] == list(range(1, TAIL + 4))
+    assert asked == [(f"--max-count={TAIL}", ws.head()), (f"{known}..{ws.head()}",)]
+    assert_agrees(root, kept)
 
 
 def test_an_unreadable_cache_is_replaced_by_a_full_replay(tmp_path: Path) -> None:

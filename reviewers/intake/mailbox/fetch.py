@@ -77,7 +77,7 @@ def fetch(
             source.done(ref)
             faults.point("mail:after-flag")
             continue
-        with ws.exclusive():
+        with ws.exclusive(person=actor.name):  # who acts: no git config asked per message
             record, outcome = take(
                 ws,
                 raw,
@@ -96,7 +96,7 @@ def fetch(
             source.done(ref)
             faults.point("mail:after-flag")
         results.append(Fetched(message=record, outcome=outcome, ack_problem=problem))
-    with ws.exclusive():
+    with ws.exclusive(person=actor.name):
         ack.record(ws, acks, actor)
     return results
 

@@ -18,6 +18,7 @@ import yaml
 from pydantic import BaseModel, Field
 
 from drafts import layout
+from drafts.config import SAFE_LOADER
 from drafts.models import Event
 from drafts.workspace import Workspace
 from reviewers.models import MessageKind
@@ -78,8 +79,8 @@ M = TypeVar("M", bound=BaseModel)
 
 
 def _load(ws: Workspace, path: str, model: type[M]) -> M | None:
-    data = ws.committed(path)
-    return None if data is None else model.model_validate(yaml.safe_load(data))
+    data = ws.committed(path)  # parsed by libyaml when there (a fetch reads several per message)
+    return None if data is None else model.model_validate(yaml.load(data, Loader=SAFE_LOADER))
 
 
 def dump(record: BaseModel) -> bytes:

@@ -80,6 +80,23 @@ def test_packet_ids_are_short_unique_and_name_round_and_chapter(example_ws: Work
         records.find_packet(example_ws, "hello")
 
 
+def test_a_round_book_parses_a_record_once_and_sees_it_change(example_ws: Workspace) -> None:
+    rnd = open_r1(example_ws, ["ewg"])
+    book = records.RoundBook()
+    first = book.round(example_ws, "R1")
+    assert first == rnd and book.round(example_ws, "R1") is first  # parsed once
+    found, item = book.find_packet(example_ws, rnd.items[7].packet.lower())
+    assert found is first and item == rnd.items[7]
+    with pytest.raises(NotFound, match="no packet R1-03-ZZZZ in round R1"):
+        book.find_packet(example_ws, "R1-03-ZZZZ")
+    with pytest.raises(NotFound, match="no round 'R9'"):
+        book.find_packet(example_ws, "R9-03-ZZZZ")
+    moved = rounds.move_due(example_ws, "R1", rnd.due + timedelta(days=7), actor(example_ws))
+    again = book.round(example_ws, "R1")  # the record changed: read afresh
+    assert again is not first and again.due == moved.due == rnd.due + timedelta(days=7)
+    assert book.rounds(example_ws) == [again] == records.load_rounds(example_ws)
+
+
 def test_mint_avoids_taken_ids() -> None:
     taken = {"R1-03-2222"}
     codes = iter("2222" + "3333")
