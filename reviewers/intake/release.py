@@ -81,6 +81,12 @@ def release(
 ) -> Outcome:
     """Take the held file ``ident`` in as ``reviewer``'s return (see the module docstring)."""
     h = find(ws, ident)
+    if h.held.endswith(".eml"):
+        raise ReturnRefused(
+            f"{h.id} is a whole e-mail message ({h.file}) held because it is beyond the limits, "
+            f"not a Word file; open {h.held}, save its attachment and take it in with "
+            "`penholder return add FILE --reviewer PERSON`"
+        )
     ws.person(reviewer)
     claim = Claim(reviewer=reviewer)
     if packet:
