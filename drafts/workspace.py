@@ -156,8 +156,11 @@ class Workspace:
         writer waits (``on_wait(holder)``, default a line on stderr) up to ``timeout`` seconds
         (default ``PENHOLDER_LOCK_TIMEOUT``), then raises WorkspaceBusy; taking it again inside
         the block is free; whoever takes it first after a killed writer runs ``recover``."""
-        if person is None:
+        person = writing.acting(person)
+        if not person or not person.strip():
             person = writing.who(lambda: git_identity(self.root).name)
+        else:
+            person = person.strip()
         return locked(
             self.lock_path(),
             action=action,
@@ -297,8 +300,10 @@ class Workspace:
 
     # -- writing ---------------------------------------------------------------------------
     def identity(self, person_id: str | None = None) -> Actor:
-        """Return who acts: the person ``person_id`` of people.yaml, else git's user, else raise
-        (an empty id names nobody: refused, never taken as git's user)."""
+        """Return who acts: the person ``person_id`` of people.yaml (None: ``PENHOLDER_AS``,
+        ``drafts.writing.acting``), else git's user, else raise (an empty id names nobody:
+        refused, never taken as git's user)."""
+        person_id = writing.acting(person_id)
         if person_id is not None:
             p = self.person(writing.person_id(person_id))
             return Actor(p.name, p.email)
