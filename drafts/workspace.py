@@ -25,7 +25,7 @@ import git
 
 from drafts import history, layout, writing
 from drafts.core import clock, faults, rehearsal, safe
-from drafts.core.errors import DirtyWorkspace, IdentityError, NotFound
+from drafts.core.errors import DirtyWorkspace, IdentityError, NotFound, WorkspaceError
 from drafts.core.files import Holder, locked, restore
 from drafts.history import Summary
 from drafts.history_cache import HistoryCache
@@ -404,14 +404,28 @@ class Workspace:
 
     def tag(self, name: str, message: str, commit: str, actor: Actor) -> None:
         """Make the annotated tag ``name`` on ``commit``, by ``actor`` at penholder's "now";
-        refuse (NotFound) a tag that exists."""
+        refuse (NotFound) a tag that exists. The message (one line) and the tagger are made safe
+        as a commit's subject and author are (``drafts.core.safe``: a control character or a
+        newline in a person's name is escaped);
+        a name git would not take as a tag is refused before git runs."""
+        if (
+            not safe.is_safe_line(name)
+            or self.repo.git.check_ref_format(
+                f"refs/tags/{name}", with_extended_output=True, with_exceptions=False
+            )[0]
+        ):
+            raise WorkspaceError(f"{safe.line(name)!r} cannot name a git tag; name it without "
+                                 "spaces, control characters or ..")  # fmt: skip
         if name in [t.name for t in self.repo.tags]:
             raise NotFound(f"the tag {name} already exists; a signed revision is tagged once")
         now = self.now()
         when = f"{int(now.timestamp())} {now.strftime('%z')}"
-        env = {"GIT_COMMITTER_NAME": actor.name, "GIT_COMMITTER_EMAIL": actor.email}
+        env = {
+            "GIT_COMMITTER_NAME": safe.ident(actor.name),
+            "GIT_COMMITTER_EMAIL": safe.ident(actor.email),
+        }
         env["GIT_COMMITTER_DATE"] = when
-        self.repo.git.tag("-a", "-m", message, "--", name, commit, env=env)
+        self.repo.git.tag("-a", "-m", safe.line(message), "--", name, commit, env=env)
 
     def _commit_paths(
         self, paths: Sequence[str], subject: str, trailers: Trailers, actor: Actor, body: str

@@ -1,5 +1,5 @@
-"""Strings a user supplies, made safe before they reach a commit message, a trailer, a path or a
-log: the one place that says how.
+"""Strings a user supplies, made safe before they reach a commit message, a trailer, a tag's
+message or tagger (``Workspace.tag``), a path or a log: the one place that says how.
 
 A returned file's name, a person's name or e-mail, a reason typed on the command line: any of
 them may hold control characters (a byte 0x1E in a file name once bricked a workspace, since
@@ -8,7 +8,7 @@ the history parser split on it). Every such character (0x00-0x1F, 0x7F and the C
 (``\\x1e``), so the name stays recognisable and nothing can start a new line, a new trailer or a
 new field; and every string is bounded in length (an ellipsis marks a cut).
 
-- ``line(s)``: one line (subjects, trailer values, names, file names, log lines);
+- ``line(s)``: one line (subjects, trailer values, tag messages, names, file names, log lines);
 - ``text(s)``: several lines (a commit body): newlines kept, every other control escaped;
 - ``ident(s)``: a commit author's name or e-mail, which git also forbids ``<`` and ``>`` in.
 """
