@@ -103,6 +103,31 @@ def _best_content_match(ws: Workspace, ann: Annotations, claim: Claim) -> tuple[
     return best
 
 
+def released_as(
+    ann: Annotations, name: str, rnd: Round, item: RoundItem
+) -> tuple[Identified, str] | None:
+    """A file whose stamps disagree, released by a drafter as packet ``item`` (``quarantine
+    release --packet``): identified as that packet when at least one of its stamps agrees with
+    it and its text (its block anchors) is that packet's chapter, so it is read against the
+    right base; return it with what the other stamps say. None when every stamp agrees (the
+    ordinary ``identify`` takes it) or none does (``identify`` refuses the claim: a file is never
+    re-assigned). Raise ReturnRefused when its text is another chapter's."""
+    found = stamps.stamps_of(ann)
+    wrong = stamps.disagreements(found, item, rnd.id)
+    if not wrong or len(wrong) == len(found):
+        return None
+    text = next((s for s in wrong if s.place == "text"), None)
+    if text is not None:
+        raise ReturnRefused(
+            f"{name}'s text is chapter {text.chapter}'s ({text.detail}), not chapter "
+            f"{item.chapter}'s of packet {item.packet}: it would be read against the wrong "
+            f"text; release it as a packet of chapter {text.chapter}"
+        )
+    kinds = {k for _, packet, k in _candidates(ann, name) if packet.upper() == item.packet.upper()}
+    kind = "redline" if "redline" in kinds and item.previous_revision is not None else "chapter"
+    return Identified(rnd, item, "release", 1.0, kind), stamps.said(wrong, item, rnd.id)
+
+
 def identify(ws: Workspace, ann: Annotations, name: str, claim: Claim) -> Identified:
     """Return the round item ``ann`` (the file ``name``) answers, or raise ReturnRefused."""
     for how, packet, kind in _candidates(ann, name):
