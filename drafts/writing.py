@@ -179,8 +179,12 @@ def acting(given: str | None) -> str | None:
     return os.environ.get(ACT_AS_ENV)
 
 
-def who(identity: Callable[[], str]) -> str:
-    """The name a lock records when no person id is given: git's user, else "someone"."""
+def who(identity: Callable[[], str], given: str | None = None) -> str:
+    """The name a lock records: the person id ``acting(given)``, else git's user, else
+    "someone"."""
+    person = (acting(given) or "").strip()
+    if person:
+        return person
     try:
         return identity()
     except IdentityError:
