@@ -63,7 +63,7 @@ _REF_FORBIDDEN = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]|\.\.|@\{|//")
 
 def is_tag_name(value: str) -> bool:
     """Return whether git takes ``value`` as the name of a tag (``refs/tags/<value>``)."""
-    if not value or _REF_FORBIDDEN.search(value) or not is_safe_line(value) or value == "@":
+    if not value or _REF_FORBIDDEN.search(value) or not is_safe_line(value):
         return False
     if value.startswith("/") or value.endswith(("/", ".")):
         return False
