@@ -85,9 +85,16 @@ def _words(text: str) -> list[str]:
     return re.findall(r"\w+", text.lower())
 
 
-def _best_content_match(ws: Workspace, ann: Annotations, claim: Claim) -> tuple[Round, str, float]:
+def _best_content_match(
+    ws: Workspace, ann: Annotations, claim: Claim
+) -> tuple[Round, str, float, bool]:
+    """The chapter sent whose text is closest to the file's: (round, chapter, score, exact).
+    A text whose length alone keeps it below the threshold (``real_quick_ratio``, 2 * the
+    shorter / both: a file of millions of words against a chapter of thousands) is never
+    compared word by word, which would take minutes; its score is then that bound (exact
+    False): the real one is no higher."""
     words = _words(ann.text_before)
-    best: tuple[Round, str, float] | None = None
+    best: tuple[Round, str, float, bool] | None = None
     rounds = [records.load_round(ws, claim.round)] if claim.round else records.load_rounds(ws)
     for rnd in rounds:
         for rc in rnd.chapters:
@@ -95,9 +102,12 @@ def _best_content_match(ws: Workspace, ann: Annotations, claim: Claim) -> tuple[
                 continue
             base = blockstore.load(ws, rc.chapter, rc.revision)
             sent = _words("\n".join(b.text for b in base.blocks))
-            score = SequenceMatcher(None, sent, words, autojunk=False).ratio()
+            matcher = SequenceMatcher(None, sent, words, autojunk=False)
+            bound = matcher.real_quick_ratio()
+            exact = bound >= MATCH_THRESHOLD
+            score = matcher.ratio() if exact else bound
             if best is None or score > best[2]:
-                best = (rnd, rc.chapter, score)
+                best = (rnd, rc.chapter, score, exact)
     if best is None:
         raise ReturnRefused("no round has been opened, so no packet can be matched")
     return best
@@ -145,8 +155,9 @@ def identify(ws: Workspace, ann: Annotations, name: str, claim: Claim) -> Identi
                 "packet had no redline (its reviewer saw no earlier revision)"
             )
         return Identified(rnd, item, how, 1.0, kind)
-    rnd, chapter, score = _best_content_match(ws, ann, claim)
-    where = f"chapter {chapter} of round {rnd.id} ({score:.0%} of its text matches)"
+    rnd, chapter, score, exact = _best_content_match(ws, ann, claim)
+    share = f"{score:.0%}" if exact else f"at most {score:.0%}"
+    where = f"chapter {chapter} of round {rnd.id} ({share} of its text matches)"
     if score < MATCH_THRESHOLD:
         raise ReturnRefused(
             f"{name} carries no packet id and its text is not close enough to any packet sent "
