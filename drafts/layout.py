@@ -26,6 +26,7 @@ out/                                           git-ignored: renders and redlines
 .git/penholder/waiting/<chapter>.json|log      never committed: live waiters
 .git/penholder/history/summary.json            never committed: the replay of history at a HEAD
 quarantine/oversize/<sha256>.docx              git-ignored: a refused file too large to commit
+quarantine/oversize/<sha256>.eml               git-ignored: a message too large to commit
 ```
 """
 
@@ -237,9 +238,10 @@ def pending_file() -> str:
     return f"{PRIVATE}/pending.json"
 
 
-def oversize(sha256: str) -> str:
-    """``quarantine/oversize/<sha256>.docx``: a file beyond the limits, kept but never committed."""
-    return f"{QUARANTINE}/oversize/{sha256}.docx"
+def oversize(sha256: str, suffix: str = ".docx") -> str:
+    """``quarantine/oversize/<sha256>.docx``: a file beyond the limits, kept but never committed
+    (``.eml``: a fetched message that carries one, or is itself beyond ``limits: mail_mb``)."""
+    return f"{QUARANTINE}/oversize/{sha256}{suffix}"
 
 
 def waiter(chapter_id: str) -> str:

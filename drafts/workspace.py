@@ -25,7 +25,7 @@ import git
 
 from drafts import history, layout, writing
 from drafts.core import clock, faults, rehearsal, safe
-from drafts.core.errors import DirtyWorkspace, IdentityError, NotFound
+from drafts.core.errors import DirtyWorkspace, IdentityError, NotFound, WorkspaceError
 from drafts.core.files import Holder, locked, restore
 from drafts.history import Summary
 from drafts.history_cache import HistoryCache
@@ -156,8 +156,7 @@ class Workspace:
         writer waits (``on_wait(holder)``, default a line on stderr) up to ``timeout`` seconds
         (default ``PENHOLDER_LOCK_TIMEOUT``), then raises WorkspaceBusy; taking it again inside
         the block is free; whoever takes it first after a killed writer runs ``recover``."""
-        if person is None:
-            person = writing.who(lambda: git_identity(self.root).name)
+        person = writing.who(lambda: git_identity(self.root).name, person)
         return locked(
             self.lock_path(),
             action=action,
@@ -298,8 +297,9 @@ class Workspace:
 
     # -- writing ---------------------------------------------------------------------------
     def identity(self, person_id: str | None = None) -> Actor:
-        """Return who acts: the person ``person_id`` of people.yaml, else git's user, else raise
-        (an empty id names nobody: refused, never taken as git's user)."""
+        """Return who acts: the person ``person_id`` (None: ``PENHOLDER_AS``, ``writing.acting``)
+        of people.yaml, else git's user, else raise (an empty id is refused, never git's user)."""
+        person_id = writing.acting(person_id)
         if person_id is not None:
             p = self.person(writing.person_id(person_id))
             return Actor(p.name, p.email)
@@ -400,14 +400,18 @@ class Workspace:
 
     def tag(self, name: str, message: str, commit: str, actor: Actor) -> None:
         """Make the annotated tag ``name`` on ``commit``, by ``actor`` at penholder's "now";
-        refuse (NotFound) a tag that exists."""
+        refuse (NotFound) a tag that exists, and a name git cannot take; the message (one line)
+        and the tagger are made safe as a commit's subject and author are (``drafts.core.safe``)."""
+        if not safe.is_tag_name(name):
+            raise WorkspaceError(f"{safe.line(name)!r} cannot name a git tag; name it without "
+                                 "spaces, control characters or ..")  # fmt: skip
         if name in [t.name for t in self.repo.tags]:
             raise NotFound(f"the tag {name} already exists; a signed revision is tagged once")
         now = self.now()
         when = f"{int(now.timestamp())} {now.strftime('%z')}"
-        env = {"GIT_COMMITTER_NAME": actor.name, "GIT_COMMITTER_EMAIL": actor.email}
-        env["GIT_COMMITTER_DATE"] = when
-        self.repo.git.tag("-a", "-m", message, "--", name, commit, env=env)
+        env = {"GIT_COMMITTER_NAME": safe.ident(actor.name), "GIT_COMMITTER_DATE": when}
+        env["GIT_COMMITTER_EMAIL"] = safe.ident(actor.email)
+        self.repo.git.tag("-a", "-m", safe.line(message), "--", name, commit, env=env)
 
     def _commit_paths(
         self, paths: Sequence[str], subject: str, trailers: Trailers, actor: Actor, body: str

@@ -166,8 +166,25 @@ def holder(lock: Path) -> Holder | None:
     return found if found is not None and found.alive() else None
 
 
-def who(identity: Callable[[], str]) -> str:
-    """The name a lock records when no person id is given: git's user, else "someone"."""
+ACT_AS_ENV = "PENHOLDER_AS"
+
+
+def acting(given: str | None) -> str | None:
+    """The person id a command or a worker's flow run acts as: ``given`` (``--as``) when given,
+    else ``PENHOLDER_AS`` (a team's worker sets it), else None (git's user). The one place this is
+    decided: the identity a commit is authored by and the person the writer lock records both
+    come from here. An empty id is returned as it is, and refused by ``person_id``."""
+    if given is not None:
+        return given
+    return os.environ.get(ACT_AS_ENV)
+
+
+def who(identity: Callable[[], str], given: str | None = None) -> str:
+    """The name a lock records: the person id ``acting(given)``, else git's user, else
+    "someone"."""
+    person = (acting(given) or "").strip()
+    if person:
+        return person
     try:
         return identity()
     except IdentityError:

@@ -171,7 +171,7 @@ def _hold(action: str, arguments: dict[str, Any], call: Callable[[], R]) -> R:
     where = arguments.get("workspace") or os.environ.get("PENHOLDER_WORKSPACE")
     who = arguments.get("who")
     ws = Workspace.open(Path(where or "."))
-    with ws.exclusive(action, who if isinstance(who, str) and who else None):
+    with ws.exclusive(action, who if isinstance(who, str) else None):  # drafts.writing.acting
         return call()
 
 

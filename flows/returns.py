@@ -85,10 +85,8 @@ def add_returns(
 @writes("inbox scan")
 def scan_inbox(workspace: str, who: str | None = None) -> Returns:
     """Ingest every file in the workspace's inbox/; each file taken leaves the inbox (run by
-    the trigger on ``penholder.return.received``: ``who`` defaults to ``PENHOLDER_AS``)."""
-    import os
-
-    who = who or os.environ.get("PENHOLDER_AS") or None
+    the trigger on ``penholder.return.received``: ``who`` defaults to ``PENHOLDER_AS``, as
+    everywhere: ``drafts.writing.acting``)."""
     ws = open_workspace(workspace)
     inbox = ws.root / layout.INBOX
     paths = (  # hidden files and office lock files (~$x.docx, .~lock.x.docx#) are not returns
@@ -139,7 +137,7 @@ def fetch_inbox(
     from reviewers.intake.mailbox.sources import ImapSource, MaildirSource
 
     ws = open_workspace(workspace or os.environ.get("PENHOLDER_WORKSPACE") or ".")
-    actor = ws.identity(who or os.environ.get("PENHOLDER_AS"))
+    actor = ws.identity(who)  # else PENHOLDER_AS (drafts.writing.acting)
     imap = ws.guideline.mail.imap
     source: ImapSource | MaildirSource
     if maildir is not None:

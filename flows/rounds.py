@@ -104,6 +104,6 @@ def remind_open_rounds(workspace: str | None = None, who: str | None = None) -> 
     from reviewers.rounds.records import load_rounds
 
     ws = open_workspace(workspace or os.environ.get("PENHOLDER_WORKSPACE") or ".")
-    actor = ws.identity(who or os.environ.get("PENHOLDER_AS"))
+    actor = ws.identity(who)  # else PENHOLDER_AS (drafts.writing.acting)
     open_ids = [r.id for r in load_rounds(ws) if r.closed is None]
     return [Delivered.of(rid, sending.remind(ws, rid, actor)) for rid in open_ids]

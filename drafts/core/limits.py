@@ -1,11 +1,12 @@
 """How big a returned file may be, checked before anything stores or parses it.
 
 ``Limits``: the file's size, its number of parts, the bytes its XML parts unpack to and the XML
-nodes they hold. Defaults a real return never reaches (a chapter's return is a few hundred KB,
-a few dozen parts, a few MB of XML and some 100,000 nodes). A workspace sets its own under
-``limits:`` in guideline.yaml (``file_mb``, ``parts``, ``xml_mb``, ``xml_nodes``); the
-environment (``PENHOLDER_MAX_FILE_MB``, ``PENHOLDER_MAX_PARTS``, ``PENHOLDER_MAX_XML_MB``,
-``PENHOLDER_MAX_XML_NODES``) overrides both.
+nodes they hold, and the size of a fetched e-mail message. Defaults a real return never reaches
+(a chapter's return is a few hundred KB, a few dozen parts, a few MB of XML and some 100,000
+nodes). A workspace sets its own under ``limits:`` in guideline.yaml (``file_mb``, ``parts``,
+``xml_mb``, ``xml_nodes``, ``mail_mb``); the environment (``PENHOLDER_MAX_FILE_MB``,
+``PENHOLDER_MAX_PARTS``, ``PENHOLDER_MAX_XML_MB``, ``PENHOLDER_MAX_XML_NODES``,
+``PENHOLDER_MAX_MAIL_MB``) overrides both.
 
 ``read_bounded(path, limit, label)`` reads a file refusing, before opening it, anything that is
 not a regular file (a FIFO, a device, a socket, a folder, a file of ``/proc`` or ``/sys``), and
@@ -28,6 +29,7 @@ ENV = {
     "parts": "PENHOLDER_MAX_PARTS",
     "xml_mb": "PENHOLDER_MAX_XML_MB",
     "xml_nodes": "PENHOLDER_MAX_XML_NODES",
+    "mail_mb": "PENHOLDER_MAX_MAIL_MB",
 }
 KERNEL = ("/proc", "/sys")
 
@@ -39,10 +41,19 @@ class TooLarge(UnsafeDocument):
 class Limits(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    file_mb: float = 50
+    file_mb: float = 50.0
     parts: int = 1000
-    xml_mb: float = 200
-    xml_nodes: int = 5_000_000
+    #: the XML a file may unpack to and the nodes it may hold bound the reader's memory (a tree
+    #: of N nodes takes some 650 bytes a node): 50 MB and 1,000,000 nodes are ten times a
+    #: chapter's return and 25 times the largest file of the corpus (38,000 nodes, 1 MB)
+    xml_mb: float = 50.0
+    xml_nodes: int = 1_000_000
+    #: a fetched message: a file at ``file_mb``, base64-encoded (4/3), with room for its text
+    mail_mb: float = 75.0
+
+    @property
+    def mail_bytes(self) -> int:
+        return int(self.mail_mb * MB)
 
     @property
     def file_bytes(self) -> int:
@@ -58,8 +69,9 @@ class Limits(BaseModel):
         for key, name in ENV.items():
             raw = os.environ.get(name, "").strip()
             if raw:
+                kind = int if Limits.model_fields[key].annotation is int else float
                 try:
-                    values[key] = type(values[key])(float(raw))
+                    values[key] = kind(float(raw))
                 except ValueError:
                     continue
         return Limits(**values)
@@ -117,9 +129,11 @@ def read_bounded(path: Path, limit: int, label: str | None = None) -> bytes:
     return b"".join(chunks)
 
 
-def too_large(label: str, what: str, limit: str, key: str) -> TooLarge:
+def too_large(
+    label: str, what: str, limit: str, key: str, thing: str = "a returned file"
+) -> TooLarge:
     """The one sentence for a file beyond a limit: what, the limit, and the way to raise it."""
     return TooLarge(
-        f"{label} {what}, over the limit of {limit} for a returned file; check it is the "
+        f"{label} {what}, over the limit of {limit} for {thing}; check it is the "
         f"right file, or raise `limits: {key}` in guideline.yaml ({ENV[key]} for one run)"
     )

@@ -1,5 +1,5 @@
-"""Strings a user supplies, made safe before they reach a commit message, a trailer, a path or a
-log: the one place that says how.
+"""Strings a user supplies, made safe before they reach a commit message, a trailer, a tag's
+message or tagger (``Workspace.tag``), a path or a log: the one place that says how.
 
 A returned file's name, a person's name or e-mail, a reason typed on the command line: any of
 them may hold control characters (a byte 0x1E in a file name once bricked a workspace, since
@@ -8,9 +8,10 @@ the history parser split on it). Every such character (0x00-0x1F, 0x7F and the C
 (``\\x1e``), so the name stays recognisable and nothing can start a new line, a new trailer or a
 new field; and every string is bounded in length (an ellipsis marks a cut).
 
-- ``line(s)``: one line (subjects, trailer values, names, file names, log lines);
+- ``line(s)``: one line (subjects, trailer values, tag messages, names, file names, log lines);
 - ``text(s)``: several lines (a commit body): newlines kept, every other control escaped;
-- ``ident(s)``: a commit author's name or e-mail, which git also forbids ``<`` and ``>`` in.
+- ``ident(s)``: a commit author's name or e-mail, which git also forbids ``<`` and ``>`` in;
+- ``is_tag_name(s)``: whether git takes ``s`` as a tag's name (``git check-ref-format``'s rules).
 """
 
 from __future__ import annotations
@@ -55,3 +56,16 @@ def ident(value: str, limit: int = 200) -> str:
 def is_safe_line(value: str) -> bool:
     """Return whether ``value`` holds no control character (what ``line`` would leave alone)."""
     return _IN_LINE.search(value) is None
+
+
+_REF_FORBIDDEN = re.compile(r"[\x00-\x20\x7f~^:?*\[\\]|\.\.|@\{|//")
+
+
+def is_tag_name(value: str) -> bool:
+    """Return whether git takes ``value`` as the name of a tag (``refs/tags/<value>``)."""
+    if not value or _REF_FORBIDDEN.search(value) or not is_safe_line(value):
+        return False
+    if value.startswith("/") or value.endswith(("/", ".")):
+        return False
+    return all(part and not part.startswith(".") and not part.endswith(".lock")
+               for part in value.split("/"))  # fmt: skip

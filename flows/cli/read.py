@@ -25,12 +25,22 @@ def read(
 ) -> None:
     """Read the comments and tracked changes of a .docx (no workspace needed)."""
     from drafts.core.errors import PenholderError
+    from drafts.core.limits import Limits, read_bounded
+    from drafts.ooxml.read.package import measure
     from drafts.ooxml.read.reader import read_annotations
 
-    try:
-        annotations = read_annotations(file)
+    try:  # the limits' defaults (and the environment's) bound what reading may take
+        limits = Limits().with_env()
+        data = read_bounded(file, limits.file_bytes, str(file))
+        measure(data, str(file), limits)
+        annotations = read_annotations(data, str(file))
     except PenholderError as exc:
         typer.echo(f"penholder: {exc}", err=True)
+        raise typer.Exit(1) from None
+    except OSError as exc:
+        typer.echo(
+            f"penholder: {file} cannot be read ({exc.strerror}); name a .docx file", err=True
+        )
         raise typer.Exit(1) from None
     if json:
         typer.echo(annotations.model_dump_json(indent=2))

@@ -87,9 +87,14 @@ def _words(text: str) -> list[str]:
 
 def _best_content_match(
     ws: Workspace, ann: Annotations, claim: Claim, book: records.RoundBook
-) -> tuple[Round, str, float]:
+) -> tuple[Round, str, float, bool]:
+    """The chapter sent whose text is closest to the file's: (round, chapter, score, exact).
+    A text whose length alone keeps it below the threshold (``real_quick_ratio``, 2 * the
+    shorter / both: a file of millions of words against a chapter of thousands) is never
+    compared word by word, which would take minutes; its score is then that bound (exact
+    False): the real one is no higher."""
     words = _words(ann.text_before)
-    best: tuple[Round, str, float] | None = None
+    best: tuple[Round, str, float, bool] | None = None
     rounds = [book.round(ws, claim.round)] if claim.round else book.rounds(ws)
     for rnd in rounds:
         for rc in rnd.chapters:
@@ -97,12 +102,40 @@ def _best_content_match(
                 continue
             base = blockstore.load(ws, rc.chapter, rc.revision)
             sent = _words("\n".join(b.text for b in base.blocks))
-            score = SequenceMatcher(None, sent, words, autojunk=False).ratio()
+            matcher = SequenceMatcher(None, sent, words, autojunk=False)
+            bound = matcher.real_quick_ratio()
+            exact = bound >= MATCH_THRESHOLD
+            score = matcher.ratio() if exact else bound
             if best is None or score > best[2]:
-                best = (rnd, rc.chapter, score)
+                best = (rnd, rc.chapter, score, exact)
     if best is None:
         raise ReturnRefused("no round has been opened, so no packet can be matched")
     return best
+
+
+def released_as(
+    ann: Annotations, name: str, rnd: Round, item: RoundItem
+) -> tuple[Identified, str] | None:
+    """A file whose stamps disagree, released by a drafter as packet ``item`` (``quarantine
+    release --packet``): identified as that packet when at least one of its stamps agrees with
+    it and its text (its block anchors) is that packet's chapter, so it is read against the
+    right base; return it with what the other stamps say. None when every stamp agrees (the
+    ordinary ``identify`` takes it) or none does (``identify`` refuses the claim: a file is never
+    re-assigned). Raise ReturnRefused when its text is another chapter's."""
+    found = stamps.stamps_of(ann)
+    wrong = stamps.disagreements(found, item, rnd.id)
+    if not wrong or len(wrong) == len(found):
+        return None
+    text = next((s for s in wrong if s.place == "text"), None)
+    if text is not None:
+        raise ReturnRefused(
+            f"{name}'s text is chapter {text.chapter}'s ({text.detail}), not chapter "
+            f"{item.chapter}'s of packet {item.packet}: it would be read against the wrong "
+            f"text; release it as a packet of chapter {text.chapter}"
+        )
+    kinds = {k for _, packet, k in _candidates(ann, name) if packet.upper() == item.packet.upper()}
+    kind = "redline" if "redline" in kinds and item.previous_revision is not None else "chapter"
+    return Identified(rnd, item, "release", 1.0, kind), stamps.said(wrong, item, rnd.id)
 
 
 def identify(
@@ -126,8 +159,9 @@ def identify(
                 "packet had no redline (its reviewer saw no earlier revision)"
             )
         return Identified(rnd, item, how, 1.0, kind)
-    rnd, chapter, score = _best_content_match(ws, ann, claim, book)
-    where = f"chapter {chapter} of round {rnd.id} ({score:.0%} of its text matches)"
+    rnd, chapter, score, exact = _best_content_match(ws, ann, claim, book)
+    share = f"{score:.0%}" if exact else f"at most {score:.0%}"
+    where = f"chapter {chapter} of round {rnd.id} ({share} of its text matches)"
     if score < MATCH_THRESHOLD:
         raise ReturnRefused(
             f"{name} carries no packet id and its text is not close enough to any packet sent "

@@ -41,7 +41,7 @@ from drafts.blocks import BlockMap
 from drafts.blockstore import load as load_block_map
 from drafts.core import faults, safe
 from drafts.core.errors import DocumentError, PenholderError, ReturnRefused
-from drafts.core.limits import TooLarge, read_bounded, refuse_special
+from drafts.core.limits import MB, Limits, TooLarge, read_bounded, refuse_special, too_large
 from drafts.core.progress import current
 from drafts.ooxml.read.package import measure
 from drafts.ooxml.read.reader import Annotations, read_annotations
@@ -62,7 +62,10 @@ from reviewers.intake.store import (
 )
 from reviewers.rounds.records import RoundBook
 
-__all__ = ["Also", "Outcome", "SentCache", "ingest", "ingest_all", "record_identified", "sha256"]
+__all__ = [
+    "Also", "Outcome", "SentCache", "ingest", "ingest_all", "record_identified", "sha256",
+    "within_limits",
+]  # fmt: skip
 
 
 class Outcome(BaseModel):
@@ -118,6 +121,14 @@ class SentCache:
             if path not in self.sets:
                 self.sets[path] = load_set(ws, path)
         return [self.sets[path] for path in paths]
+
+
+def within_limits(data: bytes, name: str, limits: Limits) -> None:
+    """Raise TooLarge when ``data``, a file already in memory (a message's attachment), is beyond
+    ``limits``: the same checks ``ingest`` makes of a file before anything stores it."""
+    if len(data) > limits.file_bytes:
+        raise too_large(name, f"is {len(data) / MB:.1f} MB", f"{limits.file_mb:g} MB", "file_mb")
+    measure(data, name, limits)
 
 
 #: files a caller adds to the commit that records a return, given what intake did

@@ -9,7 +9,10 @@ Files a mail fetch refused are among them: a message's attachments go through th
 as ``reviewer``'s return (of ``packet`` when given): read, identified with that claim (a file
 that names another packet or reviewer is still refused, never re-assigned) and recorded as
 ``return add`` records it, in one commit that also takes it out of quarantine and carries the
-``Released-By`` trailer (who released it).
+``Released-By`` trailer (who released it). A file quarantined because its stamps disagree is
+taken in as ``packet`` when one of its stamps names that packet and its text is that packet's
+chapter (``identify.released_as``): read against that packet's revision, the commit carries
+``Stamps-Disagreed`` (what the other stamps say).
 """
 
 from __future__ import annotations
@@ -23,8 +26,9 @@ from drafts.core.limits import read_bounded
 from drafts.ooxml.read.package import measure
 from drafts.ooxml.read.reader import read_annotations
 from drafts.workspace import Actor, Workspace
-from reviewers.intake.identify import Claim, identify
+from reviewers.intake.identify import Claim, identify, released_as
 from reviewers.intake.ingest import Outcome, SentCache, record_identified
+from reviewers.models import Round, RoundItem
 from reviewers.rounds import records
 
 
@@ -81,8 +85,15 @@ def release(
 ) -> Outcome:
     """Take the held file ``ident`` in as ``reviewer``'s return (see the module docstring)."""
     h = find(ws, ident)
+    if h.held.endswith(".eml"):
+        raise ReturnRefused(
+            f"{h.id} is a whole e-mail message ({h.file}) held because it is beyond the limits, "
+            f"not a Word file; open {h.held}, save its attachment and take it in with "
+            "`penholder return add FILE --reviewer PERSON`"
+        )
     ws.person(reviewer)
     claim = Claim(reviewer=reviewer)
+    named: tuple[Round, RoundItem] | None = None
     if packet:
         rnd, item = records.find_packet(ws, packet)
         if item.reviewer != reviewer:
@@ -91,6 +102,7 @@ def release(
                 "reviewer it was sent to, or that reviewer's packet"
             )
         claim = Claim(round=rnd.id, chapter=item.chapter, reviewer=reviewer)
+        named = rnd, item
     limits = ws.guideline.limits.with_env()
     if h.oversize:
         data = read_bounded(ws.root / h.held, limits.file_bytes, h.file)
@@ -98,7 +110,8 @@ def release(
     else:
         data = ws.committed(h.held) or b""
     ann = read_annotations(data, h.file)
-    found = identify(ws, ann, h.file, claim)
+    forced = released_as(ann, h.file, *named) if named is not None else None
+    found = forced[0] if forced is not None else identify(ws, ann, h.file, claim)
     if packet and found.item.packet != packet:
         raise ReturnRefused(
             f"{h.file} is packet {found.item.packet} (from its {found.how}), not {packet}"
@@ -106,11 +119,15 @@ def release(
     drop: dict[str, bytes | None] = {layout.quarantine_note(h.sha256): None}
     if not h.oversize:
         drop[layout.quarantined(h.sha256)] = None
+    more = [("Released-By", actor.name)]
+    if forced is not None:  # its stamps disagree: who released it as which packet, and why
+        more.append(("Stamps-Disagreed", forced[1]))
     outcome = record_identified(
-        ws, data, h.file, ann, found, actor, SentCache(),
-        also=lambda _: drop, more=[("Released-By", actor.name)],
-    )  # fmt: skip
+        ws, data, h.file, ann, found, actor, SentCache(), also=lambda _: drop, more=more
+    )
     if h.oversize:
         (ws.root / h.held).unlink(missing_ok=True)  # committed in returns/ now
+    if forced is not None:
+        outcome.message += f"; its stamps disagreed ({forced[1]})"
     outcome.message += f"; released from quarantine by {actor.name}"
     return outcome

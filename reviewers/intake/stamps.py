@@ -138,6 +138,12 @@ def _differing(stamp: Stamp, item: RoundItem, round_id: str) -> list[str]:
     return [k for k, v in said.items() if v is not None and v != expected[k]]
 
 
+def said(wrong: list[Stamp], item: RoundItem, round_id: str) -> str:
+    """What the stamps ``wrong`` say against packet ``item``, in one line ("its footer says
+    packet R1-03-K7Q2, chapter 03; its text is chapter 05's (…)")."""
+    return "; ".join(_says(s, _differing(s, item, round_id)) for s in wrong)
+
+
 def check(name: str, ann: Annotations, item: RoundItem, round_id: str, how: str) -> None:
     """Raise ReturnRefused naming every place of ``name`` that disagrees with its packet."""
     stamps = stamps_of(ann)
@@ -146,7 +152,7 @@ def check(name: str, ann: Annotations, item: RoundItem, round_id: str, how: str)
         return
     basis = f"{name} was identified by its {how} as packet {item.packet} (chapter {item.chapter}, "
     basis += f"round {round_id}, reviewer {item.reviewer})"
-    says = "; ".join(_says(s, _differing(s, item, round_id)) for s in wrong)
+    says = said(wrong, item, round_id)
     raise ReturnRefused(
         f"{basis}, but {says}: its stamps disagree, so it is read against no packet; ask the "
         "reviewer to send the file again from their own packet"

@@ -5,7 +5,7 @@ parses it (``Event: received``); ``quarantine`` moves that copy to ``quarantine/
 reason (``Event: quarantine``). ``returned_before`` finds an earlier return of the same bytes
 (a run keeps a ``ReturnIndex``: the history read through once).
 ``hold_oversize`` keeps a file beyond the limits in git-ignored ``quarantine/oversize/`` (copied
-in chunks, never whole in memory) and commits only its note.
+in chunks, never whole in memory; a fetched message too, as ``.eml``) and commits only its note.
 """
 
 from __future__ import annotations
@@ -13,8 +13,10 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
+from typing import IO, BinaryIO
 
 import yaml
 
@@ -88,33 +90,54 @@ def quarantine(ws: Workspace, data: bytes, name: str, reason: str, actor: Actor)
 
 
 def hold_oversize(
-    ws: Workspace, path: Path, name: str, reason: str, actor: Actor
+    ws: Workspace,
+    source: Path | bytes | Callable[[BinaryIO], None],
+    name: str,
+    reason: str,
+    actor: Actor,
+    suffix: str = ".docx",
+    note: bool = True,
 ) -> tuple[str, str]:
-    """Copy ``path`` to ``quarantine/oversize/<sha256>.docx`` (git-ignored) and commit the note
-    ``quarantine/<sha256>.yaml`` (file, hash, size, reason, where it is held); once per file.
-    Return the hash and where the file is held."""
+    """Copy ``source`` (a file, bytes, or a function writing the bytes to a binary file: a
+    message streamed from its server) to ``quarantine/oversize/<sha256><suffix>`` (git-ignored)
+    and commit the note ``quarantine/<sha256>.yaml`` (file, hash, size, reason, where it is
+    held); once per file. Return the hash and where the file is held."""
     folder = ws.root / layout.QUARANTINE / "oversize"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / ".gitignore").write_text("*\n")  # ignored in workspaces made before it existed
-    hasher, size = hashlib.sha256(), 0
-    with (
-        tempfile.NamedTemporaryFile(dir=folder, prefix=".incoming-", delete=False) as out,
-        path.open("rb") as source,
-    ):
-        while chunk := source.read(1 << 20):
-            hasher.update(chunk)
-            out.write(chunk)
-            size += len(chunk)
-    digest = hasher.hexdigest()
-    held = layout.oversize(digest)
+    with tempfile.NamedTemporaryFile(dir=folder, prefix=".incoming-", delete=False) as out:
+        sink = _Hashing(out)
+        if isinstance(source, bytes):
+            for start in range(0, len(source), 1 << 20):
+                sink.write(source[start : start + (1 << 20)])
+        elif isinstance(source, Path):
+            with source.open("rb") as fh:
+                while chunk := fh.read(1 << 20):
+                    sink.write(chunk)
+        else:
+            source(sink)  # type: ignore[arg-type]
+    digest, size = sink.hasher.hexdigest(), sink.size
+    held = layout.oversize(digest, suffix)
     os.replace(out.name, ws.root / held)
-    note = layout.quarantine_note(digest)
-    if ws.committed(note) is None:
+    path = layout.quarantine_note(digest)
+    if note and ws.committed(path) is None:
         record = {
             "file": name, "sha256": digest, "size": size, "reason": reason,
             "held": held, "at": ws.now().isoformat(),
         }  # fmt: skip
         trailers = [("Event", Event.QUARANTINE.value), ("Return-File", held)]
         text = yaml.safe_dump(record, sort_keys=False).encode()
-        ws.commit({note: text}, f"Quarantine {name} (too large)", trailers, actor, body=reason)
+        ws.commit({path: text}, f"Quarantine {name} (too large)", trailers, actor, body=reason)
     return digest, held
+
+
+class _Hashing:
+    """A binary file that hashes and counts what is written to it."""
+
+    def __init__(self, out: IO[bytes]) -> None:
+        self.out, self.hasher, self.size = out, hashlib.sha256(), 0
+
+    def write(self, chunk: bytes) -> int:
+        self.hasher.update(chunk)
+        self.size += len(chunk)
+        return self.out.write(chunk)

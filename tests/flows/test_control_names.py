@@ -159,3 +159,17 @@ def test_a_workspace_holding_commits_the_old_parser_split_on_keeps_working(
     assert last.value("Note") == "bad\x1e\x1f\x1e.docx"  # a value is not cut at 0x1E
     assert ws.history()[-4].author == "Amina\x1fOdhiambo"
     assert_commands_work(ws, cli)
+
+
+@pytest.mark.parametrize(
+    "name",
+    ["egm/EGM1/01", "egm/E 1/01", "egm/../x", "a..b", "x.lock", ".x", "x/", "/x", "a@{b",
+     "ok-name_1", "x~1", "a//b", "a:b", "a\\b", "e\x1e", "e\u2028", "@", "a/.b", "x."],
+)  # fmt: skip
+def test_a_tag_name_is_judged_as_git_judges_it(name: str, tmp_path: Path) -> None:
+    """``safe.is_tag_name`` agrees with ``git check-ref-format`` (penholder refuses before git),
+    and is stricter only about the Unicode line separators git lets through."""
+    done = subprocess.run(
+        ["git", "check-ref-format", f"refs/tags/{name}"], capture_output=True, check=False
+    )
+    assert safe.is_tag_name(name) == (done.returncode == 0 and safe.is_safe_line(name))

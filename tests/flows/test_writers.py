@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 
@@ -177,3 +178,51 @@ def test_first_runs_at_once_migrate_the_engine_database_once(tmp_path: Path) -> 
     assert [p.returncode for p in procs] == [0, 0, 0], errors
     assert not any("alembic" in e.lower() or "Traceback" in e for e in errors), errors
     assert list(home.glob(".penholder-database-*")) and (home / "prefect.db").exists()
+
+
+@pytest.mark.parametrize("flow", ["scan_inbox", "fetch_inbox", "remind_open_rounds"])
+def test_a_worker_runs_lock_and_commits_name_the_person_of_penholder_as(  # type: ignore[no-untyped-def]
+    example_ws: Workspace, tmp_path, monkeypatch, flow
+) -> None:
+    """A worker's run passes no ``who``: the lock it holds and what it commits are both the
+    person of PENHOLDER_AS (``drafts.writing.acting``), never git's user for one and the
+    person for the other."""
+    import flows.returns as returns_flows
+    import flows.rounds as rounds_flows
+    from drafts.writing import holder
+
+    person = next(p for p in example_ws.people if p.id != DRAFTER and "drafter" in p.roles)
+    monkeypatch.setenv("PENHOLDER_AS", person.id)
+    monkeypatch.setenv("PENHOLDER_WORKSPACE", str(example_ws.root))
+    seen: list[tuple[str, str]] = []
+
+    def inside(ws: Workspace, *args: object, **kwargs: object) -> object:
+        held = holder(ws.lock_path())
+        actor = args[-1] if flow == "remind_open_rounds" else args[1]
+        seen.append((held.person if held else "", getattr(actor, "name", "")))
+        return SimpleNamespace(sent=[], skipped=[]) if flow == "remind_open_rounds" else []
+
+    (example_ws.root / "inbox").mkdir(exist_ok=True)
+    (example_ws.root / "inbox" / "a.docx").write_bytes(b"PK")
+    maildir = tmp_path / "Maildir"
+    for sub in ("cur", "new", "tmp"):
+        (maildir / sub).mkdir(parents=True)
+    if flow == "scan_inbox":
+        monkeypatch.setattr(returns_flows, "ingest_all", inside)
+        returns_flows.scan_inbox.fn(str(example_ws.root))
+    elif flow == "fetch_inbox":
+        monkeypatch.setattr(returns_flows, "fetch", inside)
+        returns_flows.fetch_inbox.fn(maildir=str(maildir))
+    else:
+        from datetime import date
+
+        from reviewers.rounds import lifecycle
+        from reviewers.send import sending
+
+        ewg = [p.id for p in example_ws.people if "ewg" in p.groups][:1]
+        lifecycle.open_round(
+            example_ws, ["03"], ewg, date(2024, 3, 22), example_ws.identity(DRAFTER)
+        )
+        monkeypatch.setattr(sending, "remind", inside)
+        rounds_flows.remind_open_rounds.fn()
+    assert seen == [(person.id, person.name)], seen

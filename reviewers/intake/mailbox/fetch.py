@@ -22,14 +22,14 @@ from reviewers.intake.ingest import SentCache
 from reviewers.intake.mailbox import ack, records
 from reviewers.intake.mailbox.convert import Converter
 from reviewers.intake.mailbox.message import header_message_id, message_key
-from reviewers.intake.mailbox.sources import Known
-from reviewers.intake.mailbox.take import take
+from reviewers.intake.mailbox.sources import Fetch, Known
+from reviewers.intake.mailbox.take import take, take_too_large
 
 __all__ = ["Fetched", "Source", "fetch"]
 
 
 class Source(Protocol):
-    def messages(self, known: Known) -> Iterator[tuple[str, str, bytes]]: ...
+    def messages(self, known: Known, limit: int) -> Iterator[Fetch]: ...
     def done(self, ref: str) -> None: ...
 
 
@@ -70,7 +70,8 @@ def fetch(
     cache, threads = SentCache(), records.threads(ws)
     wanted = ws.guideline.mail.acknowledge
     results = []
-    for ref, where, raw in source.messages(lambda mid: _finished(ws, mid)):
+    limit = ws.guideline.limits.with_env().mail_bytes
+    for ref, where, raw, size, stream in source.messages(lambda mid: _finished(ws, mid), limit):
         faults.point("mail:after-fetch")
         if not raw or _finished(ws, header_message_id(raw)):
             # taken and answered before (a copy, or a run killed before marking it)
@@ -78,16 +79,21 @@ def fetch(
             faults.point("mail:after-flag")
             continue
         with ws.exclusive(person=actor.name):  # who acts: no git config asked per message
-            record, outcome = take(
-                ws,
-                raw,
-                where,
-                actor,
-                cache=cache,
-                threads=threads,
-                acknowledge=wanted,
-                converter=converter,
-            )
+            if stream is not None:  # beyond limits: mail_mb, never held in memory
+                record, outcome = take_too_large(
+                    ws, raw, where, size, stream, actor, acknowledge=wanted
+                )
+            else:
+                record, outcome = take(
+                    ws,
+                    raw,
+                    where,
+                    actor,
+                    cache=cache,
+                    threads=threads,
+                    acknowledge=wanted,
+                    converter=converter,
+                )
             faults.point("mail:after-outcome")
             problem, files = ack.acknowledge(ws, record, outcome)
             acks |= files

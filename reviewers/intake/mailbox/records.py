@@ -43,6 +43,10 @@ class MessageRecord(BaseModel):
     source: str  # "imap://host:port/INBOX;UIDVALIDITY=..;UID=.." or "maildir:DIR;KEY"
     fetched: datetime
     attachments: list[AttachmentRecord] = Field(default_factory=list)
+    #: a message too large to commit (itself beyond ``limits: mail_mb``, or carrying a file
+    #: beyond the limits): where its bytes are kept, git-ignored, instead of ``message.eml``
+    held: str | None = None
+    size: int | None = None
 
 
 class AttachmentOutcome(BaseModel):

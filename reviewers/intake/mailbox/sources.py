@@ -1,7 +1,9 @@
 """Where messages are fetched from: an IMAP mailbox (imaplib) or a local Maildir.
 
-A source yields ``(ref, source, raw)`` for each message not yet marked (``ref`` names it to
-``done``; ``source`` is what the workspace records) and ``done(ref)`` marks a handled message:
+A source yields a ``Fetch`` for each message not yet marked (``ref`` names it to ``done``;
+``source`` is what the workspace records; ``raw`` its bytes). A message larger than the limit
+it is given (``limits: mail_mb``) is never held in memory: its ``raw`` is its header alone and
+``stream`` copies it, a megabyte at a time, to a file. ``done(ref)`` marks a handled message:
 moved to the processed folder when one is set, else flagged ``$PenholderTaken``; messages
 left unmarked are fetched again next time and recognised by their Message-ID. Errors reaching
 or logging in to the server are ``MailError`` with one sentence.
@@ -19,13 +21,25 @@ import ssl
 import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import BinaryIO, NamedTuple
 
 from drafts.core.errors import MailError
 from drafts.models import ImapSettings
 
 FLAG = "$PenholderTaken"
+CHUNK = 1 << 20
 #: ``(message-id) -> True`` when the workspace has taken that message already
 Known = Callable[[str], bool]
+
+
+class Fetch(NamedTuple):
+    """One message of a source (see the module docstring)."""
+
+    ref: str
+    source: str
+    raw: bytes
+    size: int
+    stream: Callable[[BinaryIO], None] | None = None  # set when ``raw`` is the header alone
 
 
 def _secret(imap: ImapSettings) -> tuple[str, str]:
@@ -135,19 +149,42 @@ class ImapSource:
         _, data = self.conn.response("UIDVALIDITY")
         return (data[0].decode() if data and data[0] else "") or "?"
 
-    def messages(self, known: Known) -> Iterator[tuple[str, str, bytes]]:
+    def messages(self, known: Known, limit: int) -> Iterator[Fetch]:
         _, data = self.conn.uid("SEARCH", "UNKEYWORD", FLAG)
         uids = data[0].decode().split() if data and data[0] else []
         where = f"imap://{self.imap.host}:{self.imap.port}/{self.imap.folder}"
         for uid in uids:
-            _, head = self.conn.uid("FETCH", uid, "(BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])")
+            _, head = self.conn.uid(
+                "FETCH", uid, "(RFC822.SIZE BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])"
+            )
             mid = _message_id(head)
             if mid and known(mid):
-                yield uid, "", b""  # taken before: only the mark is missing
+                yield Fetch(uid, "", b"", 0)  # taken before: only the mark is missing
+                continue
+            size, source = _size(head), f"{where};UIDVALIDITY={self.uidvalidity};UID={uid}"
+            if size > limit:
+                _, header = self.conn.uid("FETCH", uid, "(BODY.PEEK[HEADER])")
+                raw = next((p[1] for p in header if isinstance(p, tuple)), b"")
+                yield Fetch(uid, source, raw, size, self._streamer(uid))
                 continue
             _, body = self.conn.uid("FETCH", uid, "(BODY.PEEK[])")
             raw = next((p[1] for p in body if isinstance(p, tuple)), b"")
-            yield uid, f"{where};UIDVALIDITY={self.uidvalidity};UID={uid}", raw
+            yield Fetch(uid, source, raw, len(raw))
+
+    def _streamer(self, uid: str) -> Callable[[BinaryIO], None]:
+        """Copy message ``uid`` to a file by partial fetches of a megabyte each."""
+
+        def stream(out: BinaryIO) -> None:
+            offset = 0
+            while True:
+                _, data = self.conn.uid("FETCH", uid, f"(BODY.PEEK[]<{offset}.{CHUNK}>)")
+                chunk = next((p[1] for p in data if isinstance(p, tuple)), b"")
+                out.write(chunk)
+                offset += len(chunk)
+                if len(chunk) < CHUNK:
+                    return
+
+        return stream
 
     def done(self, ref: str) -> None:
         target = self.imap.processed_folder
@@ -178,6 +215,17 @@ def _quote(folder: str) -> str:
     return '"' + folder.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
+def _size(data: list[object]) -> int:
+    """The RFC822.SIZE of a FETCH response (0 when the server gave none)."""
+    for part in data:
+        first = part[0] if isinstance(part, tuple) else part
+        if isinstance(first, bytes):
+            m = re.search(rb"RFC822\.SIZE (\d+)", first)
+            if m:
+                return int(m.group(1))
+    return 0
+
+
 def _message_id(data: list[object]) -> str:
     for part in data:
         if isinstance(part, tuple):
@@ -197,10 +245,30 @@ class MaildirSource:
         self.box = mailbox.Maildir(folder, create=False)
         self.processed = processed.replace("/", ".") if processed else None
 
-    def messages(self, known: Known) -> Iterator[tuple[str, str, bytes]]:
+    def messages(self, known: Known, limit: int) -> Iterator[Fetch]:
         for key in sorted(self.box.keys()):
-            raw = self.box.get_bytes(key)
-            yield key, f"maildir:{self.folder};{key}", raw
+            where = f"maildir:{self.folder};{key}"
+            with self.box.get_file(key) as fh:
+                fh.seek(0, os.SEEK_END)
+                size = fh.tell()
+                if size > limit:
+                    fh.seek(0)
+                    head = b""
+                    while (line := fh.readline(CHUNK)) and line.strip():
+                        head += line
+                        if len(head) > CHUNK:
+                            break
+                    yield Fetch(key, where, head + b"\n", size, self._streamer(key))
+                    continue
+            yield Fetch(key, where, self.box.get_bytes(key), size)
+
+    def _streamer(self, key: str) -> Callable[[BinaryIO], None]:
+        def stream(out: BinaryIO) -> None:
+            with self.box.get_file(key) as fh:
+                while chunk := fh.read(CHUNK):
+                    out.write(chunk)
+
+        return stream
 
     def done(self, ref: str) -> None:
         msg = self.box.get_message(ref)

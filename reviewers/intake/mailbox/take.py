@@ -22,17 +22,21 @@ from __future__ import annotations
 
 import hashlib
 import tempfile
+from collections.abc import Callable
 from pathlib import Path, PurePath
+from typing import BinaryIO
 
 from drafts import layout
-from drafts.core import faults
+from drafts.core import faults, safe
+from drafts.core.limits import MB, Limits, TooLarge, too_large
 from drafts.models import Event
 from drafts.workspace import Actor, Workspace
 from reviewers.intake.identify import Claim
-from reviewers.intake.ingest import Also, Outcome, SentCache, ingest
+from reviewers.intake.ingest import Also, Outcome, SentCache, ingest, within_limits
 from reviewers.intake.mailbox import message, records
 from reviewers.intake.mailbox.convert import Converter, convert_step
-from reviewers.intake.store import quarantine, receive, returned_before
+from reviewers.intake.mailbox.message import CONVERTIBLE
+from reviewers.intake.store import hold_oversize, quarantine, receive, returned_before
 
 
 def store(
@@ -42,9 +46,13 @@ def store(
     source: str,
     actor: Actor,
     returns: list[message.Attachment] = (),  # type: ignore[assignment]
+    held: tuple[str, int] | None = None,
+    more: dict[str, bytes | None] | None = None,
 ) -> records.MessageRecord:
     """Commit the message verbatim with its metadata (step 1), unless it is there; with it,
-    ``returns/<sha256>.docx`` of each Word file ``returns`` names (intake's verbatim copy)."""
+    ``returns/<sha256>.docx`` of each Word file ``returns`` names (intake's verbatim copy).
+    ``held`` (where, size): the message is too large to commit and kept there instead of
+    ``message.eml``; ``more``: other files of the same commit."""
     key = incoming.key
     stored = records.message(ws, key)
     if stored is not None:
@@ -64,11 +72,13 @@ def store(
             records.AttachmentRecord(name=a.name, sha256=a.sha256, kind=a.kind)
             for a in incoming.attachments
         ],
+        held=held[0] if held else None,
+        size=held[1] if held else len(raw),
     )
-    files: dict[str, bytes | None] = {
-        layout.mail_message(key): raw,
-        layout.mail_record(key, "message"): records.dump(record),
-    }
+    files: dict[str, bytes | None] = {layout.mail_record(key, "message"): records.dump(record)}
+    if held is None:
+        files[layout.mail_message(key)] = raw
+    files |= more or {}
     trailers = [("Event", Event.MAIL.value), ("Mail-Key", key)]
     for a in returns:
         path = layout.returned(a.sha256)
@@ -161,6 +171,31 @@ def _quarantine(
     )
 
 
+def _beyond_limits(steps: list[message.Step], limits: Limits) -> list[message.Step]:
+    """``steps`` with every file that could be a return and is beyond ``limits`` (size, parts,
+    unpacked XML, nodes) turned into an ``oversize`` step: never committed, never converted."""
+    out = []
+    for s in steps:
+        a = s.attachment
+        if s.action in ("intake", "quarantine") and a.kind in (message.WORD, *CONVERTIBLE):
+            try:
+                within_limits(a.data, a.name, limits)
+            except TooLarge as e:
+                s = message.Step(a, "oversize", str(e))
+        out.append(s)
+    return out
+
+
+def _oversize(
+    ws: Workspace, a: message.Attachment, reason: str, actor: Actor
+) -> records.AttachmentOutcome:
+    """A file beyond the limits: held in git-ignored ``quarantine/oversize/``, its note committed."""
+    _, where = hold_oversize(ws, a.data, a.name, reason, actor)
+    return records.AttachmentOutcome(
+        name=a.name, sha256=a.sha256, status="quarantined", message=f"{reason} (kept in {where})"
+    )
+
+
 def _kept_conversions(ws: Workspace, converter: Converter, actor: Actor) -> Converter:
     """``converter``, converting each original once: LibreOffice writes different bytes each
     time, so the .docx made of an original is committed with a ``Converted-From`` trailer (its
@@ -225,12 +260,22 @@ def take(
     step_plan = message.plan(
         incoming, ws.people, records.threads(ws) if threads is None else threads
     )
+    step_plan = message.Plan(
+        step_plan.person,
+        step_plan.round,
+        _beyond_limits(step_plan.steps, ws.guideline.limits.with_env()),
+    )
+    held = None
+    oversize = any(s.action == "oversize" for s in step_plan.steps)
+    if oversize and records.message(ws, key) is None:  # the message carries the file too
+        _, where = hold_oversize(ws, raw, "", "", actor, ".eml", note=False)
+        held = (where, len(raw))
     words = [
         s.attachment
         for s in step_plan.steps
         if s.action == "intake" and s.attachment.kind == message.WORD
     ]
-    store(ws, raw, incoming, source, actor, words)
+    store(ws, raw, incoming, source, actor, words, held)
     faults.point("mail:after-store")
     kept = _kept_conversions(ws, converter, actor) if converter is not None else None
     steps = [  # converted once the message is stored as it came
@@ -270,6 +315,8 @@ def take(
             results.append(_noted(got, step_plan.steps[n].attachment, a))
         elif step.action == "quarantine":
             results.append(_quarantine(ws, a, step.reason, actor))
+        elif step.action == "oversize":
+            results.append(_oversize(ws, a, step.reason, actor))
         else:
             status = "refused" if step.action == "refuse" else "ignored"
             results.append(
@@ -286,4 +333,47 @@ def take(
             trailers,
             actor,
         )
+    return record, outcome
+
+
+def take_too_large(
+    ws: Workspace,
+    head: bytes,
+    source: str,
+    size: int,
+    stream: Callable[[BinaryIO], None],
+    actor: Actor,
+    *,
+    acknowledge: bool = True,
+) -> tuple[records.MessageRecord, records.MessageOutcome]:
+    """Take a message beyond ``limits: mail_mb`` (``head``: its header alone) without holding it:
+    ``stream`` copies it, chunk by chunk, to git-ignored ``quarantine/oversize/<sha256>.eml``;
+    its note, ``message.yaml`` and ``outcome.yaml`` are committed, and its sender (when in
+    people.yaml) is told why."""
+    incoming = message.parse(head)
+    key = incoming.key
+    done, stored = records.outcome(ws, key), records.message(ws, key)
+    if done is not None and stored is not None:
+        return stored, done
+    limits = ws.guideline.limits.with_env()
+    label = safe.line(f"the message from {incoming.sender or 'no sender address'}")
+    reason = str(
+        too_large(label, f"is {size / MB:.1f} MB", f"{limits.mail_mb:g} MB", "mail_mb", "a message")
+    )
+    digest, where = hold_oversize(ws, stream, label, reason, actor, ".eml")
+    person = message.plan(incoming, ws.people, {}).person
+    outcome = records.MessageOutcome(
+        key=key,
+        person=person,
+        status="handled",
+        attachments=[
+            records.AttachmentOutcome(
+                name="the message", sha256=digest, status="quarantined",
+                message=f"{reason} (kept in {where})",
+            )
+        ],
+        acknowledge=acknowledge and person is not None,
+    )  # fmt: skip
+    more: dict[str, bytes | None] = {layout.mail_record(key, "outcome"): records.dump(outcome)}
+    record = store(ws, head, incoming, source, actor, held=(where, size), more=more)
     return record, outcome

@@ -212,3 +212,43 @@ def test_final_needs_a_sign_off_at_the_last_egm(ready: Workspace) -> None:
     assert ready.repo.head.commit.hexsha == head
     chapters.move_stage(ready, "01", Stage.FINAL, who, guarded=False, more=[("Forced", "why")])
     assert ready.state("01").stage == Stage.FINAL
+
+
+def test_a_tag_message_is_made_safe_like_a_commit(ready: Workspace) -> None:
+    """A person's name with control characters (an escape sequence, a record separator, a
+    newline) reaches the sign-off tag's message and tagger escaped, never raw."""
+    import yaml
+
+    boss = _signatory(ready)
+    people = yaml.safe_load((ready.root / "people.yaml").read_text())
+    entries = people["people"] if isinstance(people, dict) else people
+    for p in entries:
+        if p["id"] == boss:
+            p["name"] = "Ana\x1b[31m Bo\x1essa\nEvil: trailer"
+    text = yaml.safe_dump(people, sort_keys=False, allow_unicode=True).encode()
+    ready.commit({"people.yaml": text}, "People", [("Event", "config")], ready.identity(DRAFTER))
+    ready = Workspace.open(ready.root)
+    request(ready, "01", "EGM1", ready.identity(DRAFTER))
+    decide(
+        ready, "01", SignoffDecision(approver=boss, decision="approve", date=DAY),
+        ready.identity(boss),
+    )  # fmt: skip
+    raw = subprocess.run(
+        ["git", "cat-file", "tag", "egm/EGM1/01"], cwd=ready.root, capture_output=True, check=True
+    ).stdout.decode()
+    assert "\x1b" not in raw and "\x1e" not in raw
+    tagger = next(line for line in raw.splitlines() if line.startswith("tagger "))
+    assert "\\x1b[31m" in tagger and "\\x1e" in tagger and "\\x0a" in tagger
+    message = raw.split("\n\n", 1)[1]
+    assert "approved by Ana\\x1b[31m Bo\\x1essa" in message
+    assert message.count("\n") == 1  # one line: the newline in the name starts none
+
+
+def test_a_name_git_cannot_tag_is_refused_before_git_runs(ready: Workspace) -> None:
+    from drafts.core.errors import WorkspaceError
+
+    head = ready.repo.head.commit.hexsha
+    for bad in ("egm/E 1/01", "egm/E\x1e/01", "egm/../x"):
+        with pytest.raises(WorkspaceError, match="cannot name a git tag"):
+            ready.tag(bad, "m", head, ready.identity(DRAFTER))
+    assert list(ready.repo.tags) == []

@@ -208,3 +208,22 @@ def test_a_half_done_change_is_put_back_then_done_once(in_review, tmp_path) -> N
     ws = Workspace.open(ws.root)
     assert (ws.root / record).read_bytes() == ws.committed(record)
     assert ws.dirty_paths() == [] and len(load_all(ws)) == 1
+
+
+def test_read_checks_the_limits_before_parsing(tmp_path, cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from drafts.core.limits import Limits
+    from tests.helpers.bigdocx import largest_admitted
+
+    small = Limits(xml_nodes=3000, xml_mb=1)
+    largest_admitted(tmp_path / "big.docx", small)
+    monkeypatch.setenv("PENHOLDER_MAX_XML_NODES", "3000")
+    code, out, err = cli("read", tmp_path / "big.docx")
+    assert code == 0 and "0 comments" in out, err  # the largest file the limits admit is read
+    monkeypatch.setenv("PENHOLDER_MAX_XML_NODES", "2000")
+    import drafts.ooxml.read.reader as reader
+
+    monkeypatch.setattr(reader, "read_annotations", lambda *a, **k: pytest.fail("parsed"))
+    code, out, err = cli("read", tmp_path / "big.docx")
+    assert code == 1 and "more XML nodes than allowed" in err and "xml_nodes" in err
+    code, out, err = cli("read", tmp_path / "missing.docx")
+    assert code == 1 and err.startswith("penholder: ") and "No such file" in err

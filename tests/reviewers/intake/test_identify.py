@@ -225,3 +225,22 @@ def test_a_long_chapter_with_common_words_still_matches(ws: Workspace) -> None:
 def test_the_file_name_may_name_a_wrong_packet_before_the_right_one(ws: Workspace) -> None:
     got = identify(ws, ann(), "R1-03-ZZZZ corrected as R1-05-EF67.docx", Claim())
     assert found(got) == ("R1", "R1-05-EF67", "file name", 1.0, "chapter")
+
+
+def test_a_text_far_longer_than_any_chapter_is_refused_without_a_word_by_word_match(
+    ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A file within the limits may hold millions of words (tests/helpers/bigdocx.py): its
+    length alone keeps it below the threshold, so it is refused without ``ratio()``, which
+    would take minutes a chapter."""
+    import difflib
+
+    long = ann(text=" ".join(SENT[("03", 1)] * 40))
+
+    def never(self: object) -> float:
+        raise AssertionError("compared word by word")
+
+    monkeypatch.setattr(difflib.SequenceMatcher, "ratio", never)
+    said = refused(ws, long, "huge.docx", reviewer="ben-ode", round="R1")
+    assert said.startswith("huge.docx carries no packet id and its text is not close enough")
+    assert "(at most 5% of its text matches)" in said, said

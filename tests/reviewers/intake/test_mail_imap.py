@@ -219,3 +219,44 @@ def test_outlook_reply_and_doc_return_through_imap(mailbox_ready, cli) -> None: 
     sent = {m.reviewer: m.message_id for m in records.load_sent(ws, "R1").messages}
     assert sent[a] in outlook_ack["References"]
     assert imap.count("penholder/processed") == 2 and imap.count("INBOX") == 0
+
+
+def test_a_message_beyond_the_mail_limit_is_copied_by_partial_fetches(  # type: ignore[no-untyped-def]
+    mailbox_ready, cli, monkeypatch
+) -> None:
+    import hashlib
+    import re
+
+    from drafts import layout
+    from reviewers.intake.mailbox import sources
+
+    ws, rnd, imap, smtp, tmp = mailbox_ready
+    big = reply(
+        ws,
+        rnd,
+        rnd.items[0].reviewer,
+        [
+            ("a.docx", returned_file(ws, rnd, 0, tmp / "a.docx"), DOCX),
+            ("photo.png", os.urandom(60_000), "image/png"),
+        ],
+    )
+    small = reply(
+        ws,
+        rnd,
+        rnd.items[1].reviewer,
+        [("b.docx", returned_file(ws, rnd, 1, tmp / "b.docx"), DOCX)],
+    )
+    imap.append([big, small])
+    limit = (len(big) + len(small)) / 2
+    assert len(small) < limit < len(big)
+    monkeypatch.setenv("PENHOLDER_MAX_MAIL_MB", str(limit / 2**20))
+    monkeypatch.setattr(sources, "CHUNK", 4096)  # many partial fetches, none of the whole
+    code, out, err = cli("inbox", "fetch", "-w", ws.root, "--as", DRAFTER)
+    assert code == 1, err  # the large message is quarantined
+    assert "mail_mb" in out and "b.docx: packet" in out
+    on_server = re.sub(rb"\r?\n", b"\r\n", big)  # what APPEND stored
+    held = ws.root / layout.oversize(hashlib.sha256(on_server).hexdigest(), ".eml")
+    assert held.read_bytes() == on_server
+    assert len(returns_recorded(ws)) == 1 and imap.count("penholder/processed") == 2
+    assert any("mail_mb" in e.content.decode(errors="replace") for e in smtp.received)
+    assert ws.dirty_paths() == []

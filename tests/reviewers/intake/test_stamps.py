@@ -174,3 +174,42 @@ def test_relabelled_file_edited_in_libreoffice_is_quarantined_and_a_clean_one_re
     assert refused.status == "quarantined" and "its footer says packet" in refused.message
     recorded = ingest(ws, clean, ws.identity(DRAFTER))
     assert (recorded.status, recorded.packet, recorded.remarks) == ("recorded", packet, 1)
+
+
+def test_a_file_whose_stamps_disagree_is_released_as_the_packet_its_text_is(  # type: ignore[no-untyped-def]
+    two_chapters, tmp_path, cli
+) -> None:
+    """Issue 19: `quarantine release --packet` of a file quarantined for a stamp mismatch takes
+    it in as that packet's return, read against that packet's revision, and says who released
+    it and that its stamps disagreed; a packet of another chapter than its text is refused."""
+    from drafts import layout
+    from drafts.workspace import Workspace
+    from reviewers.intake.release import held
+
+    ws, rnd = two_chapters
+    a03, b05 = _items(rnd)
+    sent, _ = packet_for(ws, rnd, rnd.items.index(b05), tmp_path / "b05.docx")
+    mixed = _relabel(sent, tmp_path / "mixed.docx", b05.packet, a03.packet, ("word/footer",))
+    assert ingest(ws, mixed, ws.identity(DRAFTER)).status == "quarantined"
+    [h] = held(ws)
+    code, _, err = cli(
+        "quarantine", "release", h.id, "--reviewer", a03.reviewer, "--packet", a03.packet,
+        "-w", ws.root, "--as", DRAFTER,
+    )  # fmt: skip
+    assert code == 1 and "text is chapter 05's" in err and "wrong text" in err, err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    code, out, err = cli(
+        "quarantine", "release", h.id, "--reviewer", b05.reviewer, "--packet", b05.packet,
+        "-w", ws.root, "--as", DRAFTER,
+    )  # fmt: skip
+    assert code == 0, err
+    assert "stamps disagreed" in out and f"its footer says packet {a03.packet}" in out
+    ws = Workspace.open(ws.root)
+    [done] = [c for c in ws.history() if c.value("Event") == "return"]
+    assert (done.value("Packet"), done.value("Chapter")) == (b05.packet, "05")
+    assert done.value("Released-By") == ws.person(DRAFTER).name
+    assert f"its footer says packet {a03.packet}" in (done.value("Stamps-Disagreed") or "")
+    assert _returns_of(ws, "05", rnd.id) == 1 and _returns_of(ws, "03", rnd.id) == 0
+    [remarks] = load_all(ws, "05", rnd.id)
+    assert remarks.remarks == []  # read against chapter 05 as sent: an unedited packet
+    assert ws.committed(layout.quarantine_note(h.sha256)) is None and held(ws) == []
