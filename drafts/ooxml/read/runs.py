@@ -55,14 +55,46 @@ class RunReader:
         self.walker = walker
 
     def inline(self, container: Element) -> None:
+        """Walk the inline children of ``container`` (a paragraph, hyperlink, ins, ...).
+
+        Consecutive *plain* runs (only ``w:t``/``w:delText`` and a ``w:rPr`` holding no change,
+        so reading them changes no state) are not dispatched one by one: their texts are
+        gathered and emitted as one piece before anything else is read. Every other run goes
+        through ``run``, as does a run with a text that is a lone "\n" (so the pieces a comment
+        anchor ends with stay the same).
+        """
         walker = self.walker
         run = self.run
+        holders = walker.holders
+        pending: list[str] = []  # the texts of the plain runs met since the last emission
         for child in container:
             tag = child.tag
             if tag == R:
+                if holders is not None:
+                    texts = []
+                    for c in child:
+                        ctag = c.tag
+                        if ctag in TEXT_TAGS:
+                            text = c.text
+                            if text:
+                                if text == "\n":
+                                    break
+                                texts.append(text)
+                        elif ctag != RPR or c in holders:
+                            break
+                    else:
+                        pending += texts
+                        continue
+                if pending:
+                    walker.emit("".join(pending))
+                    pending = []
                 run(child)
-            elif tag in TRACK:
-                walker.track(child, TRACK[tag], lambda c=child: self.inline(c))
+                continue
+            if pending:
+                walker.emit("".join(pending))
+                pending = []
+            if tag in TRACK:
+                walker.track(child, TRACK[tag], self.inline)
             elif tag in INLINE_CONTAINERS:
                 self.inline(child)
             elif tag == SDT:
@@ -82,6 +114,8 @@ class RunReader:
                     walker.emit(t.text or "")
             else:
                 walker.marker(child, tag)
+        if pending:
+            walker.emit("".join(pending))
 
     def run(self, r: Element) -> None:
         walker = self.walker

@@ -113,16 +113,16 @@ class StoryWalker:
 
     # -- text emission ----------------------------------------------------------------------
     def emit(self, text: str) -> None:
-        if not text or self.code:
-            return
         para = self.para
-        if para is None:
+        if para is None or self.code or not text:
             return
         n = len(text)
-        if not self.ins:
+        ins = self.ins
+        dele = self.dele
+        if not ins:
             para.before.append(text)
             para.blen += n
-        if not self.dele:
+        if not dele:
             para.after.append(text)
             para.alen += n
         self.markup += n
@@ -130,43 +130,64 @@ class StoryWalker:
             revs = self.revisions
             for i in self.open_revs:
                 revs[i].text += text
-        for a in self.open_anchors:
-            a.markup.append(text)
-            if not self.ins:
-                a.before.append(text)
-            if not self.dele:
-                a.after.append(text)
+        if self.open_anchors:
+            for a in self.open_anchors:
+                a.markup.append(text)
+                if not ins:
+                    a.before.append(text)
+                if not dele:
+                    a.after.append(text)
 
     # -- revisions --------------------------------------------------------------------------
     def record(self, el: Element, kind: str, collect: bool = False, **flags: Any) -> int:
         """Record revision element ``el``; return its index. ``collect``: gather its text."""
         self.seen.add(el)
         para = self.para
-        rev = RawRevision(
-            kind=kind,
-            id=el.get(ID),
-            author=el.get(AUTHOR),
-            date=el.get(DATE),
-            part=self.part,
-            paragraph=para.index if para is not None else None,
-            in_table=self.table > 0,
-            in_field=bool(self.fields),
-            in_content_control=self.sdt > 0,
-            in_text_box=self.txbx > 0,
-            parent=self.open_revs[-1] if self.open_revs else None,
-            m_start=self.markup,
-            m_end=self.markup,
-            element=el,
-            **flags,
+        open_revs = self.open_revs
+        get = el.get
+        markup = self.markup
+        if para is None:
+            index = blen = alen = None
+        elif flags and (flags.get("on_table_row") or flags.get("on_table_cell")):
+            index, blen, alen = para.index, None, None
+        else:
+            index, blen, alen = para.index, para.blen, para.alen
+        rev = RawRevision(  # positional, in field order; ``flags`` set after
+            kind,
+            get(ID),
+            get(AUTHOR),
+            get(DATE),
+            self.part,
+            index,
+            blen,
+            blen,
+            alen,
+            alen,
+            False,
+            False,
+            False,
+            False,
+            self.table > 0,
+            bool(self.fields),
+            self.sdt > 0,
+            self.txbx > 0,
+            None,
+            None,
+            open_revs[-1] if open_revs else None,
+            "",
+            markup,
+            markup,
+            el,
         )
-        if para is not None and not (rev.on_table_row or rev.on_table_cell):
-            rev.start_before = rev.end_before = para.blen
-            rev.start_after = rev.end_after = para.alen
-        self.revisions.append(rev)
-        index = len(self.revisions) - 1
+        if flags:
+            for name, value in flags.items():
+                setattr(rev, name, value)
+        revisions = self.revisions
+        revisions.append(rev)
+        i = len(revisions) - 1
         if collect:
-            self.open_revs.append(index)
-        return index
+            open_revs.append(i)
+        return i
 
     def close(self, index: int) -> None:
         self.open_revs.remove(index)
@@ -195,7 +216,7 @@ class StoryWalker:
         return i
 
     def track(self, el: Element, kind: str, body: Any) -> None:
-        """Walk ``body()`` inside tracked-change wrapper ``el`` of ``kind``."""
+        """Walk ``body(el)`` (``block`` or ``inline``) inside tracked-change wrapper ``el``."""
         if kind in ("moveFrom", "moveTo"):
             i = self.record(el, kind, collect=True, move=self.move_name(kind))
         else:
@@ -205,7 +226,7 @@ class StoryWalker:
             self.ins += 1
         else:
             self.dele += 1
-        body()
+        body(el)
         if absent_before:
             self.ins -= 1
         else:
@@ -296,30 +317,41 @@ class StoryWalker:
             elif tag == SECTPR:
                 self.props(child)
             elif tag in TRACK:
-                self.track(child, TRACK[tag], lambda c=child: self.block(c))
+                self.track(child, TRACK[tag], self.block)
             else:
                 self.marker(child, tag)
         self.container = saved
 
     # -- paragraphs -------------------------------------------------------------------------
     def paragraph(self, p: Element) -> None:
-        para = Para(len(self.paragraphs), self.container)
-        para.in_table = self.table > 0
-        para.in_text_box = self.txbx > 0
-        para.note_id = self.note_id
-        para.comment_id = self.comment_id
+        bookmarks: list[str] = []
         if self.pending_bookmarks:
-            para.bookmarks.extend(self.pending_bookmarks)
+            bookmarks.extend(self.pending_bookmarks)
             self.pending_bookmarks.clear()
-        para.in_before = not self.gone_before
-        para.in_after = not self.gone_after
+        para = Para(  # positional, in field order (one call, no default factories)
+            len(self.paragraphs),
+            self.container,
+            [],
+            [],
+            0,
+            0,
+            bookmarks,
+            None,
+            self.table > 0,
+            self.txbx > 0,
+            self.note_id,
+            self.comment_id,
+            None,
+            not self.gone_before,
+            not self.gone_after,
+        )
         self.paragraphs.append(para)
         self.para = para
-        # row revisions get the first paragraph of their row
-        for i in self.open_revs:
-            rev = self.revisions[i]
-            if rev.paragraph is None and (rev.on_table_row or rev.on_table_cell):
-                rev.paragraph = para.index
+        if self.open_revs:  # row revisions get the first paragraph of their row
+            for i in self.open_revs:
+                rev = self.revisions[i]
+                if rev.paragraph is None and (rev.on_table_row or rev.on_table_cell):
+                    rev.paragraph = para.index
         ppr = None
         if len(p) and (self.styled is None or p in self.styled):
             first = p[0]  # pPr comes first; searched for only when it does not
