@@ -152,6 +152,7 @@ class _Reader:
             for name, root in self.part_xml(kind):
                 walker = StoryWalker(name, self.revisions, root, walked=False)
                 _sweep(walker, definitions=True)
+                walker.release()
         paragraphs = [
             build(
                 ParagraphView,
@@ -349,4 +350,9 @@ def _comment(c: Any, a: Anchor | None, thread: Any, paragraphs: list[str]) -> Co
 
 def annotations_of(pkg: Package) -> Annotations:
     """Read the annotations of an already opened package."""
-    return _Reader(pkg).run()
+    reader = _Reader(pkg)
+    try:
+        return reader.run()
+    finally:
+        for walker in reader.walkers:
+            walker.release()

@@ -111,6 +111,12 @@ class StoryWalker:
         self.tables = TableReader(self)
         self.runs = RunReader(self)
 
+    def release(self) -> None:
+        """Break the walker <-> inline/table reader cycle once the walk is over, so the part's
+        tree and the walk's records are freed when the read returns (by reference counting),
+        not at some later pass of the cyclic garbage collector, inside whatever runs then."""
+        self.runs = self.tables = None  # type: ignore[assignment]
+
     # -- text emission ----------------------------------------------------------------------
     def emit(self, text: str) -> None:
         para = self.para
