@@ -40,6 +40,7 @@ from drafts.ooxml.read.story import (
     TXBX,
     R,
     Walker,
+    first_child,
     symbol_char,
 )
 
@@ -99,12 +100,12 @@ class RunReader:
                 self.inline(child)
             elif tag == SDT:
                 walker.sdt += 1
-                content = child.find(SDTCONTENT)
+                content = first_child(child, SDTCONTENT)
                 if content is not None:
                     self.inline(content)
                 walker.sdt -= 1
             elif tag == ALT:
-                choice = child.find(CHOICE)
+                choice = first_child(child, CHOICE)
                 if choice is not None:
                     self.inline(choice)
             elif tag == PPR:
@@ -152,7 +153,7 @@ class RunReader:
                 kind = "footnote" if tag == FNREF else "endnote"
                 walker.note_refs.append((kind, child.get(ID, ""), not walker.ins, not walker.dele))
             elif tag == ALT:
-                choice = child.find(CHOICE)
+                choice = first_child(child, CHOICE)
                 if choice is not None:
                     self.boxes(choice)
             elif tag in _SKIPPED:

@@ -49,6 +49,7 @@ from drafts.ooxml.read.story import (
     Anchor,
     P,
     Para,
+    first_child,
 )
 from drafts.ooxml.read.tables import TableReader
 
@@ -59,7 +60,9 @@ class StoryWalker:
     ``revisions`` is shared by all parts of one document (so ``parent`` indices are global).
     ``root`` is the part's root: its revision elements are found once, in document order
     (``found``, for the sweep), and only the elements holding one (``holders``) are searched for
-    property changes; the paragraphs with properties (``styled``) are found the same way.
+    property changes; the paragraphs with properties (``styled``) and the paragraph styles
+    (``styles``, by ``w:pPr``) are found the same way, so the children of a ``w:pPr`` are read
+    only when it or one of its children holds a revision (``busy``).
     Without it every properties element and every paragraph is searched. ``walked=False``: the
     part is only swept (styles, numbering), so neither set is made.
     """
@@ -70,19 +73,26 @@ class StoryWalker:
         self.part = part
         self.found: list[Element] = []
         self.holders: set[Element] | None = None
+        self.busy: set[Element] | None = None
         self.styled: set[Element] | None = None
+        self.styles: dict[Element, str | None] = {}
         if root is not None and not walked:
             self.found = list(root.iter(*KIND_TAGS))
         elif root is not None:  # one pass in C; the sets keep the proxies alive (identity)
             found = self.found
             styled: set[Element] = set()
-            for el in root.iter(PPR, *KIND_TAGS):
-                if el.tag == PPR:
+            styles = self.styles
+            for el in root.iter(PPR, PSTYLE, *KIND_TAGS):
+                tag = el.tag
+                if tag == PPR:
                     styled.add(el.getparent())
+                elif tag == PSTYLE:
+                    styles[el.getparent()] = el.get(VAL)  # the last one wins, as in a walk
                 else:
                     found.append(el)
             self.styled = styled
-            self.holders = {el.getparent() for el in found}
+            holders = self.holders = {el.getparent() for el in found}
+            self.busy = holders | {el.getparent() for el in holders}
         self.paragraphs: list[Para] = []
         self.revisions = revisions
         self.anchors: dict[str, Anchor] = {}
@@ -310,14 +320,14 @@ class StoryWalker:
                 self.tables.tbl(child)
             elif tag == SDT:
                 self.sdt += 1
-                content = child.find(SDTCONTENT)
+                content = first_child(child, SDTCONTENT)
                 if content is not None:
                     self.block(content)
                 self.sdt -= 1
             elif tag in BLOCK_CONTAINERS:
                 self.block(child)
             elif tag == ALT:
-                choice = child.find(CHOICE)
+                choice = first_child(child, CHOICE)
                 if choice is not None:
                     self.block(choice)
             elif tag == SECTPR:
@@ -363,7 +373,9 @@ class StoryWalker:
             first = p[0]  # pPr comes first; searched for only when it does not
             ppr = first if first.tag == PPR else next(p.iterchildren(PPR), None)
         marks: list[Element] = []
-        if ppr is not None:
+        if ppr is not None and self.busy is not None and ppr not in self.busy:
+            para.style = self.styles.get(ppr)  # no revision in or under it: only its style
+        elif ppr is not None:
             own: list[Element] = []  # pPrChange: recorded after what the children hold
             for child in ppr:
                 tag = child.tag
