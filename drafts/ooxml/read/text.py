@@ -64,11 +64,19 @@ class StoryWalker:
     (``styles``, by ``w:pPr``) are found the same way, so the children of a ``w:pPr`` are read
     only when it or one of its children holds a revision (``busy``).
     Without it every properties element and every paragraph is searched. ``walked=False``: the
-    part is only swept (styles, numbering), so neither set is made.
+    part is only swept (styles, numbering), so neither set is made. ``fast=False``: the sets
+    are not made either, so every element is read the long way and no run is gathered with its
+    neighbours (``RunReader.inline``): the reference the shortcuts are tested against
+    (tests/drafts/ooxml/read/test_reader_fast_paths.py).
     """
 
     def __init__(
-        self, part: str, revisions: list[RawRevision], root: Element = None, walked: bool = True
+        self,
+        part: str,
+        revisions: list[RawRevision],
+        root: Element = None,
+        walked: bool = True,
+        fast: bool = True,
     ) -> None:
         self.part = part
         self.found: list[Element] = []
@@ -76,7 +84,7 @@ class StoryWalker:
         self.busy: set[Element] | None = None
         self.styled: set[Element] | None = None
         self.styles: dict[Element, str | None] = {}
-        if root is not None and not walked:
+        if root is not None and not (walked and fast):
             self.found = list(root.iter(*KIND_TAGS))
         elif root is not None:  # one pass in C; the sets keep the proxies alive (identity)
             found = self.found
