@@ -177,32 +177,10 @@ class StoryWalker:
         else:
             index, blen, alen = para.index, para.blen, para.alen
         rev = RawRevision(  # positional, in field order; ``flags`` set after
-            kind,
-            get(ID),
-            get(AUTHOR),
-            get(DATE),
-            self.part,
-            index,
-            blen,
-            blen,
-            alen,
-            alen,
-            False,
-            False,
-            False,
-            False,
-            self.table > 0,
-            bool(self.fields),
-            self.sdt > 0,
-            self.txbx > 0,
-            None,
-            None,
-            open_revs[-1] if open_revs else None,
-            "",
-            markup,
-            markup,
-            el,
-        )
+            kind, get(ID), get(AUTHOR), get(DATE), self.part, index, blen, blen, alen, alen,
+            False, False, False, False, self.table > 0, bool(self.fields), self.sdt > 0,
+            self.txbx > 0, None, None, open_revs[-1] if open_revs else None, "", markup, markup, el,
+        )  # fmt: skip
         if flags:
             for name, value in flags.items():
                 setattr(rev, name, value)
@@ -353,22 +331,10 @@ class StoryWalker:
             bookmarks.extend(self.pending_bookmarks)
             self.pending_bookmarks.clear()
         para = Para(  # positional, in field order (one call, no default factories)
-            len(self.paragraphs),
-            self.container,
-            [],
-            [],
-            0,
-            0,
-            bookmarks,
-            None,
-            self.table > 0,
-            self.txbx > 0,
-            self.note_id,
-            self.comment_id,
-            None,
-            not self.gone_before,
+            len(self.paragraphs), self.container, [], [], 0, 0, bookmarks, None, self.table > 0,
+            self.txbx > 0, self.note_id, self.comment_id, None, not self.gone_before,
             not self.gone_after,
-        )
+        )  # fmt: skip
         self.paragraphs.append(para)
         self.para = para
         if self.open_revs:  # row revisions get the first paragraph of their row
