@@ -56,21 +56,24 @@ NOTES = """\
   reader: the alignment of paragraphs (one pass over the chapter per return), two commits per
   return (the verbatim file first, then the remarks: a crash between them loses nothing), and
   identification.
-- **The reader** lost its per-record overhead after the table above was measured (records built
-  without re-validating what the reader typed itself, tag constants and look-ups made once, a
-  part's revisions and paragraphs found in one pass in C; `docs/reader.md`). Six runs of
-  `bench/bench_reader.py`, interleaved with its previous code on the same loaded machine: corpus
-  1.46-1.49x before, 1.36-1.42x after (MET); the synthetic chapter 6.10-6.18x before,
-  5.48-5.74x after (MISSED); the Word-style chapter 2.02-2.07x before, 1.74-1.97x after (MET,
-  narrowly). Its rows are measured in CPU time, the
-  render's in CPU time of penholder and pandoc together (on a machine shared with other jobs
-  wall time measured the run queue: 33x one run, 7x the next). On the synthetic chapter the
-  bare parse takes about 1.5 ms, so the ratio counts the reader's fixed cost per paragraph,
-  run and record in Python: a loop that only visits the body's paragraphs and runs and joins
-  their text, with no records, no comments and no offsets, already takes about 0.7x the bare
-  parse, and building the 1,200 typed records about another 0.9x; reaching 2x would take a
-  walker written as one tight function or outside Python. The Word-style twin, whose parse is
-  heavier, is the fairer ratio for real returns.
+- **The reader** lost its per-record overhead (records built without re-validating what the
+  reader typed itself, tag constants and look-ups made once, a part's revisions and
+  paragraphs found in one pass in C), then its per-run dispatch (consecutive plain runs
+  gathered and emitted as one piece; properties read only when they hold a revision), and it
+  no longer leaves its parsed trees in reference cycles for the garbage collector
+  (`docs/reader.md`). Its rows are now means, with what the reads left to the collector
+  counted: the medians used before dropped the samples where the collector freed those trees
+  (about 10 ms per read of the Word-style chapter). Three runs of `bench/bench_reader.py`,
+  interleaved with the previous code, load average 10-11 on 2 cores: corpus 1.84-1.93x
+  before, 1.60-1.69x after; the synthetic chapter 6.75-7.15x before, 5.67-6.03x after; the
+  Word-style chapter 2.24-2.36x before, 2.20-2.29x after (all MISSED at that load). Rows are
+  measured in CPU time, the render's in CPU time of penholder and pandoc together (on a
+  machine shared with other jobs wall time measured the run queue: 33x one run, 7x the
+  next). On the synthetic chapter the bare parse takes about 1.5 ms, so the ratio counts the
+  reader's fixed cost per paragraph, run and record: opening and parsing the package, building
+  the 1,200 typed records and freeing them already come to about 2x the bare parse, before
+  any walk; reaching 2x there would take cheaper records, not a faster walk. The Word-style
+  twin, whose parse is heavier, is the fairer ratio for real returns.
 """
 
 

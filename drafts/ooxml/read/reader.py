@@ -98,8 +98,12 @@ def _sweep(walker: StoryWalker, definitions: bool = False) -> None:
 
 
 class _Reader:
-    def __init__(self, pkg: Package) -> None:
+    """One read of one package. ``fast=False`` reads every story the long way (no shortcut of
+    ``StoryWalker``): same result, slower; the reference for the tests of the shortcuts."""
+
+    def __init__(self, pkg: Package, fast: bool = True) -> None:
         self.pkg = pkg
+        self.fast = fast
         self.revisions: list[RawRevision] = []
         self.walkers: list[StoryWalker] = []
         self.kinds: dict[str, str] = {}  # story part name -> "document", "footnotes", ...
@@ -114,7 +118,7 @@ class _Reader:
         return out
 
     def story(self, part: str, root: Element, roots: list[tuple[Element, dict[str, Any]]]) -> None:
-        walker = StoryWalker(part, self.revisions, root)
+        walker = StoryWalker(part, self.revisions, root, fast=self.fast)
         for el, attrs in roots:
             for k, v in attrs.items():
                 setattr(walker, k, v)
@@ -152,6 +156,7 @@ class _Reader:
             for name, root in self.part_xml(kind):
                 walker = StoryWalker(name, self.revisions, root, walked=False)
                 _sweep(walker, definitions=True)
+                walker.release()
         paragraphs = [
             build(
                 ParagraphView,
@@ -347,6 +352,11 @@ def _comment(c: Any, a: Anchor | None, thread: Any, paragraphs: list[str]) -> Co
     return build(Comment, values)
 
 
-def annotations_of(pkg: Package) -> Annotations:
-    """Read the annotations of an already opened package."""
-    return _Reader(pkg).run()
+def annotations_of(pkg: Package, fast: bool = True) -> Annotations:
+    """Read the annotations of an already opened package (``fast``: see ``_Reader``)."""
+    reader = _Reader(pkg, fast)
+    try:
+        return reader.run()
+    finally:
+        for walker in reader.walkers:
+            walker.release()

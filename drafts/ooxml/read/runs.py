@@ -40,6 +40,7 @@ from drafts.ooxml.read.story import (
     TXBX,
     R,
     Walker,
+    first_child,
     symbol_char,
 )
 
@@ -55,24 +56,56 @@ class RunReader:
         self.walker = walker
 
     def inline(self, container: Element) -> None:
+        """Walk the inline children of ``container`` (a paragraph, hyperlink, ins, ...).
+
+        Consecutive *plain* runs (only ``w:t``/``w:delText`` and a ``w:rPr`` holding no change,
+        so reading them changes no state) are not dispatched one by one: their texts are
+        gathered and emitted as one piece before anything else is read. Every other run goes
+        through ``run``, as does a run with a text that is a lone "\n" (so the pieces a comment
+        anchor ends with stay the same).
+        """
         walker = self.walker
         run = self.run
+        holders = walker.holders
+        pending: list[str] = []  # the texts of the plain runs met since the last emission
         for child in container:
             tag = child.tag
             if tag == R:
+                if holders is not None:
+                    texts = []
+                    for c in child:
+                        ctag = c.tag
+                        if ctag in TEXT_TAGS:
+                            text = c.text
+                            if text:
+                                if text == "\n":
+                                    break
+                                texts.append(text)
+                        elif ctag != RPR or c in holders:
+                            break
+                    else:
+                        pending += texts
+                        continue
+                if pending:
+                    walker.emit("".join(pending))
+                    pending = []
                 run(child)
-            elif tag in TRACK:
-                walker.track(child, TRACK[tag], lambda c=child: self.inline(c))
+                continue
+            if pending:
+                walker.emit("".join(pending))
+                pending = []
+            if tag in TRACK:
+                walker.track(child, TRACK[tag], self.inline)
             elif tag in INLINE_CONTAINERS:
                 self.inline(child)
             elif tag == SDT:
                 walker.sdt += 1
-                content = child.find(SDTCONTENT)
+                content = first_child(child, SDTCONTENT)
                 if content is not None:
                     self.inline(content)
                 walker.sdt -= 1
             elif tag == ALT:
-                choice = child.find(CHOICE)
+                choice = first_child(child, CHOICE)
                 if choice is not None:
                     self.inline(choice)
             elif tag == PPR:
@@ -82,6 +115,8 @@ class RunReader:
                     walker.emit(t.text or "")
             else:
                 walker.marker(child, tag)
+        if pending:
+            walker.emit("".join(pending))
 
     def run(self, r: Element) -> None:
         walker = self.walker
@@ -118,7 +153,7 @@ class RunReader:
                 kind = "footnote" if tag == FNREF else "endnote"
                 walker.note_refs.append((kind, child.get(ID, ""), not walker.ins, not walker.dele))
             elif tag == ALT:
-                choice = child.find(CHOICE)
+                choice = first_child(child, CHOICE)
                 if choice is not None:
                     self.boxes(choice)
             elif tag in _SKIPPED:

@@ -118,6 +118,15 @@ class Walker(Protocol):
     def block(self, container: Element) -> None: ...
 
 
+def first_child(el: Element, tag: str) -> Element | None:
+    """``el.find(tag)`` for one Clark-notation tag (the first child so named), without the
+    path machinery: the wanted child usually comes first (properties, ``sdtContent``)."""
+    first = next(iter(el), None)
+    if first is None or first.tag == tag:
+        return first
+    return next(el.iterchildren(tag), None)
+
+
 def symbol_char(char: str | None) -> str:
     """Best effort for ``w:sym``: symbol-font code points F0xx map to their low byte."""
     if not char:

@@ -27,6 +27,7 @@ from drafts.ooxml.read.story import (
     TRACK,
     TRPR,
     Walker,
+    first_child,
 )
 
 
@@ -57,9 +58,9 @@ class TableReader:
     @staticmethod
     def _inner(el: Element) -> Element | None:
         if el.tag == SDT:
-            return el.find(SDTCONTENT)
+            return first_child(el, SDTCONTENT)
         if el.tag == ALT:
-            return el.find(CHOICE)
+            return first_child(el, CHOICE)
         return el
 
     def tr(self, tr: Element) -> None:
@@ -67,7 +68,7 @@ class TableReader:
         kind = None
         for child in tr:
             tag = child.tag
-            if tag == TRPR:
+            if tag == TRPR and self.walker.holds(child):
                 self.walker.props(child)
                 for mark in child:
                     if mark.tag in (INS, DEL):
@@ -106,9 +107,9 @@ class TableReader:
     def tc(self, tc: Element) -> None:
         cell_rev: int | None = None
         cell_kind = None
-        tcpr = tc.find(TCPR)
+        tcpr = first_child(tc, TCPR)
         first_para = len(self.walker.paragraphs)
-        if tcpr is not None:
+        if tcpr is not None and self.walker.holds(tcpr):
             self.walker.props(tcpr)
             for child in tcpr:
                 kind = CELLKINDS.get(child.tag)

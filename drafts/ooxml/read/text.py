@@ -49,6 +49,7 @@ from drafts.ooxml.read.story import (
     Anchor,
     P,
     Para,
+    first_child,
 )
 from drafts.ooxml.read.tables import TableReader
 
@@ -59,30 +60,47 @@ class StoryWalker:
     ``revisions`` is shared by all parts of one document (so ``parent`` indices are global).
     ``root`` is the part's root: its revision elements are found once, in document order
     (``found``, for the sweep), and only the elements holding one (``holders``) are searched for
-    property changes; the paragraphs with properties (``styled``) are found the same way.
+    property changes; the paragraphs with properties (``styled``) and the paragraph styles
+    (``styles``, by ``w:pPr``) are found the same way, so the children of a ``w:pPr`` are read
+    only when it or one of its children holds a revision (``busy``).
     Without it every properties element and every paragraph is searched. ``walked=False``: the
-    part is only swept (styles, numbering), so neither set is made.
+    part is only swept (styles, numbering), so neither set is made. ``fast=False``: the sets
+    are not made either, so every element is read the long way and no run is gathered with its
+    neighbours (``RunReader.inline``): the reference the shortcuts are tested against
+    (tests/drafts/ooxml/read/test_reader_fast_paths.py).
     """
 
     def __init__(
-        self, part: str, revisions: list[RawRevision], root: Element = None, walked: bool = True
+        self,
+        part: str,
+        revisions: list[RawRevision],
+        root: Element = None,
+        walked: bool = True,
+        fast: bool = True,
     ) -> None:
         self.part = part
         self.found: list[Element] = []
         self.holders: set[Element] | None = None
+        self.busy: set[Element] | None = None
         self.styled: set[Element] | None = None
-        if root is not None and not walked:
+        self.styles: dict[Element, str | None] = {}
+        if root is not None and not (walked and fast):
             self.found = list(root.iter(*KIND_TAGS))
         elif root is not None:  # one pass in C; the sets keep the proxies alive (identity)
             found = self.found
             styled: set[Element] = set()
-            for el in root.iter(PPR, *KIND_TAGS):
-                if el.tag == PPR:
+            styles = self.styles
+            for el in root.iter(PPR, PSTYLE, *KIND_TAGS):
+                tag = el.tag
+                if tag == PPR:
                     styled.add(el.getparent())
+                elif tag == PSTYLE:
+                    styles[el.getparent()] = el.get(VAL)  # the last one wins, as in a walk
                 else:
                     found.append(el)
             self.styled = styled
-            self.holders = {el.getparent() for el in found}
+            holders = self.holders = {el.getparent() for el in found}
+            self.busy = holders | {el.getparent() for el in holders}
         self.paragraphs: list[Para] = []
         self.revisions = revisions
         self.anchors: dict[str, Anchor] = {}
@@ -111,18 +129,24 @@ class StoryWalker:
         self.tables = TableReader(self)
         self.runs = RunReader(self)
 
+    def release(self) -> None:
+        """Break the walker <-> inline/table reader cycle once the walk is over, so the part's
+        tree and the walk's records are freed when the read returns (by reference counting),
+        not at some later pass of the cyclic garbage collector, inside whatever runs then."""
+        self.runs = self.tables = None  # type: ignore[assignment]
+
     # -- text emission ----------------------------------------------------------------------
     def emit(self, text: str) -> None:
-        if not text or self.code:
-            return
         para = self.para
-        if para is None:
+        if para is None or self.code or not text:
             return
         n = len(text)
-        if not self.ins:
+        ins = self.ins
+        dele = self.dele
+        if not ins:
             para.before.append(text)
             para.blen += n
-        if not self.dele:
+        if not dele:
             para.after.append(text)
             para.alen += n
         self.markup += n
@@ -130,43 +154,42 @@ class StoryWalker:
             revs = self.revisions
             for i in self.open_revs:
                 revs[i].text += text
-        for a in self.open_anchors:
-            a.markup.append(text)
-            if not self.ins:
-                a.before.append(text)
-            if not self.dele:
-                a.after.append(text)
+        if self.open_anchors:
+            for a in self.open_anchors:
+                a.markup.append(text)
+                if not ins:
+                    a.before.append(text)
+                if not dele:
+                    a.after.append(text)
 
     # -- revisions --------------------------------------------------------------------------
     def record(self, el: Element, kind: str, collect: bool = False, **flags: Any) -> int:
         """Record revision element ``el``; return its index. ``collect``: gather its text."""
         self.seen.add(el)
         para = self.para
-        rev = RawRevision(
-            kind=kind,
-            id=el.get(ID),
-            author=el.get(AUTHOR),
-            date=el.get(DATE),
-            part=self.part,
-            paragraph=para.index if para is not None else None,
-            in_table=self.table > 0,
-            in_field=bool(self.fields),
-            in_content_control=self.sdt > 0,
-            in_text_box=self.txbx > 0,
-            parent=self.open_revs[-1] if self.open_revs else None,
-            m_start=self.markup,
-            m_end=self.markup,
-            element=el,
-            **flags,
-        )
-        if para is not None and not (rev.on_table_row or rev.on_table_cell):
-            rev.start_before = rev.end_before = para.blen
-            rev.start_after = rev.end_after = para.alen
-        self.revisions.append(rev)
-        index = len(self.revisions) - 1
+        open_revs = self.open_revs
+        get = el.get
+        markup = self.markup
+        if para is None:
+            index = blen = alen = None
+        elif flags and (flags.get("on_table_row") or flags.get("on_table_cell")):
+            index, blen, alen = para.index, None, None
+        else:
+            index, blen, alen = para.index, para.blen, para.alen
+        rev = RawRevision(  # positional, in field order; ``flags`` set after
+            kind, get(ID), get(AUTHOR), get(DATE), self.part, index, blen, blen, alen, alen,
+            False, False, False, False, self.table > 0, bool(self.fields), self.sdt > 0,
+            self.txbx > 0, None, None, open_revs[-1] if open_revs else None, "", markup, markup, el,
+        )  # fmt: skip
+        if flags:
+            for name, value in flags.items():
+                setattr(rev, name, value)
+        revisions = self.revisions
+        revisions.append(rev)
+        i = len(revisions) - 1
         if collect:
-            self.open_revs.append(index)
-        return index
+            open_revs.append(i)
+        return i
 
     def close(self, index: int) -> None:
         self.open_revs.remove(index)
@@ -195,7 +218,7 @@ class StoryWalker:
         return i
 
     def track(self, el: Element, kind: str, body: Any) -> None:
-        """Walk ``body()`` inside tracked-change wrapper ``el`` of ``kind``."""
+        """Walk ``body(el)`` (``block`` or ``inline``) inside tracked-change wrapper ``el``."""
         if kind in ("moveFrom", "moveTo"):
             i = self.record(el, kind, collect=True, move=self.move_name(kind))
         else:
@@ -205,7 +228,7 @@ class StoryWalker:
             self.ins += 1
         else:
             self.dele += 1
-        body()
+        body(el)
         if absent_before:
             self.ins -= 1
         else:
@@ -283,49 +306,50 @@ class StoryWalker:
                 self.tables.tbl(child)
             elif tag == SDT:
                 self.sdt += 1
-                content = child.find(SDTCONTENT)
+                content = first_child(child, SDTCONTENT)
                 if content is not None:
                     self.block(content)
                 self.sdt -= 1
             elif tag in BLOCK_CONTAINERS:
                 self.block(child)
             elif tag == ALT:
-                choice = child.find(CHOICE)
+                choice = first_child(child, CHOICE)
                 if choice is not None:
                     self.block(choice)
             elif tag == SECTPR:
                 self.props(child)
             elif tag in TRACK:
-                self.track(child, TRACK[tag], lambda c=child: self.block(c))
+                self.track(child, TRACK[tag], self.block)
             else:
                 self.marker(child, tag)
         self.container = saved
 
     # -- paragraphs -------------------------------------------------------------------------
     def paragraph(self, p: Element) -> None:
-        para = Para(len(self.paragraphs), self.container)
-        para.in_table = self.table > 0
-        para.in_text_box = self.txbx > 0
-        para.note_id = self.note_id
-        para.comment_id = self.comment_id
+        bookmarks: list[str] = []
         if self.pending_bookmarks:
-            para.bookmarks.extend(self.pending_bookmarks)
+            bookmarks.extend(self.pending_bookmarks)
             self.pending_bookmarks.clear()
-        para.in_before = not self.gone_before
-        para.in_after = not self.gone_after
+        para = Para(  # positional, in field order (one call, no default factories)
+            len(self.paragraphs), self.container, [], [], 0, 0, bookmarks, None, self.table > 0,
+            self.txbx > 0, self.note_id, self.comment_id, None, not self.gone_before,
+            not self.gone_after,
+        )  # fmt: skip
         self.paragraphs.append(para)
         self.para = para
-        # row revisions get the first paragraph of their row
-        for i in self.open_revs:
-            rev = self.revisions[i]
-            if rev.paragraph is None and (rev.on_table_row or rev.on_table_cell):
-                rev.paragraph = para.index
+        if self.open_revs:  # row revisions get the first paragraph of their row
+            for i in self.open_revs:
+                rev = self.revisions[i]
+                if rev.paragraph is None and (rev.on_table_row or rev.on_table_cell):
+                    rev.paragraph = para.index
         ppr = None
         if len(p) and (self.styled is None or p in self.styled):
             first = p[0]  # pPr comes first; searched for only when it does not
             ppr = first if first.tag == PPR else next(p.iterchildren(PPR), None)
         marks: list[Element] = []
-        if ppr is not None:
+        if ppr is not None and self.busy is not None and ppr not in self.busy:
+            para.style = self.styles.get(ppr)  # no revision in or under it: only its style
+        elif ppr is not None:
             own: list[Element] = []  # pPrChange: recorded after what the children hold
             for child in ppr:
                 tag = child.tag
