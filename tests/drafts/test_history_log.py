@@ -68,12 +68,13 @@ def test_a_line_that_only_another_separator_ends_is_one_trailer() -> None:
     "out",
     [
         "garbage" + _commit(A, "", "", "S"),  # something before the first field
+        "XX" + _commit(A, "", "", "S"),
         _commit(A, "", "", "S") + f"\0{NONCE}extra",  # a field too many
         _commit(A, "", "", "S").rsplit(f"\0{NONCE}", 1)[0],  # a field too few
     ],
 )
 def test_output_not_in_the_format_asked_for_is_refused(out: str) -> None:
-    with pytest.raises(ValueError, match="not in the format asked for"):
+    with pytest.raises(ValueError, match=r"^git log output is not in the format asked for$"):
         parse_log_parents(out, NONCE)
 
 
