@@ -302,12 +302,14 @@ def test_the_summary_is_kept_on_disk_per_head_and_folded_forward(tmp_path: Path)
 
 def test_a_summary_from_records_already_read_asks_git_nothing_more(tmp_path: Path) -> None:
     fake = FakeGit()
-    head = fake.line(3)
+    older = fake.line(2)
+    HistoryCache(fake.log, tmp_path / "summary.json").summary(older)  # on disk: an older head
+    head = fake.line(3, older)
     cache = HistoryCache(fake.log, tmp_path / "summary.json")
     cache.records(head)
     fake.asked.clear()
     assert cache.summary(head) == full(fake, head)
-    assert fake.asked == [(head,)]  # only full() above: the cache used its records
+    assert fake.asked == [(head,)]  # only full() above: the cache used its records, not git
 
 
 def test_a_summary_read_from_disk_for_this_head_is_not_written_again(
