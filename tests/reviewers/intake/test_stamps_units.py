@@ -59,6 +59,8 @@ def test_each_place_says_what_it_holds_and_a_place_that_says_nothing_is_left_out
 def test_properties_give_what_they_have_and_the_reviewer_without_the_name() -> None:
     (only,) = stamps_of(_ann({"penholder.reviewer": " ben-ode (Ben Ode) "}))
     assert only == Stamp("properties", reviewer="ben-ode")
+    (only,) = stamps_of(_ann({"penholder.reviewer": "ben-ode (Ben (Benny) Ode)"}))
+    assert only.reviewer == "ben-ode"  # a name holding parentheses: the id is before the first
     (only,) = stamps_of(_ann({"penholder.chapter": "05"}))
     assert only == Stamp("properties", chapter="05")
     (only,) = stamps_of(_ann({"penholder.packet": "R3-05-K7Q2"}))
