@@ -38,8 +38,9 @@ reliability: $(STAMP)
 ## mutate: mutation testing of the core logic (docs/testing.md); not part of `make test`.
 ## MUTATE narrows it to some modules: make mutate MUTATE="reviewers.consolidate.merge drafts.stages"
 MUTATE ?= reviewers.consolidate.merge reviewers.consolidate.rebase reviewers.consolidate.matrix \
-	reviewers.intake.silent_edits reviewers.intake.identify reviewers.intake.record drafts.stages \
-	drafts.history drafts.ooxml.read.revisions drafts.ooxml.read.annotations \
+	reviewers.intake.silent_edits reviewers.intake.identify reviewers.intake.stamps \
+	reviewers.intake.record drafts.stages drafts.history drafts.history_cache drafts.core.safe \
+	drafts.ooxml.read.revisions drafts.ooxml.read.annotations \
 	reviewers.rounds.tracking reviewers.decide.answers reviewers.decide.apply reviewers.egm.gate
 mutate: $(STAMP)
 	@start=$$(date +%s); \

@@ -10,6 +10,7 @@ It never runs git itself: the workspace hands it ``log``.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import json
@@ -151,5 +152,6 @@ class HistoryCache:
             self._file.parent.mkdir(parents=True, exist_ok=True)
             tmp.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
             os.replace(tmp, self._file)
-        except OSError:
-            tmp.unlink(missing_ok=True)  # a read-only repository: the next reader replays again
+        except OSError:  # a read-only repository: the next reader replays again
+            with contextlib.suppress(OSError):  # and there may be no temporary to remove
+                tmp.unlink(missing_ok=True)

@@ -214,8 +214,7 @@ class Workspace:
         return None if (head := self.head()) is None else self._histories.summary(head)
 
     def _log(self, *revisions: str, topo: bool = True) -> list[tuple[CommitRecord, list[str]]]:
-        """Return the commits of ``git log --topo-order --reverse REVISIONS`` (without
-        ``--topo-order`` when ``topo`` is False), with parents."""
+        """The commits of ``git log [--topo-order] --reverse REVISIONS``, with parents."""
         nonce = os.urandom(12).hex()  # a token no commit can hold; os: secrets costs an import
         run = subprocess.run(
             history.log_command(nonce, *revisions, topo=topo), cwd=self.root, capture_output=True

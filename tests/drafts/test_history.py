@@ -89,3 +89,4 @@ def test_revisions_list_the_numbered_commits_of_the_chapter_in_order() -> None:
         "commit 5",
     )
     assert revisions([commit(1, ("Chapter", "01"), ("Revision", "1"))], "01")[0].event == ""
+    assert revisions(log, "09") == []  # a chapter with no numbered commit: an empty list
