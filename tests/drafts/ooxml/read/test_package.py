@@ -17,7 +17,7 @@ from tests.helpers.hostile import (
     replace_member,
     zip_with_raw_member,
 )
-from tests.helpers.reader_helpers import CT, make_docx, p, r
+from tests.helpers.reader_helpers import CORPUS, CT, make_docx, p, r
 
 
 def test_opens_a_minimal_docx_and_finds_its_parts():
@@ -161,3 +161,34 @@ def test_names_the_path_in_messages(tmp_path):
         open_package(path)
     with pytest.raises(NotAWordDocument, match="cannot be read"):
         open_package(tmp_path / "missing.docx")
+
+
+def _elements(data: bytes) -> int:
+    """The elements lxml finds in every XML part of the package ``data`` (the exact count)."""
+    from lxml import etree
+
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        names = [n for n in zf.namelist() if n.lower().endswith((".xml", ".rels"))]
+        return sum(sum(1 for _ in etree.fromstring(zf.read(n)).iter()) for n in names)
+
+
+@pytest.mark.parametrize("path", sorted(CORPUS.rglob("*.docx")), ids=lambda p: p.name)
+def test_the_node_limit_counts_exactly_the_elements_of_a_real_word_file(path) -> None:  # type: ignore[no-untyped-def]
+    from drafts.core.limits import Limits, TooLarge
+    from drafts.ooxml.read.package import measure
+
+    data = path.read_bytes()
+    n = _elements(data)
+    measure(data, path.name, Limits(xml_nodes=n))  # exactly at the limit: admitted
+    with pytest.raises(TooLarge, match="more XML nodes than allowed"):
+        measure(data, path.name, Limits(xml_nodes=n - 1))
+
+
+def test_a_tag_split_across_read_chunks_is_counted_once() -> None:
+    from drafts.ooxml.read.package import _start_tags
+
+    xml = b'<?xml version="1.0"?><!-- a --><a><b/><c>x &lt; y</c></a>'
+    assert _start_tags(xml, b"") == 3
+    for cut in range(1, len(xml)):
+        head, rest = xml[:cut], xml[cut:]
+        assert _start_tags(head, b"") + _start_tags(rest, head[-1:]) == 3, cut
