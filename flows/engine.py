@@ -85,9 +85,31 @@ def run_flow(flow: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
         return fn(*args, **kwargs)
     if not _debug():
         quiet_refusals()
-    if not os.environ.get("PREFECT_API_URL"):
-        first_start()
-    return flow(*args, **kwargs)
+    if os.environ.get("PREFECT_API_URL"):
+        return flow(*args, **kwargs)
+    first_start()
+    with _embedded_env():
+        return flow(*args, **kwargs)
+
+
+#: settings of the temporary server a process on the embedded engine starts: it runs no
+#: deployment, so it needs no automation triggers; their service, stopped at exit before it had
+#: started (a quick refusal), printed an AssertionError traceback ("Reactive triggers not started")
+EMBEDDED = {"PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED": "false"}
+
+
+@contextmanager
+def _embedded_env() -> Iterator[None]:
+    """Give ``EMBEDDED`` (unless the user set them) to the temporary server the flow call starts
+    (Prefect passes the environment to its process), and take them back after the call, so a
+    real server this process starts later keeps its triggers."""
+    added = {k: v for k, v in EMBEDDED.items() if k not in os.environ}
+    os.environ.update(added)
+    try:
+        yield
+    finally:
+        for key in added:
+            os.environ.pop(key, None)
 
 
 def first_start() -> None:
