@@ -15,7 +15,6 @@ from drafts.blocks import Block
 from drafts.ooxml.simulate import annotate
 from drafts.ooxml.simulate.records import Comment, Replace
 from drafts.ooxml.write.anchors import read_anchors
-from drafts.word.revision import render_revision
 from drafts.workspace import Workspace
 from reviewers.consolidate.listing import remark_lines
 from reviewers.intake.ingest import ingest
@@ -24,7 +23,7 @@ from reviewers.models import Round
 from reviewers.rounds import lifecycle as rounds
 from tests.conftest import DRAFTER
 from tests.helpers.scheme1 import SCHEME_2_KINDS, store_before_scheme_2
-from tests.reviewers.intake.test_intake import rewrite
+from tests.reviewers.intake.test_intake import packet_for, rewrite
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
@@ -34,17 +33,7 @@ WHEN = datetime(2024, 3, 15, 9, 30)
 def _open(ws: Workspace, tmp_path: Path) -> tuple[Round, Path]:
     reviewer = next(p for p in ws.people if "ewg" in p.groups)
     rnd = rounds.open_round(ws, ["03"], [reviewer.id], date(2024, 3, 22), ws.identity(DRAFTER))
-    item = rnd.items[0]
-    packet = render_revision(
-        ws,
-        "03",
-        item.revision,
-        tmp_path / "packet.docx",
-        round_id=rnd.id,
-        reviewer=reviewer,
-        packet=item.packet,
-    )
-    return rnd, packet
+    return rnd, packet_for(ws, rnd, 0, tmp_path / "packet.docx")[0]
 
 
 def _remarks(ws: Workspace, rnd: Round) -> list[Remark]:
