@@ -85,11 +85,31 @@ def run_flow(flow: Callable[P, R], *args: P.args, **kwargs: P.kwargs) -> R:
         return fn(*args, **kwargs)
     if not _debug():
         quiet_refusals()
-    if os.environ.get("PREFECT_API_URL"):
-        return flow(*args, **kwargs)
-    first_start()
-    with _embedded_env():
-        return flow(*args, **kwargs)
+    with _in_process():
+        if os.environ.get("PREFECT_API_URL"):
+            return flow(*args, **kwargs)
+        first_start()
+        with _embedded_env():
+            return flow(*args, **kwargs)
+
+
+@contextmanager
+def _in_process() -> Iterator[None]:
+    """Settings of a flow run the CLI carries in its own process (not a worker's run).
+
+    No heartbeats, unless the user set their frequency: they feed a "zombie run" automation
+    (docs.prefect.io, "detect zombie flows") that penholder does not create, and Prefect's
+    heartbeat thread sleeps in whole seconds, so ending the run waited up to 1 s for it to
+    notice (0.7 s measured). A crashed CLI run is seen at once by the person who ran it."""
+    from prefect.settings import PREFECT_FLOWS_HEARTBEAT_FREQUENCY, temporary_settings
+
+    updates: dict[Any, Any] = {}
+    if "PREFECT_FLOWS_HEARTBEAT_FREQUENCY" not in os.environ and (
+        "PREFECT_RUNNER_HEARTBEAT_FREQUENCY" not in os.environ
+    ):
+        updates[PREFECT_FLOWS_HEARTBEAT_FREQUENCY] = None
+    with temporary_settings(updates=updates):
+        yield
 
 
 #: settings of the temporary server a process on the embedded engine starts: it runs no
