@@ -262,3 +262,31 @@ def test_anchors_are_read_by_name_even_duplicated_or_renamed_copies(tmp_path: Pa
     anchors = read_anchors(path)
     assert anchors[first.id] == first.text
     assert anchors[second.id] == second.text
+
+
+@pytest.mark.parametrize("chapter", [None, *CHAPTERS], ids=lambda p: p.stem if p else "sample")
+def test_joined_words_leave_the_docx_as_pandoc_writes_it(
+    chapter: Path | None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Runs of words are sent to pandoc as one Str each (a smaller AST to read): the document
+    pandoc writes is the one it writes from its own word-by-word AST, byte for byte."""
+    import json
+    import zipfile
+
+    from drafts.markdown.pandoc import run_pandoc
+    from drafts.word import render as module
+
+    extra = '\n> A *quoted* line with "quotes",  two spaces and a [link](https://x.org).\n'
+    markdown = chapter.read_text() if chapter else SAMPLE + extra
+    block_map = build_block_map("07", 1, markdown, None, bibliography=BIB)
+    joined = module.anchored_ast(markdown, block_map, BIB)
+    monkeypatch.setattr(module, "_join_words", lambda nodes: None)
+    apart = module.anchored_ast(markdown, block_map, BIB)
+    assert len(json.dumps(joined)) < 0.8 * len(json.dumps(apart))
+    documents = []
+    for n, ast in enumerate([joined, apart]):
+        out = tmp_path / f"{n}.docx"
+        run_pandoc(["-f", "json", "-t", "docx", "-o", str(out)], json.dumps(ast).encode())
+        with zipfile.ZipFile(out) as docx:
+            documents.append([docx.read(p) for p in docx.namelist() if p.startswith("word/")])
+    assert documents[0] == documents[1]
