@@ -56,6 +56,45 @@ NOTES = """\
   reader: the alignment of paragraphs (one pass over the chapter per return), two commits per
   return (the verbatim file first, then the remarks: a crash between them loses nothing), and
   identification.
+- **The render** (`drafts/word/render.py`) runs pandoc twice: the Markdown to its JSON AST with
+  citeproc (the block map's check and the anchors need that AST), then the anchored AST to
+  .docx with the reference document; penholder's own Python around them (the walk, the
+  anchors, the numbering and the stamp in the OOXML layer) is about 10 ms of an example chapter
+  and 170 ms of the synthetic one. The second pandoc run read an AST of one JSON node per word
+  and per space (1.9 MB for the synthetic chapter): each run of words `Str Space Str ...` now
+  goes back as one `Str`, which pandoc's .docx writer prints as the one text run it printed
+  anyway (the .docx is the same byte for byte; `tests/drafts/word/test_render.py` checks it on
+  the example chapters), so that AST is about a third as large and the second run takes 227 ms
+  instead of 410 ms on the synthetic chapter, 51 ms instead of 67 ms on an example chapter.
+  Interleaved with the previous code, CPU time, best of 5, load average about 6 on 2 cores:
+  1.19-1.54x bare pandoc before (the synthetic chapter the worst), 1.04-1.27x after. What remains
+  above bare pandoc: a second pandoc process (about 40 ms of start-up and reference document),
+  the JSON written and read once more, and the Python above.
+- **A command against a running server** (`bench/bench_server.py`): a profile of `chapter
+  commit` showed the flow's own work at 0.25-0.33 s, importing Prefect at about 1.4 s (the
+  engine-off baseline pays it too: the flow modules import `prefect.flow`), Prefect's bookkeeping
+  of the run at about 0.3 s of CPU and nine requests to the server, and 0.7 s spent waiting, as
+  the run ended, for Prefect's heartbeat thread, which sleeps in whole seconds. Flow-run
+  heartbeats (on by default, every 180 s, in Prefect 3.9) only feed a "zombie run" automation
+  penholder does not create, so a run the CLI carries in its own process sends none, unless
+  `PREFECT_FLOWS_HEARTBEAT_FREQUENCY` is set; runs on workers keep them. The run is still
+  created, its states and logs still reach the server and its UI. Before: 3.15 s against 1.66 s
+  engine-off (1.9x, idle machine); after, interleaved, load average 3.7: best 2.51 s against
+  2.11 s wall (1.19x), 2.23 s against 1.92 s CPU (1.16x). The embedded engine saves the same
+  0.7 s but still starts a temporary server per command.
+- **Workers** cannot take in returns faster on one 2-core machine, and the figures say why. A
+  process worker without a limit starts every run it is given at once, so one worker already
+  ran the 8 ingestion runs in parallel; a second one adds a process that polls, not a core. Each
+  run is a fresh Python process that imports Prefect and the flow's modules (1.8-2.0 s of CPU
+  before its first step) and then waits for the one slot of the `workspace` limit (one writer at
+  a time, and the workspace's writer lock besides); the synced parts, fetch, intake, two commits
+  and the push, took about 1.6 s a return, one after the other (8 returns committed in 13 s
+  while the 8 processes had taken 17-25 s to reach RUNNING, load average 4-6). So the rate is
+  the start-ups' CPU on 2 cores plus a serial part, whatever the number of workers. Giving each
+  worker `--limit 2` (tried) makes 2 workers 1.3x one worker only by slowing one worker down
+  (7.0 against 13.4 returns per minute without a limit), so it was not kept. What would raise
+  the rate: fewer start-ups (one run for several returns: `add-returns` takes a list, the inbox
+  scan takes the folder) and a smaller import set for a flow-run process.
 - **The reader** lost its per-record overhead (records built without re-validating what the
   reader typed itself, tag constants and look-ups made once, a part's revisions and
   paragraphs found in one pass in C), then its per-run dispatch (consecutive plain runs

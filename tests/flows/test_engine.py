@@ -121,3 +121,23 @@ def test_debug_shows_the_traceback_a_refusal_hides(
     err = capfd.readouterr().err
     assert code == 1
     assert "Traceback" in err and err.splitlines()[-1].startswith("penholder: nothing to record")
+
+
+def test_a_run_the_cli_carries_sends_no_heartbeats_unless_asked(
+    engine: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from prefect import flow
+    from prefect.settings import get_current_settings
+
+    from flows.engine import run_flow
+
+    @flow(name="heartbeat-frequency")
+    def frequency() -> int | None:
+        return get_current_settings().flows.heartbeat_frequency
+
+    monkeypatch.delenv("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", raising=False)
+    monkeypatch.delenv("PREFECT_RUNNER_HEARTBEAT_FREQUENCY", raising=False)
+    assert frequency() is not None  # Prefect's default, as a worker's run has it
+    assert run_flow(frequency) is None
+    monkeypatch.setenv("PREFECT_FLOWS_HEARTBEAT_FREQUENCY", "60")  # the user's wins
+    assert run_flow(frequency) is not None
