@@ -79,9 +79,12 @@ NOTES = """\
   penholder does not create, so a run the CLI carries in its own process sends none, unless
   `PREFECT_FLOWS_HEARTBEAT_FREQUENCY` is set; runs on workers keep them. The run is still
   created, its states and logs still reach the server and its UI. Before: 3.15 s against 1.66 s
-  engine-off (1.9x, idle machine); after, interleaved, load average 3.7: best 2.51 s against
-  2.11 s wall (1.19x), 2.23 s against 1.92 s CPU (1.16x). The embedded engine saves the same
-  0.7 s but still starts a temporary server per command.
+  engine-off (1.9x, idle machine), and in this work's session 3.01-3.55 s against 1.82-1.88 s
+  (load average 2.4); after, same server, load average 1.7: 2.15-2.21 s against 1.76-1.88 s;
+  interleaved, five of each, load average 3.7: best 2.51 s against 2.11 s wall (1.19x), 2.23 s
+  against 1.92 s CPU (1.16x). The heartbeat wait was never CPU: with the frequency set again
+  (Prefect's default) the command's CPU is the same (2.49 s against 2.52 s, load average 13).
+  The embedded engine saves the same 0.7 s but still starts a temporary server per command.
 - **Workers** cannot take in returns faster on one 2-core machine, and the figures say why. A
   process worker without a limit starts every run it is given at once, so one worker already
   ran the 8 ingestion runs in parallel; a second one adds a process that polls, not a core. Each
