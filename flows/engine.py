@@ -5,7 +5,8 @@ lazily, inside the command, so ``--help`` and read-only commands never import Pr
 returns what the flow returns: a pydantic result model (``flows.results``), never a dict.
 ``PENHOLDER_ENGINE=off`` calls ``flow.fn`` directly (tests, and anyone who wants no Prefect run
 recorded); anything else runs the flow on Prefect: the embedded temporary server when no
-``PREFECT_API_URL`` is set, or the team's server when it is.
+``PREFECT_API_URL`` is set, or the team's server when it is. A run the CLI carries sends no
+heartbeats (``_in_process``); a worker's runs keep Prefect's.
 
 ``open_workspace(path)`` is how a flow opens its workspace: every commit made through it carries
 the ``Prefect-Run`` trailer of the run (the one way that trailer travels), and the stage guards of
