@@ -31,6 +31,19 @@ CHUNK = 1 << 20
 #: ``(message-id) -> True`` when the workspace has taken that message already
 Known = Callable[[str], bool]
 
+#: a Maildir name as deliverers write it: "<seconds>.M<microseconds>P<pid>Q<count>.<host>"
+#: (Python, Dovecot and Postfix write some of these parts)
+DELIVERED = re.compile(r"(\d+)\.(?:M(\d+))?(?:P\d+)?(?:Q(\d+))?")
+
+
+def delivery_order(key: str) -> tuple[int, int, int, str]:
+    """Sort key of a Maildir message: when it was delivered, read from its name (seconds,
+    microseconds, the deliverer's count), as numbers; a name in another form sorts by itself."""
+    m = DELIVERED.match(key)
+    if m is None:
+        return (0, 0, 0, key)
+    return (int(m[1]), int(m[2] or 0), int(m[3] or 0), key)
+
 
 class Fetch(NamedTuple):
     """One message of a source (see the module docstring)."""
@@ -246,7 +259,7 @@ class MaildirSource:
         self.processed = processed.replace("/", ".") if processed else None
 
     def messages(self, known: Known, limit: int) -> Iterator[Fetch]:
-        for key in sorted(self.box.keys()):
+        for key in sorted(self.box.keys(), key=delivery_order):
             where = f"maildir:{self.folder};{key}"
             with self.box.get_file(key) as fh:
                 fh.seek(0, os.SEEK_END)

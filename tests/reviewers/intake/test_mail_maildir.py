@@ -284,3 +284,32 @@ def test_a_doc_is_converted_once_whether_the_fetch_is_killed_or_the_file_resent(
     assert [c.value("Packet") for c in ws.history() if c.value("Event") == "return"] == returns
     assert len([c for c in ws.history() if c.value("Converted-From")]) == 1
     assert ws.dirty_paths() == []
+
+
+def test_maildir_messages_are_taken_in_the_order_they_were_delivered(
+    example_ws: Workspace, tmp_path: Path
+) -> None:
+    """Deliverers name a message "<seconds>.M<microseconds>P<pid>Q<count>.<host>" without
+    padding: by the letters of its name the message of microsecond 1000 comes before that of
+    microsecond 999 of the same second (the order once made the same reply a duplicate of its
+    own copy). They are taken by the numbers: the first delivered is the first taken."""
+    from reviewers.intake.mailbox.sources import delivery_order
+
+    ws = example_ws
+    rnd = round_sent(ws)
+    people = [i.reviewer for i in rnd.items[:3]]
+    names = ["1764547200.M999P7Q1.host", "1764547200.M1000P7Q2.host", "1764547201.M5P7Q3.host"]
+    folder = tmp_path / "Maildir"
+    deliver_maildir(folder, [])
+    for n, (who, name) in enumerate(zip(people, names, strict=True)):
+        data = returned_file(ws, rnd, n, tmp_path / f"{n}.docx", comment=f"Remark {n}")
+        (folder / "new" / name).write_bytes(reply(ws, rnd, who, [(f"{n}.docx", data, DOCX)]))
+    assert sorted(names) != names  # by the letters, the second comes first
+    fetched = fetch_inbox.fn(str(ws.root), DRAFTER, str(folder))
+    assert [f.outcome.person for f in fetched] == people
+    assert sorted(["x", "10.M2P1.h", "10.M10P1.h", "9.P1.h"], key=delivery_order) == [
+        "x",
+        "9.P1.h",
+        "10.M2P1.h",
+        "10.M10P1.h",
+    ]
