@@ -42,7 +42,8 @@ MUTATE ?= reviewers.consolidate.merge reviewers.consolidate.rebase reviewers.con
 	reviewers.intake.record drafts.stages drafts.history drafts.history_cache drafts.core.safe \
 	drafts.ooxml.read.revisions drafts.ooxml.read.annotations \
 	reviewers.rounds.tracking reviewers.decide.answers reviewers.decide.apply \
-	reviewers.decide.revise reviewers.egm.gate
+	reviewers.decide.revise reviewers.decide.guards \
+	reviewers.decide.from_matrix reviewers.egm.gate
 mutate: $(STAMP)
 	@start=$$(date +%s); \
 	for m in $(MUTATE); do echo "== $$m"; $(BIN)/mutmut run --max-children 2 "$$m.*" >/dev/null || exit 1; done; \
