@@ -41,7 +41,10 @@ MUTATE ?= reviewers.consolidate.merge reviewers.consolidate.rebase reviewers.con
 	reviewers.intake.silent_edits reviewers.intake.identify reviewers.intake.stamps \
 	reviewers.intake.record drafts.stages drafts.history drafts.history_cache drafts.core.safe \
 	drafts.ooxml.read.revisions drafts.ooxml.read.annotations \
-	reviewers.rounds.tracking reviewers.decide.answers reviewers.decide.apply reviewers.egm.gate
+	reviewers.rounds.tracking reviewers.decide.answers reviewers.decide.apply \
+	reviewers.decide.revise reviewers.decide.guards \
+	reviewers.decide.from_matrix reviewers.decide.store reviewers.decide.letters \
+	reviewers.decide.from_docx reviewers.egm.gate
 mutate: $(STAMP)
 	@start=$$(date +%s); \
 	for m in $(MUTATE); do echo "== $$m"; $(BIN)/mutmut run --max-children 2 "$$m.*" >/dev/null || exit 1; done; \

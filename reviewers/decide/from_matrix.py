@@ -24,7 +24,7 @@ from datetime import datetime, time
 from pathlib import Path
 from typing import get_args
 
-from openpyxl import load_workbook
+from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 from pydantic import BaseModel
 
@@ -114,7 +114,13 @@ def _table(rows: list[list[str]], label: str, where: Callable[[int, int], str]) 
 
 
 def _read_xlsx(path: Path) -> MatrixFile:
-    wb = load_workbook(path, read_only=True, data_only=True)
+    # opened as a file: openpyxl refuses a path whose name does not end in .xlsx (a matrix
+    # saved or mailed under another name), and the content already said it is a workbook
+    with path.open("rb") as fh:
+        return _read_sheet(path, load_workbook(fh, read_only=True, data_only=True))
+
+
+def _read_sheet(path: Path, wb: Workbook) -> MatrixFile:
     try:
         sheet = wb["Matrix"] if "Matrix" in wb.sheetnames else wb.worksheets[0]
         sheet.reset_dimensions()  # rows as stored: Calc may claim A1:P1048576
@@ -150,9 +156,8 @@ def _read_docx(path: Path) -> MatrixFile:
     chapter, round_id = _title([(a, b) for a, b in lines])
     for grid in grids:
         if any("disposition" in [c.lower() for c in r] for r in grid.rows[:1]):
-            cell = lambda n, j: f"table row {n + 1}, column {j + 1}"  # noqa: E731
             return MatrixFile(
-                chapter=chapter, round=round_id, rows=_table(grid.rows, str(path), cell)
+                chapter=chapter, round=round_id, rows=_table(grid.rows, str(path), _cell)
             )
     raise DocumentError(
         f"{path} has no matrix table (a header row with id ... disposition); import the matrix "

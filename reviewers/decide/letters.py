@@ -139,7 +139,10 @@ def send_letters(ws: Workspace, chapter: str, round_id: str, actor: Actor) -> Le
                 f"no expert of people.yaml has a remark on chapter {chapter} in round {round_id}"
             )
         trailers = [("Event", Event.LETTERS.value), ("Round", round_id), ("Chapter", chapter)]
-        subject = f"Chapter {chapter}, round {round_id}: {len(files)} letters to experts"
+        n = len(files)
+        subject = (
+            f"Chapter {chapter}, round {round_id}: {n} letter{'s' if n != 1 else ''} to experts"
+        )
         sha = ws.commit(files, subject, trailers, actor)
     for rel in files:
         reviewer = Path(rel).stem

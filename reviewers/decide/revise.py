@@ -62,7 +62,7 @@ def revise(ws: Workspace, chapter: str, round_id: str, actor: Actor) -> Revised:
         why = "; ".join(f"{row}: {reason}" for row, reason in plan.skipped)
         raise StageRefused(
             f"nothing to revise in chapter {chapter} from round {round_id}: no accepted or "
-            f"modified row is waiting ({waiting} rows unanswered"
+            f"modified row is waiting ({waiting} row{'s' if waiting != 1 else ''} unanswered"
             + (f"; not applicable: {why}" if why else "")
             + f"); answer rows with `penholder dispose` or `penholder matrix import {chapter} "
             f"--round {round_id} FILE`",

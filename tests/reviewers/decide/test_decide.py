@@ -92,14 +92,15 @@ def test_a_matrix_filled_in_resorted_and_cut_is_matched_by_id(consolidated, tmp_
     sheet.cell(8, header.index("disposition") + 1, "accepted with modification")
     sheet.cell(8, header.index("adopted text") + 1, "a better text")
     sheet.cell(9, header.index("disposition") + 1, "NOT ACCEPTED")
-    out = tmp_path / "filled.xlsx"
-    wb.save(out)
+    out = tmp_path / "filled.docx"  # a workbook under another name: told by its content
+    wb.save(tmp_path / "filled.xlsx")
+    (tmp_path / "filled.xlsx").rename(out)
     done = import_file(ws, "03", "R1", out, ws.identity(DRAFTER))
     assert done.missing == [dropped]
     current = load_log(ws, "03", "R1").current()
     assert (current[first].disposition, current[first].adopted) == ("modified", "a better text")
     assert current[rows[1][0]].disposition == "rejected"
-    assert current[first].source == "filled.xlsx"
+    assert current[first].source == "filled.docx" and done.kind == "matrix (.xlsx)"
 
 
 def test_a_type_the_drafter_changes_in_the_matrix_is_kept_when_consolidated_again(
