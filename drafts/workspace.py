@@ -285,14 +285,15 @@ class Workspace:
         return self._blobs[1] if head is not None and self._blobs is not None else {}
 
     def committed(self, path: str, commit: str = "HEAD") -> bytes | None:
-        """Return the bytes of ``path`` as committed in ``commit``, or None when it is not
-        (through ``objects``; at HEAD, by its sha from ``_head_blobs`` once that is listed)."""
-        if (head := self.head()) is None:
+        """Return the bytes of ``path`` as committed in ``commit``, or None when it is not, read
+        through ``objects`` (at "HEAD" found in ``_head_blobs``, listed once per HEAD for reads
+        that look up many paths; a commit's sha asks for the one path only)."""
+        if self.head() is None:
             return None
-        if commit == "HEAD" and self._blobs is not None and self._blobs[0] == head:
-            sha = self._blobs[1].get(path)
+        if commit == "HEAD":
+            sha = self._head_blobs().get(path)
             return None if sha is None else self.objects.blob(sha)
-        return self.objects.blob(f"{head if commit == 'HEAD' else commit}:{path}")
+        return self.objects.blob(f"{commit}:{path}")
 
     def text(self, chapter: str, number: int | None = None) -> str:
         rev = self.revision(chapter, number)
@@ -324,8 +325,7 @@ class Workspace:
         wrote (``drafts.writing``). A path HEAD does not hold can only be penholder's own
         leftover of an interrupted run: it is written over.
         """
-        lost = []
-        git_dir = self.git_dir
+        lost, git_dir, head = [], self.git_dir, self.head() or "HEAD"
         for rel, data in files.items():
             target = self.root / rel
             if not target.is_file():
@@ -333,7 +333,7 @@ class Workspace:
             work = target.read_bytes()
             if work == data or writing.written_by_penholder(git_dir, self.root, rel):
                 continue
-            committed = self.committed(rel)
+            committed = self.committed(rel, head)  # by its sha: one read, HEAD not listed
             if committed is not None and work != committed:
                 lost.append(rel)
         return sorted(lost)
