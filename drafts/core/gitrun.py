@@ -58,9 +58,10 @@ def run(
     )
     if check and done.returncode:
         said = done.stderr.decode("utf-8", "replace").strip().splitlines()
+        name = next((a for a in args if not a.startswith("-") and "=" not in a), "")
         raise WorkspaceError(
-            f"git {args[0]} failed in {root or '.'}: {said[0] if said else done.returncode}; "
-            "nothing was committed, run the command again once git works in this workspace"
+            f"git {name} failed in {root or '.'}: {said[0] if said else done.returncode}; "
+            "see what git says with `git status` there, then run the command again"
         )
     return done
 

@@ -101,3 +101,9 @@ def test_a_folder_that_is_no_repository_is_refused(tmp_path: Path) -> None:
         gitrun.git_dir(tmp_path)
     (tmp_path / ".git").write_text("gitdir: elsewhere/.git\n")
     assert gitrun.git_dir(tmp_path) == (tmp_path / "elsewhere" / ".git").resolve()
+
+
+def test_a_git_failure_is_one_sentence_naming_the_command(repo: Path) -> None:
+    with pytest.raises(WorkspaceError, match=r"^git ls-tree failed in .*: fatal: .*git status"):
+        gitrun.run(repo, "-c", "core.quotePath=false", "ls-tree", "no-such-commit")
+    assert gitrun.run(repo, "ls-tree", "no-such-commit", check=False).returncode != 0
