@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
@@ -52,12 +53,7 @@ def _config() -> ModuleType:
 
 def git_identity(cwd: Path | None = None) -> Actor:
     """Return git's configured user (as seen from ``cwd``), or raise IdentityError."""
-
-    def get(key: str) -> str:
-        found = gitrun.run(cwd, "config", "--get", key, check=False)
-        return found.stdout.decode("utf-8", "replace").strip() if found.returncode == 0 else ""
-
-    name, email = get("user.name"), get("user.email")
+    name, email = gitrun.config(cwd, "user.name"), gitrun.config(cwd, "user.email")
     if name and email:
         return Actor(name, email)
     raise IdentityError(
@@ -71,7 +67,12 @@ class Workspace:
         self.root = root
         self.git_dir = gitrun.git_dir(root)
         self.objects = gitrun.Objects(root)  # one ``git cat-file --batch``, started when read
-        self._histories = HistoryCache(self._log, self.git_dir / layout.history_cache())
+        ref = weakref.ref(self)  # no cycle: the workspace, and its cat-file, go with their last use
+
+        def log(*revs: str, topo: bool = True) -> list[tuple[CommitRecord, list[str]]]:
+            return ref()._log(*revs, topo=topo)  # type: ignore[union-attr]
+
+        self._histories = HistoryCache(log, self.git_dir / layout.history_cache())
         self._blobs: tuple[str, dict[str, str]] | None = None  # HEAD's path -> blob sha
         #: trailers added to every commit made through this object (a flow's ``Prefect-Run``)
         self.run_trailers: list[tuple[str, str]] = []
@@ -285,9 +286,8 @@ class Workspace:
         return self._blobs[1] if head is not None and self._blobs is not None else {}
 
     def committed(self, path: str, commit: str = "HEAD") -> bytes | None:
-        """Return the bytes of ``path`` as committed in ``commit``, or None when it is not, read
-        through ``objects`` (at "HEAD" found in ``_head_blobs``, listed once per HEAD for reads
-        that look up many paths; a commit's sha asks for the one path only)."""
+        """Return the bytes of ``path`` as committed in ``commit``, or None when it is not (at
+        "HEAD" through ``_head_blobs``, listed once per HEAD; a commit's sha reads one path)."""
         if self.head() is None:
             return None
         if commit == "HEAD":

@@ -73,6 +73,12 @@ def out(root: Path | None, *args: str, input: str | None = None) -> str:
     return run(root, *args, input=given).stdout.decode("utf-8", "replace").removesuffix("\n")
 
 
+def config(cwd: Path | None, key: str) -> str:
+    """git's setting ``key`` as seen from ``cwd`` ("" when unset)."""
+    found = run(cwd, "config", "--get", key, check=False)
+    return found.stdout.decode("utf-8", "replace").strip() if found.returncode == 0 else ""
+
+
 def _close(proc: subprocess.Popen[bytes]) -> None:
     try:
         if proc.stdin is not None:
