@@ -147,10 +147,15 @@ times, the steadier figures, are also inflated by such a load: the previous code
 2,000 took 525 ms of CPU on an idle machine, 677-745 ms in these runs). A state change at
 10,000 commits within 1.2x of 500, CPU time: 1.32x and 1.25x before, **MISSED**; 0.89x and
 1.15x after, **MET** (about 30 ms of CPU at every size; Python's own part 10-13 ms). Wall
-time: 1.13x and 1.82x before, 1.15x and 1.79x after, at that load. `status` under 0.5 s at
+time: 1.13x and 1.82x before, 1.15x and 1.79x after, at that load. A third run of this code
+(the table above, load average 4.5) gave 1.27x in CPU time, **MISSED**, 1.18x in wall time,
+**MET**: its git part nearly flat (20 ms against 23 ms), Python's own 7.4 ms at 500 against 11.2 ms at 10,000 (1.51x;
+1.04x and 1.24x in the two runs before): at these sizes a few milliseconds of noise decide
+the aim. `status` under 0.5 s at
 2,000 commits, CPU time: 0.745 s and 0.677 s before, **MISSED**; 0.484 s and 0.483 s after,
-**MET** (wall 0.93-1.15 s at that load, **MISSED**). `status` under 10x `git log` at 2,000:
-38-44x before, 24-27x after (CPU), **MISSED**: `git log` takes 11-20 ms there, and the floor of
+**MET** (wall 0.93-1.15 s at that load, **MISSED**; third run 0.456 s CPU, 0.659 s
+wall). `status` under 10x `git log` at 2,000:
+38-44x before, 21-27x after (CPU), **MISSED**: `git log` takes 11-20 ms there, and the floor of
 a fresh interpreter with typer and pydantic is about 170 ms ("Start-up" above). At 10,000
 commits `status` spends most of its time parsing the 10,000 records of the history once
 (about 30 us each) and in the returns of 27 rounds: it grows with the history, which the aims
