@@ -143,14 +143,33 @@ one `git ls-tree` per folder (288 git calls at 10,000 commits before). `chapter 
 only for the commits that may name the chapter (`git log --grep`, each hit checked on its
 trailers).
 
-**Start-up.** A read command's fixed cost is starting Python and importing. Measured with
-`python -X importtime` and CPU time on this machine: Python itself 20 ms, `typer` 70 ms (it
-imports pydantic), GitPython 106 ms, `drafts.workspace` 228 ms in all (GitPython, pydantic and
-the models), the CLI with the workspace and the status builder 352 ms. Neither read command
-imports Prefect; `chapter log` no longer imports YAML or the configuration models (the
-workspace reads its configuration only when asked), nor `secrets`. GitPython stays on the read
-path (the workspace opens its repository with it, and `status` reads blobs through it): making
-it lazy is the next step (about 85 ms of `chapter log`'s CPU).
+**Start-up.** A read command's fixed cost is starting Python and importing. Neither read
+command imports Prefect or GitPython: git runs as a program (`drafts/core/gitrun.py`; objects
+are read through one `git cat-file --batch` per workspace), and GitPython, which cost about 35
+ms of imports and two `git version` calls per process, is imported only by `Workspace.repo`,
+which `drafts/remote.py` alone asks for. `chapter log` imports no YAML nor the configuration
+models. `status` reads each round record's kept parse (`.git/penholder/rounds/<id>.json`,
+about 1 ms a round of 31 reviewers) instead of parsing its YAML (about 10 ms), and the front
+matter with libyaml. What remains is the floor of a typer CLI with pydantic models, measured
+in CPU time on this machine (best of 5): Python itself 24 ms; `import typer, typer._adapters`
+142 ms (typer 0.29 builds pydantic adapters for its parameters); with one pydantic model
+defined (pydantic looks up its plugins through `importlib.metadata`, about 30 ms) 171 ms;
+`penholder --help` 216 ms; `chapter log` 295 ms; `status --json` at 2,000 commits about 380
+ms in its own process (git's CPU apart), of which about 110 ms is the status itself (the history parsed once, 2,000 records; the
+returns of each round) and about 95 ms the models it needs. `git log` takes 11-20 ms there,
+so 10x `git log` is below the floor of the interpreter and its two libraries.
+
+**Commits.** A commit is made without an index (`drafts/core/gitrun.py`): the files are stored
+with one `git hash-object`, the trees along their paths are read through the workspace's
+`cat-file --batch` and written with one `git mktree` (the rest of the tree is neither read
+nor written), the commit object with one `git hash-object`, then `git update-ref` and `git
+update-index` on those paths. Before, a commit ran `ls-tree -r` of the whole tree (to check
+for unsaved edits), `read-tree` of the whole tree into a private index, `add`, `write-tree`,
+then `reset`, which refreshes the whole index, plus two `git version` and two `cat-file` of
+GitPython: 11 git processes, four of them proportional to the files in the tree (at 10,005
+commits, 337 files, those four took 23 ms inside git against 5 ms at 505). Commits are
+byte-identical to before (same HEAD on copies of a workspace), and a test checks the trees
+against git's own index on random trees and changes (`tests/drafts/core/test_gitrun.py`).
 
 `python bench/bench_history.py [SIZES...]` (default 500 2000 10000) grows one workspace with
 `git fast-import` (rounds on eleven chapters for 31 reviewers, about 376 commits a round, the
@@ -163,15 +182,27 @@ noisy and the CPU figures are the steadier ones.
 """
 
 HISTORY_NOTES = """\
-Where the time went in the run of 2026-11-30 (load average about 9 on 2 cores): a state change at 10,000 commits within 1.2x of 500 **MET** in wall time
-(1.13x), **MISSED** in CPU time (1.42x): Python's own part is flat (1.15x), the growth is in the
-git programs a commit runs (`ls-tree`, `read-tree`, `add`, `status`), whose cost follows the
-number of files in the tree (34 at 505 commits, 343 at 10,005), not the history. `status`
-under 10x `git log` and under 0.5 s at 2,000 commits: **MISSED** (46x and 0.68 s in CPU time):
-most of it is the fixed start-up above (about 350 ms), then YAML round records (one per round,
-each listing every reviewer's packets) and parsing the history once. Before this work, on the
-same kind of workspace, a state change replayed the whole history (412 ms at 2,007 commits
-against 204 ms fresh, issue 23) and status read the history once per round.
+Before and after the index-free commit, the lazy GitPython and the kept round parses: two runs
+of the previous code and two of this one, interleaved, at 500, 2,000 and 10,000 commits on
+2026-12-01 (load average 6.8 to 9.3 on 2 cores: the wall times measure the run queue; the CPU
+times, the steadier figures, are also inflated by such a load: the previous code's status at
+2,000 took 525 ms of CPU on an idle machine, 677-745 ms in these runs). A state change at
+10,000 commits within 1.2x of 500, CPU time: 1.32x and 1.25x before, **MISSED**; 0.89x and
+1.15x after, **MET** (about 30 ms of CPU at every size; Python's own part 10-13 ms). Wall
+time: 1.13x and 1.82x before, 1.15x and 1.79x after, at that load. A third run of this code
+(the table above, load average 4.5) gave 1.27x in CPU time, **MISSED**, 1.18x in wall time,
+**MET**: its git part nearly flat (20 ms against 23 ms), Python's own 7.4 ms at 500 against 11.2 ms at 10,000 (1.51x;
+1.04x and 1.24x in the two runs before): at these sizes a few milliseconds of noise decide
+the aim. `status` under 0.5 s at
+2,000 commits, CPU time: 0.745 s and 0.677 s before, **MISSED**; 0.484 s and 0.483 s after,
+**MET** (wall 0.93-1.15 s at that load, **MISSED**; third run 0.456 s CPU, 0.659 s
+wall). `status` under 10x `git log` at 2,000:
+38-44x before, 21-27x after (CPU), **MISSED**: `git log` takes 11-20 ms there, and the floor of
+a fresh interpreter with typer and pydantic is about 170 ms ("Start-up" above). At 10,000
+commits `status` spends most of its time parsing the 10,000 records of the history once
+(about 30 us each) and in the returns of 27 rounds: it grows with the history, which the aims
+do not bound. Before the history cache (issue 23), a state change replayed the whole history
+(412 ms at 2,007 commits against 204 ms fresh) and status read the history once per round.
 """
 
 
@@ -239,9 +270,11 @@ def _scale() -> str:
         "and those commits are read as the last few of the line (`git log --max-count`, without "
         "`--topo-order`, which made git walk the whole history at every extension: "
         "`drafts.history_cache`). Measured before these changes: n^1.19, about 106 ms of CPU per "
-        "return at 300 reviewers against 74 ms at 100. What still grows is inside git and small: "
-        "each commit reads HEAD's whole tree into a private index and writes it back, and HEAD's "
-        "file list is listed once per commit; the tree holds two files per return.\n"
+        "return at 300 reviewers against 74 ms at 100. What still grew, inside git and small, "
+        "was the commit itself: each read HEAD's whole tree into a private index and wrote it "
+        "back, and listed HEAD's files, while the tree holds two files per return; a commit now "
+        'writes only the trees along its paths ("History" below; the curve above was measured '
+        "before that change).\n"
     )
 
 

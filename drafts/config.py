@@ -108,7 +108,7 @@ def split_front_matter(text: str, name: str) -> tuple[dict[str, Any], str]:
     if end < 0:
         raise ConfigError(f"{name}: the front matter is not closed by a line '---'")
     try:
-        data = yaml.safe_load(text[4:end])
+        data = yaml.load(text[4:end], Loader=SAFE_LOADER)
     except yaml.YAMLError as e:
         raise ConfigError(f"{name}: the front matter is not valid YAML: {e}") from e
     if not isinstance(data, dict):

@@ -6,6 +6,9 @@ and commits exactly those paths, authored by the person acting, with trailers (s
 else a user keeps in the workspace (renders, notes, office lock files, even paths they staged)
 is never staged, committed or in the way; the one refusal is a path it must write or delete
 whose uncommitted edits would be lost. Reads (``history``, ``states``, ``text``) come from git.
+
+git runs as a program (``drafts.core.gitrun``); GitPython (``repo``) is imported only when asked
+for (``drafts.remote``), so a read command never pays for it.
 """
 
 from __future__ import annotations
@@ -13,18 +16,17 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import tempfile
+import weakref
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
 from functools import cached_property
 from pathlib import Path
 from types import ModuleType
-
-import git
+from typing import TYPE_CHECKING
 
 from drafts import history, layout, writing
-from drafts.core import clock, faults, rehearsal, safe
+from drafts.core import clock, faults, gitrun, rehearsal, safe
 from drafts.core.errors import DirtyWorkspace, IdentityError, NotFound, WorkspaceError
 from drafts.core.files import Holder, locked, restore
 from drafts.history import Summary
@@ -32,6 +34,9 @@ from drafts.history_cache import HistoryCache
 from drafts.layout import check_new_root, find_root
 from drafts.models import EGM, ChapterFront, ChapterState, CommitRecord, Guideline, Person, Revision
 from drafts.writing import Actor
+
+if TYPE_CHECKING:
+    import git
 
 GUIDELINE_FILE = layout.GUIDELINE
 GITIGNORE = layout.gitignore()
@@ -48,15 +53,7 @@ def _config() -> ModuleType:
 
 def git_identity(cwd: Path | None = None) -> Actor:
     """Return git's configured user (as seen from ``cwd``), or raise IdentityError."""
-    runner = git.Git(cwd)
-
-    def get(key: str) -> str:
-        try:
-            return str(runner.config("--get", key)).strip()
-        except git.GitCommandError:
-            return ""
-
-    name, email = get("user.name"), get("user.email")
+    name, email = gitrun.config(cwd, "user.name"), gitrun.config(cwd, "user.email")
     if name and email:
         return Actor(name, email)
     raise IdentityError(
@@ -68,8 +65,14 @@ def git_identity(cwd: Path | None = None) -> Actor:
 class Workspace:
     def __init__(self, root: Path) -> None:
         self.root = root
-        self.repo = git.Repo(root)
-        self._histories = HistoryCache(self._log, Path(self.repo.git_dir) / layout.history_cache())
+        self.git_dir = gitrun.git_dir(root)
+        self.objects = gitrun.Objects(root)  # one ``git cat-file --batch``, started when read
+        ref = weakref.ref(self)  # no cycle: the workspace, and its cat-file, go with their last use
+
+        def log(*revs: str, topo: bool = True) -> list[tuple[CommitRecord, list[str]]]:
+            return ref()._log(*revs, topo=topo)  # type: ignore[union-attr]
+
+        self._histories = HistoryCache(log, self.git_dir / layout.history_cache())
         self._blobs: tuple[str, dict[str, str]] | None = None  # HEAD's path -> blob sha
         #: trailers added to every commit made through this object (a flow's ``Prefect-Run``)
         self.run_trailers: list[tuple[str, str]] = []
@@ -87,7 +90,7 @@ class Workspace:
         check_new_root(root)
         root.mkdir(parents=True, exist_ok=True)
         try:
-            git.Repo.init(root, initial_branch="main")
+            gitrun.run(root, "init", "-q", "--initial-branch=main")
             ws = cls(root)
             all_files = {".gitignore": GITIGNORE.encode(), **files}
             ws.commit(all_files, subject, [("Event", "init")], actor)
@@ -95,6 +98,13 @@ class Workspace:
             shutil.rmtree(root, ignore_errors=True)
             raise
         return ws
+
+    @cached_property
+    def repo(self) -> git.Repo:
+        """The repository as GitPython sees it (imported here: no read path needs it)."""
+        import git
+
+        return git.Repo(self.root)
 
     # -- configuration ---------------------------------------------------------------------
     @cached_property
@@ -139,7 +149,7 @@ class Workspace:
 
     def private_path(self, rel: str) -> Path:
         """Return ``rel`` (a ``layout`` path under ``.git``) as a path, its folder created."""
-        path = Path(self.repo.git_dir) / rel
+        path = self.git_dir / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         return path
 
@@ -172,10 +182,10 @@ class Workspace:
         git's lock files; return the paths put back. Runs as the writer lock is taken."""
 
         def reset(paths: list[str]) -> None:  # the index agrees with HEAD on them again
-            if self.repo.head.is_valid():
-                self.repo.git.reset("-q", "HEAD", "--", *paths)
+            if self.head() is not None:
+                gitrun.run(self.root, "reset", "-q", "HEAD", "--", *paths)
 
-        return writing.recover(Path(self.repo.git_dir), self.root, self.committed, reset)
+        return writing.recover(self.git_dir, self.root, self.committed, reset)
 
     def lock_path(self) -> Path:
         """The writer lock's file (``.git/penholder/lock``)."""
@@ -195,15 +205,15 @@ class Workspace:
     def head(self) -> str | None:
         """Return the sha of HEAD (None before the first commit), from the ref files when it can
         (a loose branch ref, or a detached HEAD); git's own resolution otherwise (packed refs)."""
-        git_dir = Path(self.repo.git_dir)
         try:
-            ref = (git_dir / "HEAD").read_text().strip()
-            sha = (git_dir / ref[5:]).read_text().strip() if ref.startswith("ref: ") else ref
+            ref = (self.git_dir / "HEAD").read_text().strip()
+            sha = (self.git_dir / ref[5:]).read_text().strip() if ref.startswith("ref: ") else ref
         except OSError:
             sha = ""
         if len(sha) == 40:
             return sha
-        return str(self.repo.head.commit.hexsha) if self.repo.head.is_valid() else None
+        found = gitrun.run(self.root, "rev-parse", "-q", "--verify", "HEAD^{commit}", check=False)
+        return found.stdout.decode().strip() or None if found.returncode == 0 else None
 
     def history(self, chapter: str | None = None) -> list[CommitRecord]:
         """Return HEAD's commits (those naming ``chapter``, when given), oldest first; keep as is."""
@@ -252,11 +262,9 @@ class Workspace:
 
     def read_at(self, commit: str, path: str) -> bytes:
         """Return the bytes of ``path`` as committed in ``commit``, or raise NotFound."""
-        try:
-            blob = self.repo.commit(commit).tree / path
-        except KeyError as e:
-            raise NotFound(f"{path} does not exist in commit {commit[:10]}") from e
-        data: bytes = blob.data_stream.read()
+        data = self.objects.blob(f"{commit}:{path}")
+        if data is None:
+            raise NotFound(f"{path} does not exist in commit {commit[:10]}")
         return data
 
     def committed_files(self, folder: str, commit: str = "HEAD") -> list[str]:
@@ -264,31 +272,28 @@ class Workspace:
         prefix = folder.rstrip("/") + "/"
         if commit == "HEAD":
             return [path for path in self._head_blobs() if path.startswith(prefix)]
-        if not self.repo.head.is_valid():
+        if self.head() is None:
             return []
-        out = self.repo.git.ls_tree("-r", "--name-only", commit, "--", prefix)
-        return [line for line in out.splitlines() if line]
+        out = gitrun.out(self.root, "ls-tree", "-r", "-z", "--name-only", commit, "--", prefix)
+        return [line for line in out.split("\0") if line]
 
     def _head_blobs(self) -> dict[str, str]:
         """Return HEAD's path -> blob sha, from one ``ls-tree`` kept per HEAD (in git's order)."""
         if (head := self.head()) is not None and (self._blobs is None or self._blobs[0] != head):
-            out = self.repo.git.ls_tree("-r", "-z", "--full-tree", head)
+            out = gitrun.out(self.root, "ls-tree", "-r", "-z", "--full-tree", head)
             entries = (line.split("\t", 1) for line in out.split("\0") if line)
             self._blobs = (head, {name: meta.split()[2] for meta, name in entries})
         return self._blobs[1] if head is not None and self._blobs is not None else {}
 
     def committed(self, path: str, commit: str = "HEAD") -> bytes | None:
         """Return the bytes of ``path`` as committed in ``commit``, or None when it is not (at
-        HEAD: one ``ls-tree`` per HEAD, ``_head_blobs``, plus a blob read per file)."""
+        "HEAD" through ``_head_blobs``, listed once per HEAD; a commit's sha reads one path)."""
+        if self.head() is None:
+            return None
         if commit == "HEAD":
             sha = self._head_blobs().get(path)
-            return None if sha is None else bytes(self.repo.odb.stream(bytes.fromhex(sha)).read())
-        if not self.repo.head.is_valid():
-            return None
-        try:
-            return self.read_at(self.repo.commit(commit).hexsha, path)
-        except NotFound:
-            return None
+            return None if sha is None else self.objects.blob(sha)
+        return self.objects.blob(f"{commit}:{path}")
 
     def text(self, chapter: str, number: int | None = None) -> str:
         rev = self.revision(chapter, number)
@@ -306,8 +311,10 @@ class Workspace:
 
     def dirty_paths(self) -> list[str]:
         """Return the paths that differ from HEAD or are untracked (ignored files excluded)."""
-        git_status = self.repo.git(c="core.optionalLocks=false").status  # takes no index.lock
-        out = git_status("--porcelain", "--untracked-files=all", "-z")
+        out = gitrun.out(  # takes no index.lock
+            self.root, "-c", "core.optionalLocks=false", "status", "--porcelain",
+            "--untracked-files=all", "-z",
+        )  # fmt: skip
         return sorted({entry[3:] for entry in out.split("\0") if len(entry) > 3})
 
     def unsaved_edits(self, files: Mapping[str, bytes | None]) -> list[str]:
@@ -318,8 +325,7 @@ class Workspace:
         wrote (``drafts.writing``). A path HEAD does not hold can only be penholder's own
         leftover of an interrupted run: it is written over.
         """
-        lost = []
-        git_dir = Path(self.repo.git_dir)
+        lost, git_dir, head = [], self.git_dir, self.head() or "HEAD"
         for rel, data in files.items():
             target = self.root / rel
             if not target.is_file():
@@ -327,7 +333,7 @@ class Workspace:
             work = target.read_bytes()
             if work == data or writing.written_by_penholder(git_dir, self.root, rel):
                 continue
-            committed = self.committed(rel)
+            committed = self.committed(rel, head)  # by its sha: one read, HEAD not listed
             if committed is not None and work != committed:
                 lost.append(rel)
         return sorted(lost)
@@ -370,7 +376,7 @@ class Workspace:
         body: str,
     ) -> str:  # fmt: skip
         self.check_unsaved(files)  # again: the lock may have waited for another writer
-        git_dir = Path(self.repo.git_dir)
+        git_dir = self.git_dir
         writing.refuse_git_locks(git_dir)
         saved = {
             p: (self.root / p).read_bytes() if (self.root / p).exists() else None for p in files
@@ -390,7 +396,7 @@ class Workspace:
             raise
         faults.point("commit:before-reset")
         if files:  # the index now agrees with the new commit on these paths, and only these
-            self.repo.git.reset("-q", "--", *files)
+            gitrun.run(self.root, "update-index", "--add", "--remove", "--", *files)
         writing.done(git_dir)
         for path, cached in CACHED:
             if path in files:  # the configuration just written is the one to read from now on
@@ -404,47 +410,41 @@ class Workspace:
         if not safe.is_tag_name(name):
             raise WorkspaceError(f"{safe.line(name)!r} cannot name a git tag; name it without "
                                  "spaces, control characters or ..")  # fmt: skip
-        if name in [t.name for t in self.repo.tags]:
+        tagged = gitrun.run(
+            self.root, "rev-parse", "-q", "--verify", f"refs/tags/{name}", check=False
+        )
+        if tagged.returncode == 0:
             raise NotFound(f"the tag {name} already exists; a signed revision is tagged once")
         now = self.now()
         when = f"{int(now.timestamp())} {now.strftime('%z')}"
         env = {"GIT_COMMITTER_NAME": safe.ident(actor.name), "GIT_COMMITTER_DATE": when}
         env["GIT_COMMITTER_EMAIL"] = safe.ident(actor.email)
-        self.repo.git.tag("-a", "-m", safe.line(message), "--", name, commit, env=env)
+        gitrun.run(self.root, "tag", "-a", "-m", safe.line(message), "--", name, commit, env=env)
 
     def _commit_paths(
         self, paths: Sequence[str], subject: str, trailers: Trailers, actor: Actor, body: str
     ) -> str:
-        """Commit HEAD's tree with ``paths`` as in the working tree, through a private index."""
+        """Commit HEAD's tree with ``paths`` as in the working tree, without an index: the files
+        stored as blobs, the trees along their paths written (``gitrun.write_tree``), the commit
+        object, then HEAD moved from the parent it was made on (``update-ref``)."""
+        parent = self.head()
         present = [p for p in paths if (self.root / p).exists()]
-        gone = [p for p in paths if not (self.root / p).exists()]
-        parents = [self.repo.head.commit] if self.repo.head.is_valid() else []
-        with tempfile.TemporaryDirectory(prefix="penholder-index-") as tmp:
-            env = {"GIT_INDEX_FILE": str(Path(tmp) / "index")}
-            if parents:
-                self.repo.git.read_tree(parents[0].hexsha, env=env)
-            if present:
-                self.repo.git.add("--", *present, env=env)
-            if gone:
-                self.repo.git.rm("-q", "--cached", "--ignore-unmatch", "--", *gone, env=env)
-            tree = self.repo.git.write_tree(env=env)
-        trailers = [*trailers, *(t for t in self.run_trailers if t not in trailers)]
-        message = history.commit_message(subject, body, trailers)
-        now = self.now()
-        offset = now.strftime("%z")  # git's own date format: "<unix seconds> +HHMM"
-        when = f"{int(now.timestamp())} {offset}"
-        author = git.Actor(safe.ident(actor.name), safe.ident(actor.email))
-        commit = git.Commit.create_from_tree(
-            self.repo,
-            tree,
-            message,
-            parent_commits=parents,
-            author=author,
-            committer=author,
-            author_date=when,
-            commit_date=when,
+        changes: dict[str, str | None] = dict.fromkeys(paths)
+        changes.update(zip(present, gitrun.hash_files(self.root, present), strict=True))
+        base = gitrun.commit_tree(self.objects, parent) if parent else None
+        tree = gitrun.write_tree(self.objects, base, changes) or gitrun.out(
+            self.root, "hash-object", "-w", "-t", "tree", "/dev/null"
         )
-        old = parents[0].hexsha if parents else ""
-        reflog = f"commit{'' if parents else ' (initial)'}: {safe.line(subject.strip())}"
-        self.repo.git.update_ref("-m", reflog, "HEAD", commit.hexsha, old)
-        return str(commit.hexsha)
+        trailers = [*trailers, *(t for t in self.run_trailers if t not in trailers)]
+        now = self.now()  # git's own date format: "<unix seconds> +HHMM"
+        who = f"{safe.ident(actor.name)} <{safe.ident(actor.email)}> {int(now.timestamp())} "
+        who += now.strftime("%z")
+        head = f"tree {tree}\n" + (f"parent {parent}\n" if parent else "")
+        head += f"author {who}\ncommitter {who}\n\n"
+        text = head + history.commit_message(subject, body, trailers)
+        sha = gitrun.out(
+            self.root, "hash-object", "-t", "commit", "-w", "--stdin", "--literally", input=text
+        )
+        reflog = f"commit{'' if parent else ' (initial)'}: {safe.line(subject.strip())}"
+        gitrun.run(self.root, "update-ref", "-m", reflog, "HEAD", sha, parent or "")
+        return sha

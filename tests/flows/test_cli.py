@@ -103,12 +103,13 @@ def test_bad_input_is_one_sentence(args, message, example_ws, cli, tmp_path, mon
     assert example_ws.repo.head.commit.hexsha == head
 
 
-def test_read_commands_do_not_import_prefect(example_ws: Workspace) -> None:
+def test_read_commands_import_neither_prefect_nor_gitpython(example_ws: Workspace) -> None:
     code = (
         "import sys; from flows.cli import main; "
         f"rc = main(['status', '--json', '-w', {str(example_ws.root)!r}]); "
         "main(['chapter', 'log', '03', '-w', " + repr(str(example_ws.root)) + "]); "
-        "assert 'prefect' not in sys.modules, 'prefect imported'; sys.exit(rc)"
+        "assert 'prefect' not in sys.modules, 'prefect imported'; "
+        "assert 'git' not in sys.modules, 'GitPython imported'; sys.exit(rc)"
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr

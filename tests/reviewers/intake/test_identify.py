@@ -21,6 +21,16 @@ from reviewers.intake.identify import MATCH_THRESHOLD, Claim, identify
 from reviewers.models import Round, RoundChapter, RoundItem
 
 
+def stand_in(root: Path) -> Workspace:
+    """A workspace of round records only: its root, and ``.git/penholder`` for their parses."""
+
+    def private_path(rel: str) -> Path:
+        (root / ".git" / rel).parent.mkdir(parents=True, exist_ok=True)
+        return root / ".git" / rel
+
+    return cast(Workspace, SimpleNamespace(root=root, private_path=private_path))
+
+
 def _long_chapter() -> list[str]:
     """300 words, a third of them "the": a chapter long enough (over 200 words) for difflib's
     autojunk to drop its commonest words, were it on."""
@@ -64,7 +74,7 @@ def ws(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Workspace:
         folder.mkdir(parents=True)
         (folder / "round.yaml").write_text(yaml.safe_dump(rnd.model_dump(mode="json")))
 
-    workspace = cast(Workspace, SimpleNamespace(root=tmp_path))
+    workspace = stand_in(tmp_path)
 
     def load(where: object, chapter: str, revision: int) -> SimpleNamespace:
         assert where is workspace  # the chapter as this workspace holds it
@@ -200,7 +210,7 @@ def test_a_text_match_needs_a_reviewer_of_that_chapter(ws: Workspace) -> None:
 
 
 def test_no_round_no_match(tmp_path: Path) -> None:
-    empty = cast(Workspace, SimpleNamespace(root=tmp_path))
+    empty = stand_in(tmp_path)
     assert refused(empty, ann(text="anything")) == (
         "no round has been opened, so no packet can be matched"
     )

@@ -436,3 +436,29 @@ def test_the_day_a_packet_left_is_the_day_in_the_guidelines_timezone(
         if p.reviewer == item.reviewer
     ]
     assert not plan.remind and "sent on 2024-03-05" in plan.reason
+
+
+def test_a_round_record_is_parsed_once_per_content_and_kept_beside_git(
+    example_ws: Workspace,
+) -> None:
+    """``.git/penholder/rounds/<id>.json`` holds the last parse with a digest of its bytes: read
+    back as the same Round; a record changed since, or a kept file that is corrupt or was made
+    from other bytes, is parsed again from the YAML (the file is never trusted over it)."""
+    from drafts import layout
+
+    opened = open_r1(example_ws)
+    kept = example_ws.git_dir / layout.round_cache("R1")
+    kept.unlink(missing_ok=True)
+    first = records.load_round(example_ws, "R1")
+    assert first == opened and kept.is_file()
+    assert records.load_round(Workspace(example_ws.root), "R1") == first  # read from the file
+    key, _, body = kept.read_bytes().partition(b"\n")
+    forged = json.loads(body)
+    forged["reviewers"] = ["someone-else"]
+    kept.write_bytes(b"0" * len(key) + b"\n" + json.dumps(forged).encode())
+    assert records.load_round(example_ws, "R1") == first  # another digest: not used
+    kept.write_bytes(key + b"\n{not json")
+    assert records.load_round(example_ws, "R1") == first  # corrupt: parsed again
+    path = example_ws.root / layout.round_record("R1")
+    path.write_bytes(path.read_bytes().replace(b"2024-03-22", b"2024-03-29"))
+    assert records.load_round(example_ws, "R1").due == date(2024, 3, 29)

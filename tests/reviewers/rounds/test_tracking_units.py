@@ -186,7 +186,13 @@ def _status(tmp_path: Path, now: datetime, commits: list[CommitRecord], closed=N
     log = SentLog(messages=[_sent(), other, reminder])
     (folder / "sent.yaml").write_text(yaml.safe_dump(log.model_dump(mode="json")))
     people = [Person(id="ana", name="Ana Silva", email="ana@example.org")]
-    ws = SimpleNamespace(root=tmp_path, now=lambda: now, history=lambda: commits, people=people)
+
+    def private_path(rel: str) -> Path:  # as Workspace.private_path: under .git, folder made
+        (tmp_path / ".git" / rel).parent.mkdir(parents=True, exist_ok=True)
+        return tmp_path / ".git" / rel
+
+    ws = SimpleNamespace(root=tmp_path, now=lambda: now, history=lambda: commits, people=people,
+                         private_path=private_path)  # fmt: skip
     return tracking.round_status(cast(Workspace, ws), "R1")
 
 
