@@ -66,11 +66,15 @@ def run(
     return done
 
 
-def out(root: Path | None, *args: str, input: str | None = None) -> str:
+def out(
+    root: Path | None, *args: str, input: str | None = None, env: Mapping[str, str] | None = None
+) -> str:
     """The output of ``git ARGS`` (see ``run``; ``input`` on its stdin), decoded, without its
     last newline."""
     given = None if input is None else input.encode("utf-8", "surrogateescape")
-    return run(root, *args, input=given).stdout.decode("utf-8", "replace").removesuffix("\n")
+    return (
+        run(root, *args, env=env, input=given).stdout.decode("utf-8", "replace").removesuffix("\n")
+    )
 
 
 def config(cwd: Path | None, key: str) -> str:
