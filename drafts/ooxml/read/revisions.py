@@ -34,6 +34,34 @@ PROPERTY_KINDS: tuple[str, ...] = get_args(PropertyKind)
 CELL_KINDS: tuple[str, ...] = get_args(CellKind)
 ALL_KINDS = TEXT_KINDS + PROPERTY_KINDS + CELL_KINDS
 KIND_TAGS = {f"{{{W}}}{k}": k for k in ALL_KINDS}
+# what a revision element's start tag holds in the bytes: one search finds every "...Change";
+# a longer name is rare enough alone; a short one ("ins", "del") is checked as a whole name
+_LONG_NAMES = tuple(
+    sorted({("Change" if k.endswith("Change") else k).encode() for k in ALL_KINDS if len(k) > 3})
+)
+_SHORT_NAMES = tuple(k.encode() for k in ALL_KINDS if len(k) <= 3)
+_NAME_ENDS = (b" ", b"\t", b"\r", b"\n", b"/", b">")
+_PREFIX_ENDS = (b"<", b":")
+
+
+def may_hold_revisions(data: bytes) -> bool:
+    """False only when the XML bytes ``data`` (tags in ASCII bytes: ``package.ascii_tags``)
+    cannot hold a revision element: no start tag ``<name`` or ``<prefix:name`` of a revision
+    kind, in any namespace, followed by whitespace, ``/`` or ``>``. Searched in C (one
+    ``bytes`` search per long name); True for any mention, so it may say True of a part
+    without one (a comment, a text), never False of a part with one."""
+    if any(name in data for name in _LONG_NAMES):
+        return True
+    for name in _SHORT_NAMES:
+        n = len(name)
+        i = data.find(name, 1)
+        while i >= 0:
+            if data[i - 1 : i] in _PREFIX_ENDS and data[i + n : i + n + 1] in _NAME_ENDS:
+                return True
+            i = data.find(name, i + 1)
+    return False
+
+
 _SKIP = set(ALL_KINDS) | {"moveFromRangeStart", "moveToRangeStart"}
 _WP = f"{{{W}}}"
 
