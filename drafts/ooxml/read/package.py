@@ -4,7 +4,8 @@
 not a .doc, .odt, .pdf or .rtf under a .docx name), that the central directory promises no more
 than ``MAX_PARTS`` parts, ``MAX_TOTAL_BYTES`` in all, ``MAX_PART_BYTES`` per part and a
 compression ratio of at most ``MAX_RATIO`` for any part larger than ``RATIO_FLOOR``; reads are
-guarded again while decompressing (a central directory can lie). The main part is found through
+bounded by the declared size while decompressing (a central directory can lie: a part holding
+more fails its CRC and is refused as damaged). The main part is found through
 ``_rels/.rels`` and must have a WordprocessingML content type; macro-enabled packages are refused.
 
 XML is parsed without DTDs, entities or network (``_parser``), and any DOCTYPE is refused. Strict
@@ -189,23 +190,16 @@ class Package:
         return self._lower.get(name.lower())
 
     def read(self, name: str) -> bytes:
-        """Return the bytes of part ``name``; KeyError if absent. Reads stop at the promised size."""
+        """Return the bytes of part ``name``; KeyError if absent. Reads stop at the declared size."""
         real = self._resolve(name)
         if real is None:
             raise KeyError(name)
         info = self._infos[real]
-        out = io.BytesIO()
+        # one read: zipfile decompresses at most the declared size plus one byte (checked at
+        # opening), yields at most the declared size, and a part holding more fails its CRC
         try:
             with self._zf.open(info) as fh:
-                while True:
-                    chunk = fh.read(1 << 20)
-                    if not chunk:
-                        break
-                    out.write(chunk)
-                    if out.tell() > info.file_size:
-                        raise UnsafeDocument(
-                            f"{self.label}: part {real} unpacks to more than it declares; refused"
-                        )
+                data = fh.read(info.file_size + 1)
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
             raise NotAWordDocument(
                 f"{self.label} is damaged: part {real} cannot be read ({exc})"
@@ -216,7 +210,7 @@ class Package:
             ) from exc
         except RuntimeError as exc:  # encrypted member
             raise NotAWordDocument(f"{self.label}: part {real} is encrypted ({exc})") from exc
-        return out.getvalue()
+        return data
 
     def xml(self, name: str, wanted: Callable[[bytes], bool] | None = None) -> Element | None:
         """Return the parsed root of part ``name`` (cached), or None if there is no such part.
