@@ -124,11 +124,14 @@ def ascii_tags(data: bytes) -> bool:
     return declared is None or declared.group(1).lower() in _ASCII_ENCODINGS
 
 
-def parse_xml(data: bytes, label: str) -> Element:
-    """Parse one XML part safely; refuse DTDs and entities; normalise Strict namespaces."""
+def parse_xml(data: bytes, label: str, parser: etree.XMLParser | None = None) -> Element:
+    """Parse one XML part safely; refuse DTDs and entities; normalise Strict namespaces.
+
+    ``parser``: one made by ``_parser`` (a package reuses its own: lxml then reuses its parser
+    context), else a new one."""
     _refuse_declarations(data, label)
     try:
-        root = etree.fromstring(data, _parser())
+        root = etree.fromstring(data, parser or _parser())
     except etree.XMLSyntaxError as exc:
         raise NotAWordDocument(
             f"{label} is not well-formed XML ({exc}); the file is damaged"
@@ -177,6 +180,7 @@ class Package:
         self._lower = {n.lower(): n for n in infos}
         self._xml: dict[str, Element | None] = {}
         self._rels: dict[str, list[tuple[str, str]]] = {}
+        self._parser = _parser()  # one per package: a package is read by one thread
         self.names: list[str] = list(infos)
         self.content_types = self._content_types()
         self.main_part: str = self._find_main_part()
@@ -228,7 +232,7 @@ class Package:
             if wanted is not None and ascii_tags(data) and not wanted(data):
                 _refuse_declarations(data, label)
                 return None
-            self._xml[real] = parse_xml(data, label)
+            self._xml[real] = parse_xml(data, label, self._parser)
         return self._xml[real]
 
     # -- relationships ----------------------------------------------------------------------
