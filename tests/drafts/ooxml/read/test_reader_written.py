@@ -454,3 +454,21 @@ def test_a_text_box_inside_a_text_box_is_read_once_in_order() -> None:
         ("outer 2", True),
         ("next", False),
     ]
+
+
+def test_a_footnote_and_an_endnote_with_the_same_id_are_told_apart_by_their_reference() -> None:
+    footnotes = '<w:footnote w:id="1">' + p(r("Foot")) + "</w:footnote>"
+    endnotes = (
+        '<w:endnote w:id="1">' + p(r("End")) + "</w:endnote>"
+        '<w:endnote w:id="2">' + p(r("Unreferenced")) + "</w:endnote>"
+    )
+    body = p(
+        r("Text")
+        + '<w:r><w:footnoteReference w:id="1"/></w:r>'
+        + '<w:r><w:endnoteReference w:id="1"/></w:r>'
+        + rev("ins", 3, '<w:r><w:endnoteReference w:id="2"/></w:r>')
+    )
+    parts = {"word/footnotes.xml": footnotes, "word/endnotes.xml": endnotes}
+    a = read_annotations(make_docx(body, parts))
+    assert a.text_before == "Text\nFoot\nEnd"
+    assert a.text_after == "Text\nFoot\nEnd\nUnreferenced"
