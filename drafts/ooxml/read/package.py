@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import io
 import posixpath
-import re
 import zipfile
 import zlib
 from collections.abc import Callable
@@ -104,24 +103,6 @@ def _refuse_declarations(data: bytes, label: str) -> None:
     head = data[:4096]
     if b"<!DOCTYPE" in head or b"<!ENTITY" in data or b"<\x00!\x00D\x00O\x00C" in head:
         raise UnsafeDocument(f"{label} contains a DOCTYPE or entity declaration; refused")
-
-
-_DECLARED_ENCODING = re.compile(rb"<\?xml[^>]*?encoding\s*=\s*[\"']([^\"']*)")
-_ASCII_ENCODINGS = {b"utf-8", b"utf8", b"us-ascii", b"ascii"}
-
-
-def ascii_tags(data: bytes) -> bool:
-    """Whether every tag of the XML ``data`` is spelled in its own ASCII bytes (UTF-8 with or
-    without a byte-order mark, or ASCII, as every Word writer saves), so that a tag name can be
-    looked for in the bytes; False for UTF-16 or -32 (NUL bytes), EBCDIC (no ASCII ``<`` first)
-    or any other declared encoding."""
-    head = data[:256]
-    if head.startswith(b"\xef\xbb\xbf"):
-        head = head[3:]
-    if not head.lstrip(b" \t\r\n").startswith(b"<") or b"\x00" in head:
-        return False
-    declared = _DECLARED_ENCODING.match(head.lstrip(b" \t\r\n"))
-    return declared is None or declared.group(1).lower() in _ASCII_ENCODINGS
 
 
 def parse_xml(data: bytes, label: str, parser: etree.XMLParser | None = None) -> Element:
@@ -219,9 +200,9 @@ class Package:
     def xml(self, name: str, wanted: Callable[[bytes], bool] | None = None) -> Element | None:
         """Return the parsed root of part ``name`` (cached), or None if there is no such part.
 
-        ``wanted``: a test of the bytes of a part whose tags are ASCII bytes (``ascii_tags``);
-        when it says the part holds nothing the caller reads, the part is not parsed (None,
-        not cached), once refused like any part if it declares a DOCTYPE or entities.
+        ``wanted``: a test of the part's bytes; when it says the part holds nothing the caller
+        reads, the part is not parsed (None, not cached), once refused like any part if it
+        declares a DOCTYPE or entities.
         """
         real = self._resolve(name)
         if real is None:
@@ -229,7 +210,7 @@ class Package:
         if real not in self._xml:
             data = self.read(real)
             label = f"{self.label}: part {real}"
-            if wanted is not None and ascii_tags(data) and not wanted(data):
+            if wanted is not None and not wanted(data):
                 _refuse_declarations(data, label)
                 return None
             self._xml[real] = parse_xml(data, label, self._parser)

@@ -9,6 +9,7 @@ unchanged text between them are one replacement; adjacent pieces of one kind by 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal, get_args
 
@@ -41,15 +42,31 @@ _LONG_NAMES = (b"Change", b"move", b"cell")
 _SHORT_NAMES = tuple(k.encode() for k in ALL_KINDS if len(k) <= 3)
 _NAME_ENDS = (b" ", b"\t", b"\r", b"\n", b"/", b">")
 _PREFIX_ENDS = (b"<", b":")
+_DECLARED_ENCODING = re.compile(rb"<\?xml[^>]*?encoding\s*=\s*[\"']([^\"']*)")
+_ASCII_ENCODINGS = {b"utf-8", b"utf8", b"us-ascii", b"ascii"}
+
+
+def ascii_tags(data: bytes) -> bool:
+    """Whether every tag of the XML ``data`` is spelled in its own ASCII bytes (UTF-8 with or
+    without a byte-order mark, or ASCII, as every Word writer saves), so that a tag name can be
+    looked for in the bytes; False for UTF-16 or -32 (NUL bytes), EBCDIC (no ASCII ``<`` first)
+    or any other declared encoding."""
+    head = data[:256]
+    if head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:]
+    if not head.lstrip(b" \t\r\n").startswith(b"<") or b"\x00" in head:
+        return False
+    declared = _DECLARED_ENCODING.match(head.lstrip(b" \t\r\n"))
+    return declared is None or declared.group(1).lower() in _ASCII_ENCODINGS
 
 
 def may_hold_revisions(data: bytes) -> bool:
-    """False only when the XML bytes ``data`` (tags in ASCII bytes: ``package.ascii_tags``)
-    cannot hold a revision element: no start tag ``<name`` or ``<prefix:name`` of a revision
-    kind, in any namespace, followed by whitespace, ``/`` or ``>``. Searched in C (one
-    ``bytes`` search per stem); True for any mention, so it may say True of a part
+    """False only when the XML bytes ``data`` cannot hold a revision element: its tags are
+    ASCII bytes (``ascii_tags``; else True) and no start tag ``<name`` or ``<prefix:name`` of a
+    revision kind, in any namespace, is followed by whitespace, ``/`` or ``>``. Searched in C
+    (one ``bytes`` search per stem); True for any mention, so it may say True of a part
     without one (a comment, a text), never False of a part with one."""
-    if any(name in data for name in _LONG_NAMES):
+    if not ascii_tags(data) or any(name in data for name in _LONG_NAMES):
         return True
     for name in _SHORT_NAMES:
         n = len(name)

@@ -16,9 +16,9 @@ import gc
 import pytest
 
 from drafts.core.errors import UnsafeDocument
-from drafts.ooxml.read.package import ascii_tags, open_package
+from drafts.ooxml.read.package import open_package
 from drafts.ooxml.read.reader import annotations_of, read_annotations
-from drafts.ooxml.read.revisions import ALL_KINDS, may_hold_revisions
+from drafts.ooxml.read.revisions import ALL_KINDS, ascii_tags, may_hold_revisions
 from tests.helpers.hostile import BILLION_LAUGHS, replace_member
 from tests.helpers.reader_helpers import CORPUS, W, make_docx, p, part_xml, r, rev
 
