@@ -472,3 +472,42 @@ def test_a_footnote_and_an_endnote_with_the_same_id_are_told_apart_by_their_refe
     a = read_annotations(make_docx(body, parts))
     assert a.text_before == "Text\nFoot\nEnd"
     assert a.text_after == "Text\nFoot\nEnd\nUnreferenced"
+
+
+def test_a_revision_in_an_inline_content_control_is_flagged_and_only_there() -> None:
+    def sdt(inner: str) -> str:
+        return f'<w:sdt><w:sdtPr><w:alias w:val="x"/></w:sdtPr><w:sdtContent>{inner}</w:sdtContent></w:sdt>'
+
+    inner = sdt(rev("ins", 1, r("deep")))
+    body = p(r("a ") + sdt(r("b ") + inner + rev("del", 2, r("c", True))) + rev("ins", 3, r(" d")))
+    a = read_annotations(make_docx(body))
+    assert [(x.id, x.in_content_control) for x in a.revisions] == [
+        ("1", True),
+        ("2", True),
+        ("3", False),
+    ]
+    assert a.paragraphs[0].text_after == "a b deep d"
+
+
+def test_inline_alternate_content_is_read_through_its_choice() -> None:
+    alt = (
+        '<mc:AlternateContent><mc:Choice Requires="w14">'
+        + r("chosen")
+        + "</mc:Choice><mc:Fallback>"
+        + r("fallback")
+        + "</mc:Fallback></mc:AlternateContent>"
+    )
+    assert _texts(p(r("a ") + alt + r(" b"))) == [("a chosen b", "a chosen b")]
+
+
+def test_every_text_box_of_a_group_is_read_when_the_first_holds_a_text_box() -> None:
+    def shape(inner: str) -> str:
+        return f"<v:shape><v:textbox><w:txbxContent>{inner}</w:txbxContent></v:textbox></v:shape>"
+
+    nested = (
+        f'<w:r><w:pict><v:group xmlns:v="{VML}">{shape(p(r("inner")))}</v:group></w:pict></w:r>'
+    )
+    group = shape(p(r("first") + nested)) + shape(p(r("second")))
+    run = f'<w:r><w:pict><v:group xmlns:v="{VML}">{group}</v:group></w:pict></w:r>'
+    a = read_annotations(make_docx(p(r("anchor") + run)))
+    assert [x.text_after for x in a.paragraphs] == ["anchor", "first", "inner", "second"]
