@@ -511,3 +511,12 @@ def test_every_text_box_of_a_group_is_read_when_the_first_holds_a_text_box() -> 
     run = f'<w:r><w:pict><v:group xmlns:v="{VML}">{group}</v:group></w:pict></w:r>'
     a = read_annotations(make_docx(p(r("anchor") + run)))
     assert [x.text_after for x in a.paragraphs] == ["anchor", "first", "inner", "second"]
+
+
+def test_an_equation_gives_its_math_text_verbatim() -> None:
+    math = (
+        "<m:oMath><m:r><m:t>x+1</m:t></m:r><m:r><m:t></m:t></m:r>"
+        "<m:f><m:num><m:r><m:t>a</m:t></m:r></m:num><m:den><m:r><m:t>b</m:t></m:r></m:den></m:f>"
+        "</m:oMath>"
+    )
+    assert _texts(p(r("so ") + math + r(" holds"))) == [("so x+1ab holds",) * 2]
