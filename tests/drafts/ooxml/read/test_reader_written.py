@@ -520,3 +520,25 @@ def test_an_equation_gives_its_math_text_verbatim() -> None:
         "</m:oMath>"
     )
     assert _texts(p(r("so ") + math + r(" holds"))) == [("so x+1ab holds",) * 2]
+
+
+def test_a_paragraph_mark_sits_at_the_end_and_a_row_or_cell_has_no_offsets() -> None:
+    mark = '<w:rPr><w:del w:id="10" ' + D + "/></w:rPr>"
+    row = '<w:trPr><w:ins w:id="11" ' + D + "/></w:trPr>"
+    cell = '<w:tcPr><w:cellIns w:id="12" ' + D + "/></w:tcPr>"
+    table = f"<w:tbl><w:tr>{row}<w:tc>{cell}{p(r('cell'))}</w:tc></w:tr></w:tbl>"
+    a = read_annotations(make_docx(p(r("Joined "), mark) + p(r("together.")) + table))
+    spans = [
+        (x.id, x.paragraph, x.start_before, x.end_before, x.start_after, x.end_after, x.text)
+        for x in a.revisions
+    ]
+    assert spans == [
+        ("10", 0, 7, 7, 7, 7, "\n"),
+        ("11", 2, None, None, None, None, "cell\n"),
+        ("12", 2, None, None, None, None, "cell\n"),
+    ]
+    assert [(x.on_paragraph_mark, x.on_table_row, x.on_table_cell) for x in a.revisions] == [
+        (True, False, False),
+        (False, True, False),
+        (False, False, True),
+    ]
