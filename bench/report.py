@@ -115,7 +115,16 @@ NOTES = """\
   reader's fixed cost per paragraph, run and record: opening and parsing the package, building
   the 1,200 typed records and freeing them already come to about 2x the bare parse, before
   any walk; reaching 2x there would take cheaper records, not a faster walk. The Word-style
-  twin, whose parse is heavier, is the fairer ratio for real returns.
+  twin, whose parse is heavier, is the fairer ratio for real returns. Then the package was made
+  cheaper: the styles and numbering parts, which the reader only sweeps for revisions, are
+  parsed only when their bytes name a revision element (71 of the corpus's 72 are not; their
+  parse was a third of the corpus's bare parse), each part is read in one bounded call, and a
+  package keeps one XML parser for all its parts. Three runs interleaved with the code before,
+  load average 7-9 (a mutation run beside): corpus 1.63-1.72x before, 1.44-1.53x after (aim
+  met in one run of three); the synthetic chapter unchanged (5.8-6.0x); the Word-style chapter
+  2.03-2.08x before and 1.86-1.89x after, but the reader's own time did not change (39-41 ms):
+  the bare parse timed after it got slower, so that row counts as unchanged (about 2.05x)
+  until this is understood (`docs/reader.md`, Benchmark).
 """
 
 

@@ -4,7 +4,8 @@
 not a .doc, .odt, .pdf or .rtf under a .docx name), that the central directory promises no more
 than ``MAX_PARTS`` parts, ``MAX_TOTAL_BYTES`` in all, ``MAX_PART_BYTES`` per part and a
 compression ratio of at most ``MAX_RATIO`` for any part larger than ``RATIO_FLOOR``; reads are
-guarded again while decompressing (a central directory can lie). The main part is found through
+bounded by the declared size while decompressing (a central directory can lie: a part holding
+more fails its CRC and is refused as damaged). The main part is found through
 ``_rels/.rels`` and must have a WordprocessingML content type; macro-enabled packages are refused.
 
 XML is parsed without DTDs, entities or network (``_parser``), and any DOCTYPE is refused. Strict
@@ -21,6 +22,7 @@ import io
 import posixpath
 import zipfile
 import zlib
+from collections.abc import Callable
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -97,13 +99,20 @@ def _check_directory(zf: zipfile.ZipFile, label: str) -> dict[str, zipfile.ZipIn
     return {info.filename: info for info in infos}
 
 
-def parse_xml(data: bytes, label: str) -> Element:
-    """Parse one XML part safely; refuse DTDs and entities; normalise Strict namespaces."""
+def _refuse_declarations(data: bytes, label: str) -> None:
     head = data[:4096]
     if b"<!DOCTYPE" in head or b"<!ENTITY" in data or b"<\x00!\x00D\x00O\x00C" in head:
         raise UnsafeDocument(f"{label} contains a DOCTYPE or entity declaration; refused")
+
+
+def parse_xml(data: bytes, label: str, parser: etree.XMLParser | None = None) -> Element:
+    """Parse one XML part safely; refuse DTDs and entities; normalise Strict namespaces.
+
+    ``parser``: one made by ``_parser`` (a package reuses its own: lxml then reuses its parser
+    context), else a new one."""
+    _refuse_declarations(data, label)
     try:
-        root = etree.fromstring(data, _parser())
+        root = etree.fromstring(data, parser or _parser())
     except etree.XMLSyntaxError as exc:
         raise NotAWordDocument(
             f"{label} is not well-formed XML ({exc}); the file is damaged"
@@ -152,6 +161,7 @@ class Package:
         self._lower = {n.lower(): n for n in infos}
         self._xml: dict[str, Element | None] = {}
         self._rels: dict[str, list[tuple[str, str]]] = {}
+        self._parser = _parser()  # one per package: a package is read by one thread
         self.names: list[str] = list(infos)
         self.content_types = self._content_types()
         self.main_part: str = self._find_main_part()
@@ -165,23 +175,16 @@ class Package:
         return self._lower.get(name.lower())
 
     def read(self, name: str) -> bytes:
-        """Return the bytes of part ``name``; KeyError if absent. Reads stop at the promised size."""
+        """Return the bytes of part ``name``; KeyError if absent. Reads stop at the declared size."""
         real = self._resolve(name)
         if real is None:
             raise KeyError(name)
         info = self._infos[real]
-        out = io.BytesIO()
+        # one read: zipfile decompresses at most the declared size plus one byte (checked at
+        # opening), yields at most the declared size, and a part holding more fails its CRC
         try:
             with self._zf.open(info) as fh:
-                while True:
-                    chunk = fh.read(1 << 20)
-                    if not chunk:
-                        break
-                    out.write(chunk)
-                    if out.tell() > info.file_size:
-                        raise UnsafeDocument(
-                            f"{self.label}: part {real} unpacks to more than it declares; refused"
-                        )
+                data = fh.read(info.file_size + 1)
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError) as exc:
             raise NotAWordDocument(
                 f"{self.label} is damaged: part {real} cannot be read ({exc})"
@@ -192,15 +195,25 @@ class Package:
             ) from exc
         except RuntimeError as exc:  # encrypted member
             raise NotAWordDocument(f"{self.label}: part {real} is encrypted ({exc})") from exc
-        return out.getvalue()
+        return data
 
-    def xml(self, name: str) -> Element | None:
-        """Return the parsed root of part ``name`` (cached), or None if there is no such part."""
+    def xml(self, name: str, wanted: Callable[[bytes], bool] | None = None) -> Element | None:
+        """Return the parsed root of part ``name`` (cached), or None if there is no such part.
+
+        ``wanted``: a test of the part's bytes; when it says the part holds nothing the caller
+        reads, the part is not parsed (None, not cached), once refused like any part if it
+        declares a DOCTYPE or entities.
+        """
         real = self._resolve(name)
         if real is None:
             return None
         if real not in self._xml:
-            self._xml[real] = parse_xml(self.read(real), f"{self.label}: part {real}")
+            data = self.read(real)
+            label = f"{self.label}: part {real}"
+            if wanted is not None and not wanted(data):
+                _refuse_declarations(data, label)
+                return None
+            self._xml[real] = parse_xml(data, label, self._parser)
         return self._xml[real]
 
     # -- relationships ----------------------------------------------------------------------

@@ -11,6 +11,7 @@ See docs/reader.md for the text rules and the offsets.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ from drafts.ooxml.read.revisions import (
     RawRevision,
     describe_property_change,
     group_changes,
+    may_hold_revisions,
 )
 from drafts.ooxml.read.story import FALLBACK, Anchor, Para
 from drafts.ooxml.read.text import StoryWalker
@@ -108,11 +110,14 @@ class _Reader:
         self.walkers: list[StoryWalker] = []
         self.kinds: dict[str, str] = {}  # story part name -> "document", "footnotes", ...
 
-    def part_xml(self, kind: str) -> list[tuple[str, Element]]:
+    def part_xml(
+        self, kind: str, wanted: Callable[[bytes], bool] | None = None
+    ) -> list[tuple[str, Element]]:
+        """The parts of story ``kind``, parsed (``wanted``: see ``Package.xml``)."""
         out = []
         for name in sorted(self.pkg.stories(self.pkg.main_part, kind), key=_natural):
             self.kinds.setdefault(name, kind)
-            root = self.pkg.xml(name)
+            root = self.pkg.xml(name, wanted)
             if root is not None:
                 out.append((name, root))
         return out
@@ -152,8 +157,10 @@ class _Reader:
             self.story(name, root, [(c.element, {"comment_id": c.id}) for c in found])
         for name in pkg.stories(main, "commentsExtended"):
             extended = pkg.xml(name)
+        # only swept: not parsed when their bytes name no revision (the long way parses them)
+        sweep_only = may_hold_revisions if self.fast else None
         for kind in ("styles", "numbering"):
-            for name, root in self.part_xml(kind):
+            for name, root in self.part_xml(kind, sweep_only):
                 walker = StoryWalker(name, self.revisions, root, walked=False)
                 _sweep(walker, definitions=True)
                 walker.release()

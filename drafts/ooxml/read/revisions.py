@@ -9,6 +9,7 @@ unchanged text between them are one replacement; adjacent pieces of one kind by 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Literal, get_args
 
@@ -34,6 +35,49 @@ PROPERTY_KINDS: tuple[str, ...] = get_args(PropertyKind)
 CELL_KINDS: tuple[str, ...] = get_args(CellKind)
 ALL_KINDS = TEXT_KINDS + PROPERTY_KINDS + CELL_KINDS
 KIND_TAGS = {f"{{{W}}}{k}": k for k in ALL_KINDS}
+# what a revision element's start tag holds in the bytes, in as few searches as can be: every
+# longer name holds "Change", "move" or "cell" (tests/drafts/ooxml/read/test_reader_fast_paths.py
+# tries each kind); a short one ("ins", "del") is checked as a whole name
+_LONG_NAMES = (b"Change", b"move", b"cell")
+_SHORT_NAMES = tuple(k.encode() for k in ALL_KINDS if len(k) <= 3)
+_NAME_ENDS = (b" ", b"\t", b"\r", b"\n", b"/", b">")
+_PREFIX_ENDS = (b"<", b":")
+_DECLARED_ENCODING = re.compile(rb"<\?xml[^>]*?encoding\s*=\s*[\"']([^\"']*)")
+_ASCII_ENCODINGS = {b"utf-8", b"utf8", b"us-ascii", b"ascii"}
+
+
+def ascii_tags(data: bytes) -> bool:
+    """Whether every tag of the XML ``data`` is spelled in its own ASCII bytes (UTF-8 with or
+    without a byte-order mark, or ASCII, as every Word writer saves), so that a tag name can be
+    looked for in the bytes; False for UTF-16 or -32 (NUL bytes), EBCDIC (no ASCII ``<`` first)
+    or any other declared encoding."""
+    head = data[:256]
+    if head.startswith(b"\xef\xbb\xbf"):
+        head = head[3:]
+    if not head.lstrip(b" \t\r\n").startswith(b"<") or b"\x00" in head:
+        return False
+    declared = _DECLARED_ENCODING.match(head.lstrip(b" \t\r\n"))
+    return declared is None or declared.group(1).lower() in _ASCII_ENCODINGS
+
+
+def may_hold_revisions(data: bytes) -> bool:
+    """False only when the XML bytes ``data`` cannot hold a revision element: its tags are
+    ASCII bytes (``ascii_tags``; else True) and no start tag ``<name`` or ``<prefix:name`` of a
+    revision kind, in any namespace, is followed by whitespace, ``/`` or ``>``. Searched in C
+    (one ``bytes`` search per stem); True for any mention, so it may say True of a part
+    without one (a comment, a text), never False of a part with one."""
+    if not ascii_tags(data) or any(name in data for name in _LONG_NAMES):
+        return True
+    for name in _SHORT_NAMES:
+        n = len(name)
+        i = data.find(name, 1)
+        while i >= 0:
+            if data[i - 1 : i] in _PREFIX_ENDS and data[i + n : i + n + 1] in _NAME_ENDS:
+                return True
+            i = data.find(name, i + 1)
+    return False
+
+
 _SKIP = set(ALL_KINDS) | {"moveFromRangeStart", "moveToRangeStart"}
 _WP = f"{{{W}}}"
 

@@ -15,9 +15,12 @@ import gc
 
 import pytest
 
+from drafts.core.errors import UnsafeDocument
 from drafts.ooxml.read.package import open_package
 from drafts.ooxml.read.reader import annotations_of, read_annotations
-from tests.helpers.reader_helpers import CORPUS, make_docx, p, r, rev
+from drafts.ooxml.read.revisions import ALL_KINDS, ascii_tags, may_hold_revisions
+from tests.helpers.hostile import BILLION_LAUGHS, replace_member
+from tests.helpers.reader_helpers import CORPUS, W, make_docx, p, part_xml, r, rev
 
 RPR_CHANGE = (
     '<w:r><w:rPr><w:b/><w:rPrChange w:id="50" w:author="Cy" w:date="2025-01-02T03:04:05Z">'
@@ -139,3 +142,95 @@ def test_a_read_leaves_nothing_for_the_garbage_collector():
     gc.collect()
     read_annotations(data)
     assert gc.collect() == 0
+
+
+# -- styles and numbering: only swept, so not parsed when their bytes name no revision ---------
+
+STYLE_HEAD = '<w:style w:type="paragraph" w:styleId="Body"><w:name w:val="Body"/>'
+PLAIN_STYLES = (
+    STYLE_HEAD + '<w:tblPr><w:tblBorders><w:insideH w:val="single"/><w:insideV w:val="nil"/>'
+    '</w:tblBorders></w:tblPr><w:rPr><w:rFonts w:hAnsi="Calibri"/></w:rPr></w:style>'
+    "<!-- a comment naming insertions, deleted text or a model/ -->"
+)
+SPELLINGS = {  # the same revision element, as a writer may spell its start tag
+    "w:": '<w:{k} w:id="80" w:author="Ann" w:date="2025-01-02T03:04:05Z"/>',
+    "other prefix": '<x:{k} xmlns:x="{W}" x:id="80" x:author="Ann"/>',
+    "default namespace, newline": '<{k}\n xmlns="{W}"></{k}>',
+    "default namespace, no attribute": '<{k} xmlns="{W}"/>',
+}
+
+
+@pytest.mark.parametrize("spelling", list(SPELLINGS))
+@pytest.mark.parametrize("kind", ALL_KINDS)
+@pytest.mark.parametrize("part", ["word/styles.xml", "word/numbering.xml"])
+def test_a_revision_in_styles_or_numbering_is_found_however_its_tag_is_spelled(
+    part: str, kind: str, spelling: str
+) -> None:
+    element = SPELLINGS[spelling].format(k=kind, W=W)
+    inner = PLAIN_STYLES.replace("</w:rPr></w:style>", element + "</w:rPr></w:style>")
+    data = make_docx(p(r("x")), parts={part: inner})
+    fast, slow = both(data)
+    assert fast == slow
+    assert [(x.kind, x.part) for x in fast.revisions] == [(kind, part)]
+
+
+def test_a_utf16_styles_part_is_parsed_and_its_revisions_found() -> None:
+    change = '<w:rPrChange w:id="81" w:author="Ann"><w:rPr/></w:rPrChange>'
+    inner = PLAIN_STYLES.replace("</w:rPr></w:style>", change + "</w:rPr></w:style>")
+    data = make_docx(p(r("x")), parts={"word/styles.xml": inner})
+    text = part_xml("w:styles", inner).replace('encoding="UTF-8"', 'encoding="UTF-16"')
+    data = replace_member(data, "word/styles.xml", text.encode("utf-16"))
+    fast, slow = both(data)
+    assert fast == slow
+    assert [x.kind for x in fast.revisions] == ["rPrChange"]
+
+
+def test_styles_without_a_revision_are_not_parsed_but_a_doctype_is_still_refused() -> None:
+    data = make_docx(p(r("x")), parts={"word/styles.xml": PLAIN_STYLES})
+    pkg = open_package(data)
+    fast = annotations_of(pkg)
+    assert "word/styles.xml" not in pkg._xml  # only swept, and nothing to sweep
+    assert fast.stories["word/styles.xml"] == "styles"
+    assert fast == annotations_of(open_package(data), fast=False)
+    evil = replace_member(data, "word/styles.xml", BILLION_LAUGHS)
+    with pytest.raises(UnsafeDocument, match="styles.xml.*DOCTYPE"):
+        read_annotations(evil)
+
+
+@pytest.mark.parametrize(
+    ("head", "ascii"),
+    [
+        (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\r\n<w:styles/>', True),
+        (b"\xef\xbb\xbf<?xml version='1.0' encoding='utf-8'?><w:styles/>", True),
+        (b"<w:styles/>", True),
+        (b'  <?xml version="1.0"?><w:styles/>', True),
+        ('<?xml version="1.0"?><w:styles/>'.encode("utf-16"), False),
+        (b'<?xml version="1.0" encoding="UTF-16"?><w:styles/>', False),
+        (b'<?xml version="1.0" encoding="ISO-8859-1"?><w:styles/>', False),
+        ('<?xml version="1.0"?><w:styles/>'.encode("cp500"), False),  # EBCDIC
+    ],
+)
+def test_tags_are_looked_for_in_the_bytes_only_when_spelled_in_ascii(
+    head: bytes, ascii: bool
+) -> None:
+    assert ascii_tags(head) is ascii
+
+
+@pytest.mark.parametrize(
+    ("data", "holds"),
+    [
+        (b"<w:ins/>", True),
+        (b"<ins>", True),
+        (b'<a:del\tw:id="1"/>', True),
+        (b"<w:del\r\n/>", True),
+        (b"<w:moveTo/>", True),
+        (b"<w:tblGridChange/>", True),
+        (b"<w:insideH/><w:delText>x</w:delText><w:model/><w:ins", False),
+        (b"<w:t>ins del insert deleted</w:t>", False),
+        (b"<w:t>the :ins> in a text counts</w:t>", True),
+    ],
+)
+def test_a_part_may_hold_revisions_when_its_bytes_spell_a_revision_tag(
+    data: bytes, holds: bool
+) -> None:
+    assert may_hold_revisions(data) is holds

@@ -15,6 +15,7 @@ from flows.cli.read import read
 from tests.helpers.reader_helpers import make_docx, p, r, rev
 
 D = 'w:author="Ann" w:date="2025-01-02T03:04:05Z"'
+VML = "urn:schemas-microsoft-com:vml"
 
 
 def comment(cid: str, para_id: str, text: str, author: str = "Bo") -> str:
@@ -361,3 +362,183 @@ def test_cli_turns_a_refusal_into_one_line(tmp_path):
     assert result.exit_code == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("penholder: ") and "scan.docx" in lines[0]
+
+
+# -- the text rules of docs/reader.md, one element at a time --------------------------------------
+
+
+def _texts(body: str) -> list[tuple[str, str]]:
+    a = read_annotations(make_docx(body))
+    return [(x.text_before, x.text_after) for x in a.paragraphs]
+
+
+def test_each_special_run_element_gives_its_text() -> None:
+    run = (
+        '<w:r><w:t>a</w:t><w:tab/><w:t>b</w:t><w:ptab w:relativeTo="margin"/><w:t>c</w:t>'
+        "<w:br/><w:t>d</w:t><w:cr/><w:t>e</w:t><w:noBreakHyphen/><w:t>f</w:t><w:softHyphen/>"
+        '<w:t>g</w:t><w:sym w:font="Symbol" w:char="F061"/><w:sym w:font="Wingdings" w:char="2192"/>'
+        '<w:sym w:font="Symbol" w:char="F01F"/><w:sym w:char="zz"/><w:sym/>'
+        "<w:lastRenderedPageBreak/><w:t>h</w:t></w:r>"
+    )
+    assert _texts(p(run)) == [("a\tb\tc\nd\ne-fga\u2192h",) * 2]
+
+
+def test_a_special_element_inside_a_change_counts_in_one_view_only() -> None:
+    deleted = rev("del", 1, "<w:r><w:delText>x</w:delText><w:noBreakHyphen/><w:br/></w:r>")
+    inserted = rev("ins", 2, '<w:r><w:sym w:char="F062"/><w:tab/></w:r>')
+    a = read_annotations(make_docx(p(r("[") + deleted + inserted + r("]"))))
+    assert (a.paragraphs[0].text_before, a.paragraphs[0].text_after) == ("[x-\n]", "[b\t]")
+    assert [x.text for x in a.revisions] == ["x-\n", "b\t"]
+
+
+def _field(instr: str, result: str = "", separate: bool = True) -> str:
+    out = '<w:r><w:fldChar w:fldCharType="begin"/></w:r>' + instr
+    if separate:
+        out += '<w:r><w:fldChar w:fldCharType="separate"/></w:r>' + result
+    return out + '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+
+
+def test_field_instructions_are_not_text_and_results_are_even_when_nested() -> None:
+    instr = '<w:r><w:instrText xml:space="preserve"> IF </w:instrText></w:r>'
+    inner = _field('<w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>', r("3"))
+    # the inner field sits in the outer one's instruction: nothing of it is text
+    nested = _field(instr + inner + r(" = 3 "), r("yes"))
+    # an index entry has no result: the text after its end is text again
+    entry = _field('<w:r><w:instrText xml:space="preserve"> XE "x" </w:instrText></w:r>', "", False)
+    body = p(r("A") + nested + r("B") + entry + r("C") + _field(instr, r("R")) + r("D"))
+    assert _texts(body) == [("AyesBCRD", "AyesBCRD")]
+
+
+def test_only_a_revision_inside_a_field_is_flagged_in_field() -> None:
+    field = _field(
+        '<w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>',
+        rev("ins", 1, r("7")),
+    )
+    no_result = _field(
+        '<w:r><w:instrText xml:space="preserve"> XE "x" </w:instrText></w:r>', "", False
+    )
+    body = p(field + rev("ins", 2, r("after")) + no_result + rev("del", 3, r("then", True)))
+    a = read_annotations(make_docx(body))
+    assert [(x.id, x.in_field, x.text) for x in a.revisions] == [
+        ("1", True, "7"),
+        ("2", False, "after"),
+        ("3", False, "then"),
+    ]
+
+
+def test_a_run_property_change_spans_its_run_in_both_views() -> None:
+    bold = (
+        '<w:r><w:rPr><w:b/><w:rPrChange w:id="9" w:author="Ann"><w:rPr/></w:rPrChange></w:rPr>'
+        "<w:t>bold</w:t></w:r>"
+    )
+    body = p(rev("del", 1, r("gone ", True)) + rev("ins", 2, r("new ")) + bold)
+    a = read_annotations(make_docx(body))
+    change = next(x for x in a.revisions if x.kind == "rPrChange")
+    assert (change.start_before, change.end_before) == (5, 9)
+    assert (change.start_after, change.end_after) == (4, 8)
+    assert a.paragraphs[0].text_before[5:9] == a.paragraphs[0].text_after[4:8] == "bold"
+
+
+def test_a_text_box_inside_a_text_box_is_read_once_in_order() -> None:
+    def box(inner: str) -> str:
+        shape = f'<v:shape xmlns:v="{VML}"><v:textbox><w:txbxContent>{inner}</w:txbxContent>'
+        return f"<w:r><w:pict>{shape}</v:textbox></v:shape></w:pict></w:r>"
+
+    inner = p(r("inner"))
+    outer = p(r("outer") + box(inner)) + p(r("outer 2"))
+    a = read_annotations(make_docx(p(r("anchor") + box(outer)) + p(r("next"))))
+    assert [(x.text_after, x.in_text_box) for x in a.paragraphs] == [
+        ("anchor", False),
+        ("outer", True),
+        ("inner", True),
+        ("outer 2", True),
+        ("next", False),
+    ]
+
+
+def test_a_footnote_and_an_endnote_with_the_same_id_are_told_apart_by_their_reference() -> None:
+    footnotes = '<w:footnote w:id="1">' + p(r("Foot")) + "</w:footnote>"
+    endnotes = (
+        '<w:endnote w:id="1">' + p(r("End")) + "</w:endnote>"
+        '<w:endnote w:id="2">' + p(r("Unreferenced")) + "</w:endnote>"
+    )
+    body = p(
+        r("Text")
+        + '<w:r><w:footnoteReference w:id="1"/></w:r>'
+        + '<w:r><w:endnoteReference w:id="1"/></w:r>'
+        + rev("ins", 3, '<w:r><w:endnoteReference w:id="2"/></w:r>')
+    )
+    parts = {"word/footnotes.xml": footnotes, "word/endnotes.xml": endnotes}
+    a = read_annotations(make_docx(body, parts))
+    assert a.text_before == "Text\nFoot\nEnd"
+    assert a.text_after == "Text\nFoot\nEnd\nUnreferenced"
+
+
+def test_a_revision_in_an_inline_content_control_is_flagged_and_only_there() -> None:
+    def sdt(inner: str) -> str:
+        return f'<w:sdt><w:sdtPr><w:alias w:val="x"/></w:sdtPr><w:sdtContent>{inner}</w:sdtContent></w:sdt>'
+
+    inner = sdt(rev("ins", 1, r("deep")))
+    body = p(r("a ") + sdt(r("b ") + inner + rev("del", 2, r("c", True))) + rev("ins", 3, r(" d")))
+    a = read_annotations(make_docx(body))
+    assert [(x.id, x.in_content_control) for x in a.revisions] == [
+        ("1", True),
+        ("2", True),
+        ("3", False),
+    ]
+    assert a.paragraphs[0].text_after == "a b deep d"
+
+
+def test_inline_alternate_content_is_read_through_its_choice() -> None:
+    alt = (
+        '<mc:AlternateContent><mc:Choice Requires="w14">'
+        + r("chosen")
+        + "</mc:Choice><mc:Fallback>"
+        + r("fallback")
+        + "</mc:Fallback></mc:AlternateContent>"
+    )
+    assert _texts(p(r("a ") + alt + r(" b"))) == [("a chosen b", "a chosen b")]
+
+
+def test_every_text_box_of_a_group_is_read_when_the_first_holds_a_text_box() -> None:
+    def shape(inner: str) -> str:
+        return f"<v:shape><v:textbox><w:txbxContent>{inner}</w:txbxContent></v:textbox></v:shape>"
+
+    nested = (
+        f'<w:r><w:pict><v:group xmlns:v="{VML}">{shape(p(r("inner")))}</v:group></w:pict></w:r>'
+    )
+    group = shape(p(r("first") + nested)) + shape(p(r("second")))
+    run = f'<w:r><w:pict><v:group xmlns:v="{VML}">{group}</v:group></w:pict></w:r>'
+    a = read_annotations(make_docx(p(r("anchor") + run)))
+    assert [x.text_after for x in a.paragraphs] == ["anchor", "first", "inner", "second"]
+
+
+def test_an_equation_gives_its_math_text_verbatim() -> None:
+    math = (
+        "<m:oMath><m:r><m:t>x+1</m:t></m:r><m:r><m:t></m:t></m:r>"
+        "<m:f><m:num><m:r><m:t>a</m:t></m:r></m:num><m:den><m:r><m:t>b</m:t></m:r></m:den></m:f>"
+        "</m:oMath>"
+    )
+    assert _texts(p(r("so ") + math + r(" holds"))) == [("so x+1ab holds",) * 2]
+
+
+def test_a_paragraph_mark_sits_at_the_end_and_a_row_or_cell_has_no_offsets() -> None:
+    mark = '<w:rPr><w:del w:id="10" ' + D + "/></w:rPr>"
+    row = '<w:trPr><w:ins w:id="11" ' + D + "/></w:trPr>"
+    cell = '<w:tcPr><w:cellIns w:id="12" ' + D + "/></w:tcPr>"
+    table = f"<w:tbl><w:tr>{row}<w:tc>{cell}{p(r('cell'))}</w:tc></w:tr></w:tbl>"
+    a = read_annotations(make_docx(p(r("Joined "), mark) + p(r("together.")) + table))
+    spans = [
+        (x.id, x.paragraph, x.start_before, x.end_before, x.start_after, x.end_after, x.text)
+        for x in a.revisions
+    ]
+    assert spans == [
+        ("10", 0, 7, 7, 7, 7, "\n"),
+        ("11", 2, None, None, None, None, "cell\n"),
+        ("12", 2, None, None, None, None, "cell\n"),
+    ]
+    assert [(x.on_paragraph_mark, x.on_table_row, x.on_table_cell) for x in a.revisions] == [
+        (True, False, False),
+        (False, True, False),
+        (False, False, True),
+    ]
