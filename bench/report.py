@@ -123,8 +123,13 @@ NOTES = """\
   load average 7-9 (a mutation run beside): corpus 1.63-1.72x before, 1.44-1.53x after (aim
   met in one run of three); the synthetic chapter unchanged (5.8-6.0x); the Word-style chapter
   2.03-2.08x before and 1.86-1.89x after, but the reader's own time did not change (39-41 ms):
-  the bare parse timed after it got slower, so that row counts as unchanged (about 2.05x)
-  until this is understood (`docs/reader.md`, Benchmark).
+  the bare parse timed after it got slower. The cause was the benchmark: the bare parse ran
+  while the read's leftovers were still on the heap, and a collection its allocations set off
+  freed them on the baseline's clock. Each read's leftovers are now freed straight after it and
+  counted to the reader, and the bare parse starts from a clean heap. Measured so, two runs
+  interleaved with the code before the package work (load 3-6): corpus 1.29-1.37x before,
+  1.25-1.31x after (MET both); synthetic 4.85-4.93x before, 4.67-4.74x after; Word-style
+  2.15-2.34x before, 2.20-2.27x after (MISSED both; `docs/reader.md`, Benchmark).
 """
 
 
