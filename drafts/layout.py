@@ -25,6 +25,7 @@ out/                                           git-ignored: renders and redlines
 .git/penholder/lock, pending.json               never committed: writers' lock, a commit under way
 .git/penholder/waiting/<chapter>.json|log      never committed: live waiters
 .git/penholder/history/summary.json            never committed: the replay of history at a HEAD
+.git/penholder/index/<sha>                     never committed: a git index of a commit's tree
 quarantine/oversize/<sha256>.docx              git-ignored: a refused file too large to commit
 quarantine/oversize/<sha256>.eml               git-ignored: a message too large to commit
 ```
@@ -252,6 +253,11 @@ def waiter(chapter_id: str) -> str:
 def waiter_log(chapter_id: str) -> str:
     """``penholder/waiting/<chapter>.log``: what that process said."""
     return f"{PRIVATE}/waiting/{chapter_id}.log"
+
+
+#: ``penholder/index/<sha>``: a git index holding commit ``sha``'s tree and no stat data, the
+#: start of the next commit's private index (``drafts.core.commit_index``; relative to ``.git``)
+INDEX = f"{PRIVATE}/index"
 
 
 def history_cache() -> str:

@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
@@ -24,7 +23,7 @@ from types import ModuleType
 import git
 
 from drafts import history, layout, writing
-from drafts.core import clock, faults, rehearsal, safe
+from drafts.core import clock, commit_index, faults, rehearsal, safe
 from drafts.core.errors import DirtyWorkspace, IdentityError, NotFound, WorkspaceError
 from drafts.core.files import Holder, locked, restore
 from drafts.history import Summary
@@ -415,36 +414,34 @@ class Workspace:
     def _commit_paths(
         self, paths: Sequence[str], subject: str, trailers: Trailers, actor: Actor, body: str
     ) -> str:
-        """Commit HEAD's tree with ``paths`` as in the working tree, through a private index."""
+        """Commit HEAD's tree with ``paths`` as in the working tree, through a private index
+        started from the one kept for HEAD (``drafts.core.commit_index``), else from HEAD's tree."""
         present = [p for p in paths if (self.root / p).exists()]
         gone = [p for p in paths if not (self.root / p).exists()]
         parents = [self.repo.head.commit] if self.repo.head.is_valid() else []
-        with tempfile.TemporaryDirectory(prefix="penholder-index-") as tmp:
-            env = {"GIT_INDEX_FILE": str(Path(tmp) / "index")}
-            if parents:
-                self.repo.git.read_tree(parents[0].hexsha, env=env)
-            if present:
-                self.repo.git.add("--", *present, env=env)
-            if gone:
-                self.repo.git.rm("-q", "--cached", "--ignore-unmatch", "--", *gone, env=env)
-            tree = self.repo.git.write_tree(env=env)
+        parent, kept = parents[0].hexsha if parents else "", Path(self.repo.git_dir) / layout.INDEX
+        index = commit_index.start(kept, parent)
+        env = {"GIT_INDEX_FILE": str(index)}
+        if parents and not index.exists():
+            self.repo.git.read_tree(parent, env=env)
+        blobs = self.repo.git.hash_object("-w", "--", *present).split() if present else []
+        written = dict(zip(present, blobs, strict=True))  # git's filters apply as in ``add``
+        if written or gone:
+            info = commit_index.entries(self.root, written, gone)
+            run = ["git", "update-index", "-z", "--index-info"]
+            subprocess.run(run, input=info, cwd=self.root, env={**os.environ, **env}, check=True)
+        tree = self.repo.git.write_tree(env=env)
         trailers = [*trailers, *(t for t in self.run_trailers if t not in trailers)]
         message = history.commit_message(subject, body, trailers)
         now = self.now()
-        offset = now.strftime("%z")  # git's own date format: "<unix seconds> +HHMM"
-        when = f"{int(now.timestamp())} {offset}"
+        when = f"{int(now.timestamp())} {now.strftime('%z')}"  # git's: "<unix seconds> +HHMM"
         author = git.Actor(safe.ident(actor.name), safe.ident(actor.email))
         commit = git.Commit.create_from_tree(
-            self.repo,
-            tree,
-            message,
-            parent_commits=parents,
-            author=author,
-            committer=author,
-            author_date=when,
-            commit_date=when,
-        )
-        old = parents[0].hexsha if parents else ""
+            self.repo, tree, message, parent_commits=parents, author=author, committer=author,
+            author_date=when, commit_date=when,
+        )  # fmt: skip
         reflog = f"commit{'' if parents else ' (initial)'}: {safe.line(subject.strip())}"
-        self.repo.git.update_ref("-m", reflog, "HEAD", commit.hexsha, old)
+        self.repo.git.update_ref("-m", reflog, "HEAD", commit.hexsha, parent)
+        commit_index.keep(kept, index, commit.hexsha)
+        self._blobs = commit_index.blobs_after(self._blobs, parent, commit.hexsha, written, gone)
         return str(commit.hexsha)
