@@ -76,8 +76,9 @@ NOTES = """\
   N = 100, load average 11-15 on 2 cores: CPU +31% to +34% before, +18% and +38% after;
   fetch CPU 8.3-8.9 s before, 6.4-6.9 s after; intake alone 6.3-6.8 s before, 5.0-5.4 s
   after. N = 300 at load 13-14: CPU +50% and +73% before, +51% and +56% with the mail changes
-  alone (before the index change). Wall time at that load measured the run queue (+1% to
-  +206%). `message.eml` keeps the message as it came, its Word attachment included beside
+  alone (before the index change); with both, at load 6.5: wall +29%, CPU +38% (fetch 21.2 s
+  of CPU against intake's 15.3 s; before, 29.9-31.2 s against 18.1-20.3 s). Wall time at load
+  11-15 measured the run queue (+1% to +206%). `message.eml` keeps the message as it came, its Word attachment included beside
   `returns/<sha256>.docx` (docs/returns.md): what an auditor checks intake against. What
   remains per message: the e-mail parser (about 2.3 ms, most of it the standard library's
   header objects), composing the reply (about 2 ms) and the larger tree (four files per
