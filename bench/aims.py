@@ -27,6 +27,7 @@ AIMS: dict[str, float | None] = {
     "reader-word": 2.0,
     "reader-pandoc": None,
     "intake": 3.0,
+    "mail": 1.5,
     "consolidate": 3.0,
     "render": 1.5,
     "server": 1.3,

@@ -11,13 +11,16 @@ Then, on two copies of the workspace:
 - fetch: ``reviewers.intake.mailbox.fetch`` over STARTTLS (store the message, intake, outcome,
   the acknowledgement written to outbox/ and recorded, the message moved to the processed folder).
 
-Aim: the mail adds under 50% to intake alone (wall time). Prints MET or MISSED, with the load
-average, and the CPU time of each side (the process and the git it ran; Dovecot's own is not
-counted): on a machine shared with other jobs, wall time also measures the run queue.
+Aim: the mail adds under 50% to intake alone (wall time: fetch at most 1.5x intake alone).
+Prints MET or MISSED, with the load average, and the CPU time of each side (the process and the
+git it ran; Dovecot's own is not counted): on a machine shared with other jobs, wall time also
+measures the run queue. The row is stored for ``docs/performance.md`` (``bench/aims.py``, key
+``mail``).
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import resource
 import shutil
@@ -28,7 +31,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 os.environ.setdefault("PENHOLDER_TODAY", "2024-03-04")
+
+from aims import AIMS, aim  # noqa: E402
 
 from drafts import chapters  # noqa: E402
 from drafts.models import ImapSettings  # noqa: E402
@@ -39,7 +45,7 @@ from reviewers.intake.mailbox.sources import ImapSource  # noqa: E402
 from tests.helpers import dovecot  # noqa: E402
 from tests.helpers.mail import DOCX, reply, returned_file, round_sent  # noqa: E402
 
-AIM = 0.5
+AIM = (AIMS["mail"] or 1.5) - 1  # what the mail may add to intake alone
 DRAFTER = "amina-odhiambo"
 
 
@@ -86,6 +92,8 @@ def main() -> None:
         outcomes = ingest_all(ws, paths, ws.identity(DRAFTER))
         intake, intake_cpu = time.perf_counter() - t, cpu() - c
         assert all(o.status == "recorded" for o in outcomes), [o.message for o in outcomes][:3]
+        del ws, outcomes
+        gc.collect()  # its git helpers (cat-file) reaped now: their CPU is intake's, not mail's
         ws = Workspace.open(mailed)
         os.environ["PENHOLDER_IMAP_PASSWORD"] = dovecot.PASSWORD
         settings = ImapSettings(
@@ -106,11 +114,18 @@ def main() -> None:
             f"intake alone : {intake:7.2f} s  ({n / intake:6.1f} returns/s), CPU {intake_cpu:.2f} s"
         )
         print(f"fetch+intake : {mail:7.2f} s  ({n / mail:6.1f} returns/s), CPU {mail_cpu:.2f} s")
-        verdict = "MET" if extra < AIM else "MISSED"
         load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
         print(
-            f"mail adds {extra:.0%} to intake alone (aim: under {AIM:.0%}): {verdict}; "
+            f"mail adds {extra:.0%} to intake alone (aim: under {AIM:.0%}); "
             f"CPU {mail_cpu / intake_cpu - 1:.0%}; load average {load}"
+        )
+        aim(
+            "mail",
+            f"inbox fetch, {n} messages over IMAP (Dovecot on loopback, STARTTLS)",
+            "intake alone of the same files",
+            mail / intake,
+            f"{mail:.2f} s against {intake:.2f} s wall; CPU {mail_cpu:.2f} s against "
+            f"{intake_cpu:.2f} s ({mail_cpu / intake_cpu:.2f}x); load average {load}",
         )
 
 

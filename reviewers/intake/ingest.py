@@ -63,8 +63,8 @@ from reviewers.intake.store import (
 from reviewers.rounds.records import RoundBook
 
 __all__ = [
-    "Also", "Outcome", "SentCache", "ingest", "ingest_all", "record_identified", "sha256",
-    "within_limits",
+    "Also", "Outcome", "SentCache", "ingest", "ingest_all", "ingest_data", "record_identified",
+    "sha256", "within_limits",
 ]  # fmt: skip
 
 
@@ -162,6 +162,22 @@ def ingest(
         return Outcome(
             file=name, sha256=digest, status="quarantined", message=f"{e} (kept in {where})"
         )
+    return ingest_data(ws, data, name, actor, claim, cache, also)
+
+
+def ingest_data(
+    ws: Workspace,
+    data: bytes,
+    name: str,
+    actor: Actor,
+    claim: Claim = Claim(),
+    cache: SentCache | None = None,
+    also: Also | None = None,
+) -> Outcome:
+    """``ingest`` of a file already in memory and found within the limits (``within_limits``:
+    a message's attachment), from its verbatim store on; ``name`` is made safe as a line."""
+    name = safe.line(name)
+    cache = cache or SentCache()
     digest = sha256(data)
     stored = receive(ws, data, name, actor)
     faults.point("intake:after-verbatim")

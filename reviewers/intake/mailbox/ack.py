@@ -92,15 +92,18 @@ def acknowledge(
         ws.root / layout.ack_folder(b) / f"{key}.eml" for b in ("unsent", "sent", "mail")
     )
     smtp = ws.guideline.mail.smtp
+    made = None  # the reply composed here (not read back from its file to record it)
     if not sent.exists() and not kept.exists():
         if not unsent.exists():
+            made = compose(ws, record, outcome)
             unsent.parent.mkdir(parents=True, exist_ok=True)
-            unsent.write_bytes(bytes(compose(ws, record, outcome)))
+            unsent.write_bytes(bytes(made))
         if smtp is not None:
             try:
                 session = connect(smtp)
                 try:
-                    session.send_message(read_eml(unsent), from_addr=ws.guideline.mail.from_address)
+                    reply = made if made is not None else read_eml(unsent)
+                    session.send_message(reply, from_addr=ws.guideline.mail.from_address)
                 finally:
                     session.quit()
             except (*SMTP_ERRORS, MailError) as e:
@@ -110,14 +113,17 @@ def acknowledge(
         target = sent if smtp is not None else kept
         target.parent.mkdir(parents=True, exist_ok=True)
         unsent.replace(target)
-    return None, ack_record(ws, key)
+    return None, ack_record(ws, key, made)
 
 
-def ack_record(ws: Workspace, key: str) -> dict[str, bytes | None]:
-    """``mail/<key>/ack.yaml`` for the reply that left (in ``sent/``, or kept in ``mail/``)."""
+def ack_record(
+    ws: Workspace, key: str, made: EmailMessage | None = None
+) -> dict[str, bytes | None]:
+    """``mail/<key>/ack.yaml`` for the reply that left (in ``sent/``, or kept in ``mail/``;
+    ``made``: that reply, when the caller has it, else read from its file)."""
     sent, kept = (ws.root / layout.ack_folder(b) / f"{key}.eml" for b in ("sent", "mail"))
     done = sent if sent.exists() else kept
-    msg = read_eml(done)
+    msg = made if made is not None else read_eml(done)
     ack = records.AckRecord(
         message_id=str(msg["Message-ID"]),
         to=str(msg["To"]),

@@ -5,7 +5,9 @@ outcome committed), acknowledged (``ack``), then marked on the server (moved or 
 message without a file that could be a return is recorded and listed but left unmarked. A run
 killed anywhere is finished by the next: the message, still unmarked, is fetched again and
 recognised by its Message-ID. Replies left unsent by an SMTP failure are retried first; the
-replies' records are committed together at the end (``ack.record``).
+replies' records are committed together at the end (``ack.record``). A message is parsed once
+(``message.parse``), its Message-ID read from that parse; a source may keep the marks of a
+run's messages and make them together (``flush``, called once every reply has left).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from drafts import layout
 from drafts.core import faults
 from drafts.workspace import Actor, Workspace
 from reviewers.intake.ingest import SentCache
-from reviewers.intake.mailbox import ack, records
+from reviewers.intake.mailbox import ack, message, records
 from reviewers.intake.mailbox.convert import Converter
 from reviewers.intake.mailbox.message import header_message_id, message_key
 from reviewers.intake.mailbox.sources import Fetch, Known
@@ -31,6 +33,7 @@ __all__ = ["Fetched", "Source", "fetch"]
 class Source(Protocol):
     def messages(self, known: Known, limit: int) -> Iterator[Fetch]: ...
     def done(self, ref: str) -> None: ...
+    def flush(self) -> None: ...
 
 
 class Fetched(BaseModel):
@@ -73,13 +76,15 @@ def fetch(
     limit = ws.guideline.limits.with_env().mail_bytes
     for ref, where, raw, size, stream in source.messages(lambda mid: _finished(ws, mid), limit):
         faults.point("mail:after-fetch")
-        if not raw or _finished(ws, header_message_id(raw)):
+        incoming = message.parse(raw) if raw and stream is None else None  # parsed once
+        mid = incoming.message_id if incoming is not None else header_message_id(raw)
+        if not raw or _finished(ws, mid):
             # taken and answered before (a copy, or a run killed before marking it)
             source.done(ref)
-            faults.point("mail:after-flag")
             continue
         with ws.exclusive(person=actor.name):  # who acts: no git config asked per message
-            if stream is not None:  # beyond limits: mail_mb, never held in memory
+            if incoming is None:  # beyond limits: mail_mb, never held in memory
+                assert stream is not None
                 record, outcome = take_too_large(
                     ws, raw, where, size, stream, actor, acknowledge=wanted
                 )
@@ -93,6 +98,7 @@ def fetch(
                     threads=threads,
                     acknowledge=wanted,
                     converter=converter,
+                    incoming=incoming,
                 )
             faults.point("mail:after-outcome")
             problem, files = ack.acknowledge(ws, record, outcome)
@@ -100,8 +106,9 @@ def fetch(
         faults.point("mail:after-ack")
         if outcome.status == "handled":
             source.done(ref)
-            faults.point("mail:after-flag")
         results.append(Fetched(message=record, outcome=outcome, ack_problem=problem))
+    source.flush()  # the marks waiting (``sources``): after every reply has left
+    faults.point("mail:after-flag")
     with ws.exclusive(person=actor.name):
         ack.record(ws, acks, actor)
     return results

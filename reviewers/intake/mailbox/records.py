@@ -18,7 +18,7 @@ import yaml
 from pydantic import BaseModel, Field
 
 from drafts import layout
-from drafts.config import SAFE_LOADER
+from drafts.config import SAFE_DUMPER, SAFE_LOADER
 from drafts.models import Event
 from drafts.workspace import Workspace
 from reviewers.models import MessageKind
@@ -88,9 +88,8 @@ def _load(ws: Workspace, path: str, model: type[M]) -> M | None:
 
 
 def dump(record: BaseModel) -> bytes:
-    return yaml.safe_dump(
-        record.model_dump(mode="json"), sort_keys=False, allow_unicode=True
-    ).encode()
+    data = record.model_dump(mode="json")
+    return yaml.dump(data, Dumper=SAFE_DUMPER, sort_keys=False, allow_unicode=True).encode()
 
 
 def message(ws: Workspace, key: str) -> MessageRecord | None:

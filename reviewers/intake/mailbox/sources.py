@@ -5,7 +5,12 @@ A source yields a ``Fetch`` for each message not yet marked (``ref`` names it to
 it is given (``limits: mail_mb``) is never held in memory: its ``raw`` is its header alone and
 ``stream`` copies it, a megabyte at a time, to a file. ``done(ref)`` marks a handled message:
 moved to the processed folder when one is set, else flagged ``$PenholderTaken``; messages
-left unmarked are fetched again next time and recognised by their Message-ID. Errors reaching
+left unmarked are fetched again next time and recognised by their Message-ID.
+
+Over IMAP the round trips are batched: one FETCH gives the size and Message-ID of many messages,
+one FETCH the bodies of several small ones, and the marks wait for ``flush`` (or ``MARKS`` of
+them) to be made by one MOVE or STORE of a set of UIDs; a run killed with marks waiting leaves
+those messages unmarked, which the next run only marks. Errors reaching
 or logging in to the server are ``MailError`` with one sentence.
 """
 
@@ -28,6 +33,9 @@ from drafts.models import ImapSettings
 
 FLAG = "$PenholderTaken"
 CHUNK = 1 << 20
+#: per IMAP command: the headers of this many messages, the bodies of at most ``BODIES``
+#: messages and ``BODY_BYTES`` (the first always), the marks of ``MARKS`` messages
+HEADS, BODIES, BODY_BYTES, MARKS = 500, 16, 8 * CHUNK, 64
 #: ``(message-id) -> True`` when the workspace has taken that message already
 Known = Callable[[str], bool]
 
@@ -157,6 +165,7 @@ class ImapSource:
             ) from e
         self.uidvalidity = self._uidvalidity()
         self.created, self.target = False, ""
+        self.marks: list[str] = []
 
     def _uidvalidity(self) -> str:
         _, data = self.conn.response("UIDVALIDITY")
@@ -166,23 +175,57 @@ class ImapSource:
         _, data = self.conn.uid("SEARCH", "UNKEYWORD", FLAG)
         uids = data[0].decode().split() if data and data[0] else []
         where = f"imap://{self.imap.host}:{self.imap.port}/{self.imap.folder}"
-        for uid in uids:
-            _, head = self.conn.uid(
-                "FETCH", uid, "(RFC822.SIZE BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])"
-            )
-            mid = _message_id(head)
-            if mid and known(mid):
-                yield Fetch(uid, "", b"", 0)  # taken before: only the mark is missing
+        for start in range(0, len(uids), HEADS):
+            group = uids[start : start + HEADS]
+            found = _by_uid(self.conn.uid(
+                "FETCH", ",".join(group), "(RFC822.SIZE BODY.PEEK[HEADER.FIELDS (MESSAGE-ID)])"
+            )[1])  # fmt: skip
+            heads = {uid: found.get(uid, (b"", None)) for uid in group}
+            bodies: dict[str, bytes] = {}
+            for n, uid in enumerate(group):
+                meta, head = heads[uid]
+                mid = _message_id(head or b"")
+                if mid and known(mid):
+                    yield Fetch(uid, "", b"", 0)  # taken before: only the mark is missing
+                    continue
+                size, source = _size(meta), f"{where};UIDVALIDITY={self.uidvalidity};UID={uid}"
+                if size > limit:
+                    _, header = self.conn.uid("FETCH", uid, "(BODY.PEEK[HEADER])")
+                    raw = next((p[1] for p in header if isinstance(p, tuple)), b"")
+                    yield Fetch(uid, source, raw, size, self._streamer(uid))
+                    continue
+                if uid not in bodies:
+                    bodies = self._bodies(uid, group[n + 1 :], heads, known, limit)
+                raw = bodies.pop(uid, b"")
+                yield Fetch(uid, source, raw, len(raw))
+
+    def _bodies(
+        self,
+        uid: str,
+        after: list[str],
+        heads: dict[str, tuple[bytes, bytes | None]],
+        known: Known,
+        limit: int,
+    ) -> dict[str, bytes]:
+        """Message ``uid`` and the next ones of ``after`` that will be wanted whole, in one
+        FETCH of at most ``BODIES`` messages and ``BODY_BYTES`` (a message missing from the
+        answer is asked alone, as before)."""
+        wanted, total = [uid], _size(heads[uid][0])
+        for other in after:
+            meta, head = heads[other]
+            size, mid = _size(meta), _message_id(head or b"")
+            if len(wanted) >= BODIES or total + size > BODY_BYTES:
+                break
+            if size > limit or (mid and known(mid)):
                 continue
-            size, source = _size(head), f"{where};UIDVALIDITY={self.uidvalidity};UID={uid}"
-            if size > limit:
-                _, header = self.conn.uid("FETCH", uid, "(BODY.PEEK[HEADER])")
-                raw = next((p[1] for p in header if isinstance(p, tuple)), b"")
-                yield Fetch(uid, source, raw, size, self._streamer(uid))
-                continue
+            wanted.append(other)
+            total += size
+        found = _by_uid(self.conn.uid("FETCH", ",".join(wanted), "(BODY.PEEK[])")[1])
+        bodies = {u: found[u][1] or b"" for u in wanted if u in found}
+        if uid not in bodies:
             _, body = self.conn.uid("FETCH", uid, "(BODY.PEEK[])")
-            raw = next((p[1] for p in body if isinstance(p, tuple)), b"")
-            yield Fetch(uid, source, raw, len(raw))
+            bodies[uid] = next((p[1] for p in body if isinstance(p, tuple)), b"")
+        return bodies
 
     def _streamer(self, uid: str) -> Callable[[BinaryIO], None]:
         """Copy message ``uid`` to a file by partial fetches of a megabyte each."""
@@ -200,6 +243,17 @@ class ImapSource:
         return stream
 
     def done(self, ref: str) -> None:
+        """Mark ``ref`` handled: kept until ``MARKS`` are waiting or ``flush``, then all marked
+        by one command (a run killed before leaves them unmarked: the next only marks them)."""
+        self.marks.append(ref)
+        if len(self.marks) >= MARKS:
+            self.flush()
+
+    def flush(self) -> None:
+        """Mark every message ``done`` named since the last flush: one MOVE, else one STORE."""
+        refs, self.marks = ",".join(self.marks), []
+        if not refs:
+            return
         target = self.imap.processed_folder
         if target:
             if not self.created:  # once a run: the server's delimiter, and the folder
@@ -207,10 +261,10 @@ class ImapSource:
                 self.conn.create(_quote(self.target))  # "already exists" is fine
                 self.created = True
             target = self.target
-            status, _ = self.conn.uid("MOVE", ref, _quote(target))
+            status, _ = self.conn.uid("MOVE", refs, _quote(target))
             if status == "OK":
                 return
-        self.conn.uid("STORE", ref, "+FLAGS", f"({FLAG})")
+        self.conn.uid("STORE", refs, "+FLAGS", f"({FLAG})")
 
     def _delimiter(self) -> str:
         """The server's hierarchy delimiter ("/" in a folder setting means it)."""
@@ -228,24 +282,39 @@ def _quote(folder: str) -> str:
     return '"' + folder.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _size(data: list[object]) -> int:
-    """The RFC822.SIZE of a FETCH response (0 when the server gave none)."""
+def _by_uid(data: list[object]) -> dict[str, tuple[bytes, bytes | None]]:
+    """The messages of a FETCH answer by UID: what the server said of each outside its literal
+    (``UID``, ``RFC822.SIZE``, wherever it put them), and the literal (None when none)."""
+    found: dict[str, tuple[bytes, bytes | None]] = {}
+    meta, literal = b"", None
+
+    def keep() -> None:
+        m = re.search(rb"\bUID (\d+)", meta)
+        if m:
+            found.setdefault(m.group(1).decode(), (meta, literal))
+
     for part in data:
-        first = part[0] if isinstance(part, tuple) else part
-        if isinstance(first, bytes):
-            m = re.search(rb"RFC822\.SIZE (\d+)", first)
-            if m:
-                return int(m.group(1))
-    return 0
+        if isinstance(part, tuple) or (isinstance(part, bytes) and _START.match(part)):
+            keep()
+            meta, literal = (part[0], part[1]) if isinstance(part, tuple) else (part, None)
+        elif isinstance(part, bytes):
+            meta += part  # what follows a literal: ")" or the items the server put after it
+    keep()
+    return found
 
 
-def _message_id(data: list[object]) -> str:
-    for part in data:
-        if isinstance(part, tuple):
-            m = re.search(rb"(?im)^message-id:\s*(<[^>]*>)", part[1])
-            if m:
-                return m.group(1).decode(errors="replace")
-    return ""
+_START = re.compile(rb"\d+ \(")
+
+
+def _size(meta: bytes) -> int:
+    """The RFC822.SIZE a FETCH answer gave of a message (0 when the server gave none)."""
+    m = re.search(rb"RFC822\.SIZE (\d+)", meta)
+    return int(m.group(1)) if m else 0
+
+
+def _message_id(head: bytes) -> str:
+    m = re.search(rb"(?im)^message-id:\s*(<[^>]*>)", head)
+    return m.group(1).decode(errors="replace") if m else ""
 
 
 class MaildirSource:
@@ -296,6 +365,9 @@ class MaildirSource:
             self.box.remove(ref)
         else:
             self.box[ref] = msg
+
+    def flush(self) -> None:
+        """Nothing waits: ``done`` marks a Maildir message at once."""
 
     def close(self) -> None:
         self.box.close()

@@ -32,7 +32,14 @@ from drafts.core.limits import MB, Limits, TooLarge, too_large
 from drafts.models import Event
 from drafts.workspace import Actor, Workspace
 from reviewers.intake.identify import Claim
-from reviewers.intake.ingest import Also, Outcome, SentCache, ingest, within_limits
+from reviewers.intake.ingest import (
+    Also,
+    Outcome,
+    SentCache,
+    ingest,
+    ingest_data,
+    within_limits,
+)
 from reviewers.intake.mailbox import message, records
 from reviewers.intake.mailbox.convert import Converter, convert_step
 from reviewers.intake.mailbox.message import CONVERTIBLE
@@ -124,11 +131,17 @@ def _intake(
     actor: Actor,
     cache: SentCache,
     also: Also | None = None,
+    checked: bool = False,
 ) -> records.AttachmentOutcome:
-    with tempfile.TemporaryDirectory(prefix="penholder-mail-") as tmp:
-        path = Path(tmp) / a.name
-        path.write_bytes(a.data)
-        done = ingest(ws, path, actor, claim, cache, also)
+    """Intake of an attachment: from memory when ``_beyond_limits`` found it within the limits
+    (``checked``), else as a file (a converted .docx, which ``ingest`` checks first)."""
+    if checked:
+        done = ingest_data(ws, a.data, a.name, actor, claim, cache, also)
+    else:
+        with tempfile.TemporaryDirectory(prefix="penholder-mail-") as tmp:
+            path = Path(tmp) / a.name
+            path.write_bytes(a.data)
+            done = ingest(ws, path, actor, claim, cache, also)
     return _attachment_outcome(ws, key, a, done)
 
 
@@ -248,9 +261,11 @@ def take(
     threads: dict[str, tuple[str, str]] | None = None,
     acknowledge: bool = True,
     converter: Converter | None = None,
+    incoming: message.Incoming | None = None,
 ) -> tuple[records.MessageRecord, records.MessageOutcome]:
-    """Take one message (see module doc); return its record and outcome."""
-    incoming = message.parse(raw)
+    """Take one message (see module doc; ``incoming``: ``raw`` parsed, when the caller did);
+    return its record and outcome."""
+    incoming = incoming or message.parse(raw)
     key = incoming.key
     done = records.outcome(ws, key)
     if done is not None:
@@ -275,15 +290,13 @@ def take(
         for s in step_plan.steps
         if s.action == "intake" and s.attachment.kind == message.WORD
     ]
-    store(ws, raw, incoming, source, actor, words, held)
+    record = store(ws, raw, incoming, source, actor, words, held)
     faults.point("mail:after-store")
     kept = _kept_conversions(ws, converter, actor) if converter is not None else None
     steps = [  # converted once the message is stored as it came
         convert_step(s, kept) if s.attachment.kind in message.CONVERTIBLE else s
         for s in step_plan.steps
     ]
-    record = records.message(ws, key)
-    assert record is not None
     claim = Claim(round=step_plan.round, reviewer=step_plan.person)
     trailers = [("Event", Event.MAIL.value), ("Mail-Key", key)]
     cache = cache or SentCache()
@@ -311,7 +324,8 @@ def take(
         a = step.attachment
         if step.action == "intake":
             also = with_return if n == len(steps) - 1 else None
-            got = _intake(ws, key, a, claim, actor, cache, also)
+            checked = a is step_plan.steps[n].attachment  # not converted: measured above
+            got = _intake(ws, key, a, claim, actor, cache, also, checked)
             results.append(_noted(got, step_plan.steps[n].attachment, a))
         elif step.action == "quarantine":
             results.append(_quarantine(ws, a, step.reason, actor))

@@ -260,3 +260,59 @@ def test_a_message_beyond_the_mail_limit_is_copied_by_partial_fetches(  # type: 
     assert len(returns_recorded(ws)) == 1 and imap.count("penholder/processed") == 2
     assert any("mail_mb" in e.content.decode(errors="replace") for e in smtp.received)
     assert ws.dirty_paths() == []
+
+
+def test_many_messages_take_few_round_trips(mailbox_ready, cli, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Sizes and Message-IDs of many messages asked at once, the bodies of several small ones in
+    one FETCH, the marks made in sets (here: headers 5, bodies 3 and marks 4 at a time, so every
+    batch is cut): every return recorded once, every message with a file marked, a message
+    beyond mail_mb in the middle streamed alone, a second copy of a message only marked."""
+    import imaplib
+
+    from reviewers.intake.mailbox import sources
+
+    ws, rnd, imap, smtp, tmp = mailbox_ready
+    monkeypatch.setattr(sources, "HEADS", 5)
+    monkeypatch.setattr(sources, "BODIES", 3)
+    monkeypatch.setattr(sources, "MARKS", 4)
+    who = [rnd.items[i % 3].reviewer for i in range(8)]
+    files = [
+        returned_file(ws, rnd, i % 3, tmp / f"{i}.docx", comment=f"Remark {i}.") for i in range(8)
+    ]
+    mails = [
+        reply(ws, rnd, r, [(f"{i}.docx", f, DOCX)])
+        for i, (r, f) in enumerate(zip(who, files, strict=True))
+    ]
+    big = reply(
+        ws,
+        rnd,
+        who[0],
+        [("big.docx", files[0], DOCX), ("photo.png", os.urandom(60_000), "image/png")],
+    )
+    limit = (len(big) + max(len(m) for m in mails)) / 2
+    assert max(len(m) for m in mails) < limit < len(big)
+    monkeypatch.setenv("PENHOLDER_MAX_MAIL_MB", str(limit / 2**20))
+    imap.append(
+        [*mails[:3], big, *mails[3:6], mails[1], plain(ws.person(who[0]).email, "hi"), *mails[6:]]
+    )
+    commands: list[tuple[str, str]] = []
+    uid = imaplib.IMAP4.uid
+
+    def counted(self: imaplib.IMAP4, command: str, *args: str) -> tuple[str, list[object]]:
+        commands.append((command, " ".join(args)))
+        return uid(self, command, *args)
+
+    monkeypatch.setattr(imaplib.IMAP4, "uid", counted)
+    code, out, err = cli("inbox", "fetch", "-w", ws.root, "--as", DRAFTER)
+    assert code == 1, err  # the large message is quarantined
+    recorded = returns_recorded(ws)
+    assert len(recorded) == len(set(recorded)) == 8
+    assert imap.count("INBOX") == 1 and imap.count("penholder/processed") == 10
+    bodies = [a for c, a in commands if c == "FETCH" and a.endswith("(BODY.PEEK[])")]
+    heads = [a for c, a in commands if c == "FETCH" and "MESSAGE-ID" in a]
+    marks = [a for c, a in commands if c in ("MOVE", "STORE")]
+    assert (len(heads), len(bodies), len(marks)) == (3, 5, 3), commands  # one at a time: 11, 9, 10
+    assert max(len(a.split()[0].split(",")) for a in bodies) == 3
+    assert len(smtp.received) == 9  # every message with a file answered once (not the copy)
+    code, out, err = cli("inbox", "fetch", "-w", ws.root, "--as", DRAFTER)
+    assert code == 0 and returns_recorded(ws) == recorded and ws.dirty_paths() == []
