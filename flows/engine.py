@@ -115,8 +115,15 @@ def _in_process() -> Iterator[None]:
 
 #: settings of the temporary server a process on the embedded engine starts: it runs no
 #: deployment, so it needs no automation triggers; their service, stopped at exit before it had
-#: started (a quick refusal), printed an AssertionError traceback ("Reactive triggers not started")
-EMBEDDED = {"PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED": "false"}
+#: started (a quick refusal), printed an AssertionError traceback ("Reactive triggers not started").
+#: Nor does it use Prefect's blocks (penholder keeps no block documents): each server registered
+#: every block type at start until one had written Prefect's memo of it, and several processes
+#: starting at once on a new PREFECT_HOME raced in those inserts (an IntegrityError traceback
+#: printed by a server, seen in CI's engine-on writer trials with 4 writers)
+EMBEDDED = {
+    "PREFECT_SERVER_SERVICES_TRIGGERS_ENABLED": "false",
+    "PREFECT_SERVER_REGISTER_BLOCKS_ON_START": "false",
+}
 
 
 @contextmanager
