@@ -122,7 +122,9 @@ NOTES = """\
   of CPU against intake's 15.3 s; before, 29.9-31.2 s against 18.1-20.3 s). Wall time at load
   11-15 measured the run queue (+1% to +206%). The quietest pair, N = 300, load 3.4-4.0:
   before wall +88% (fetch 60.1 s against 32.0 s), CPU +67% (28.5 s against 17.0 s); after wall
-  +44% (34.5 s against 24.0 s), CPU +43% (19.8 s against 13.8 s): MET, with little to spare.
+  +44% (34.5 s against 24.0 s), CPU +43% (19.8 s against 13.8 s): MET, with little to spare. On the merged code
+  (the commit without an index), N = 100, load average 5.8 with a CI run beside it: wall +52%
+  (MISSED by two points, the run queue counted), CPU +43% (6.36 s against 4.45 s).
   `message.eml` keeps the message as it came, its Word attachment included beside
   `returns/<sha256>.docx` (docs/returns.md): what an auditor checks intake against. What
   remains per message: the e-mail parser (about 2.3 ms, most of it the standard library's
