@@ -183,3 +183,72 @@ def test_an_ordinary_revision_is_on_no_mark_row_cell_numbering_table_or_text_box
         x.in_text_box,
     )
     assert flags == (False,) * 6
+
+
+# -- block-level containers --------------------------------------------------------------------
+
+DEL_MARK = '<w:rPr><w:del w:id="90" w:author="Ann" w:date="2025-01-02T03:04:05Z"/></w:rPr>'
+
+
+def test_block_level_content_controls_custom_xml_and_alternate_content_are_read_through():
+    def control(inner: str) -> str:
+        return (
+            '<w:sdt><w:sdtPr><w:alias w:val="box"/></w:sdtPr><w:sdtContent>'
+            + inner
+            + "</w:sdtContent></w:sdt>"
+        )
+
+    # a control inside a control: what follows the inner one is still in the outer one
+    sdt = control(control(p(r("Inner."))) + p(r("In control ") + rev("ins", 1, r("added"))))
+    custom = '<w:customXml w:element="clause">' + p(r("In custom XML.")) + "</w:customXml>"
+    alternate = (
+        '<mc:AlternateContent><mc:Choice Requires="w14">'
+        + p(r("The choice."))
+        + "</mc:Choice><mc:Fallback>"
+        + p(r("The fallback."))
+        + "</mc:Fallback></mc:AlternateContent>"
+    )
+    body = p(r("Start.")) + sdt + custom + alternate + p(r("End ") + rev("ins", 2, r("here")))
+    a = read_annotations(make_docx(body))
+    assert [q.text_after for q in a.paragraphs] == [
+        "Start.",
+        "Inner.",
+        "In control added",
+        "In custom XML.",
+        "The choice.",
+        "End here",
+    ]
+    assert [(x.id, x.paragraph, x.in_content_control) for x in a.revisions] == [
+        ("1", 2, True),
+        ("2", 5, False),
+    ]
+
+
+def test_a_deleted_paragraph_mark_does_not_join_the_last_paragraph_of_a_cell_to_the_next_cell():
+    cell = "<w:tc>{}</w:tc>"
+    table = (
+        "<w:tbl><w:tr>"
+        + cell.format(p(r("A"), DEL_MARK))
+        + cell.format(p(r("B")))
+        + "</w:tr></w:tbl>"
+    )
+    body = p(r("Joined "), DEL_MARK) + p(r("here.")) + table
+    a = read_annotations(make_docx(body))
+    assert a.text_after == "Joined here.\nA\nB"
+    assert a.text_before == "Joined \nhere.\nA\nB"
+
+
+def test_a_body_paragraph_is_in_no_note_and_no_comment():
+    (q,) = read_annotations(make_docx(p(r("Body.")))).paragraphs
+    assert (q.footnote_id, q.comment_id, q.in_table, q.in_text_box) == (None, None, False, False)
+
+
+def test_revisions_of_one_author_join_in_one_change_only_when_nothing_lies_between():
+    def kinds(body: str) -> list[str]:
+        return [c.kind for c in read_annotations(make_docx(body)).changes]
+
+    ins = rev("ins", 1, r("ab"))
+    dele = rev("del", 2, r("yz", True))
+    assert kinds(p(r("x") + ins + dele)) == ["replace"]
+    assert kinds(p(r("x") + ins + r("cd") + dele)) == ["insert", "delete"]
+    assert kinds(p(rev("ins", 1, r("x")) + r("a")) + p(dele)) == ["insert", "delete"]
