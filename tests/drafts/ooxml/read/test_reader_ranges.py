@@ -252,3 +252,20 @@ def test_revisions_of_one_author_join_in_one_change_only_when_nothing_lies_betwe
     assert kinds(p(r("x") + ins + dele)) == ["replace"]
     assert kinds(p(r("x") + ins + r("cd") + dele)) == ["insert", "delete"]
     assert kinds(p(rev("ins", 1, r("x")) + r("a")) + p(dele)) == ["insert", "delete"]
+
+
+def test_a_block_level_insertion_holds_its_paragraphs_text():
+    body = p(r("Kept.")) + rev("ins", 5, p(r("Added para."))) + p(r("After."))
+    a = read_annotations(make_docx(body))
+    (x,) = a.revisions
+    assert (x.kind, x.id, x.text) == ("ins", "5", "Added para.\n")
+    assert [(q.text_before, q.text_after) for q in a.paragraphs] == [
+        ("Kept.", "Kept."),
+        ("", "Added para."),
+        ("After.", "After."),
+    ]
+
+
+def test_an_empty_block_between_does_not_part_a_paragraph_from_the_next_of_its_container():
+    body = p(r("Joined "), DEL_MARK) + '<w:customXml w:element="x"/>' + p(r("here."))
+    assert read_annotations(make_docx(body)).text_after == "Joined here."
