@@ -269,3 +269,30 @@ def test_a_block_level_insertion_holds_its_paragraphs_text():
 def test_an_empty_block_between_does_not_part_a_paragraph_from_the_next_of_its_container():
     body = p(r("Joined "), DEL_MARK) + '<w:customXml w:element="x"/>' + p(r("here."))
     assert read_annotations(make_docx(body)).text_after == "Joined here."
+
+
+def test_numbering_and_paragraph_property_changes_belong_to_their_paragraph():
+    d = 'w:author="Ann" w:date="2025-01-02T03:04:05Z"'
+    numbered = (
+        '<w:numPr><w:ilvl w:val="0"/><w:numId w:val="1"/>'
+        f'<w:numberingChange w:id="7" {d} w:original="%1."/></w:numPr>'
+    )
+    spaced = f'<w:jc w:val="center"/><w:pPrChange w:id="8" {d}><w:pPr/></w:pPrChange>'
+    body = p(r("Zero.")) + p(r("One."), numbered) + p(r("Two."), spaced)
+    revs = {x.id: x for x in read_annotations(make_docx(body)).revisions}
+    num, ppr = revs["7"], revs["8"]
+    assert (num.kind, num.paragraph, num.on_numbering) == ("numberingChange", 1, True)
+    assert num.text and "%1." in num.text
+    assert (ppr.kind, ppr.paragraph, ppr.on_numbering) == ("pPrChange", 2, False)
+
+
+def test_a_comment_range_inside_an_inserted_row_has_no_text_before():
+    d = 'w:author="Ann" w:date="2025-01-02T03:04:05Z"'
+    row = (
+        f'<w:tbl><w:tr><w:trPr><w:ins w:id="3" {d}/></w:trPr><w:tc>'
+        + p(start("4") + r("A"))
+        + p(r("B") + end("4"))
+        + "</w:tc></w:tr></w:tbl>"
+    )
+    c = ranged(p(r("Body.")) + row, "4")["4"]
+    assert (c.anchor_text_before, c.anchor_text_after, c.anchor_text) == (None, "A\nB", "A\nB")
