@@ -4,6 +4,8 @@ place flags of an ordinary revision."""
 
 from __future__ import annotations
 
+import pytest
+
 from drafts.ooxml.read.reader import read_annotations
 from tests.helpers.reader_helpers import make_docx, p, r, rev
 
@@ -286,13 +288,35 @@ def test_numbering_and_paragraph_property_changes_belong_to_their_paragraph():
     assert (ppr.kind, ppr.paragraph, ppr.on_numbering) == ("pPrChange", 2, False)
 
 
-def test_a_comment_range_inside_an_inserted_row_has_no_text_before():
+@pytest.mark.parametrize("kind", ["ins", "del"])
+def test_a_comment_range_inside_an_inserted_or_deleted_row_has_no_text_on_that_side(kind: str):
     d = 'w:author="Ann" w:date="2025-01-02T03:04:05Z"'
     row = (
-        f'<w:tbl><w:tr><w:trPr><w:ins w:id="3" {d}/></w:trPr><w:tc>'
-        + p(start("4") + r("A"))
-        + p(r("B") + end("4"))
+        f'<w:tbl><w:tr><w:trPr><w:{kind} w:id="3" {d}/></w:trPr><w:tc>'
+        + p(start("4") + r("A", kind == "del"))
+        + p(r("B", kind == "del") + end("4"))
         + "</w:tc></w:tr></w:tbl>"
     )
     c = ranged(p(r("Body.")) + row, "4")["4"]
-    assert (c.anchor_text_before, c.anchor_text_after, c.anchor_text) == (None, "A\nB", "A\nB")
+    sides = (c.anchor_text_before, c.anchor_text_after, c.anchor_text)
+    assert sides == ((None, "A\nB", "A\nB") if kind == "ins" else ("A\nB", None, "A\nB"))
+
+
+def test_a_moved_paragraph_mark_is_named_by_its_move_range():
+    d = 'w:author="Ann" w:date="2025-01-02T03:04:05Z"'
+
+    def mark(kind: str, rid: int) -> str:
+        return f'<w:rPr><w:{kind} w:id="{rid}" {d}/></w:rPr>'
+
+    body = (
+        p(
+            '<w:moveFromRangeStart w:id="1" w:name="m1"/>' + move_from(2, "Moved."),
+            mark("moveFrom", 3),
+        )
+        + p('<w:moveFromRangeEnd w:id="1"/>' + r("Stays."))
+        + p('<w:moveToRangeStart w:id="4" w:name="m1"/>' + move_to(5, "Moved."), mark("moveTo", 6))
+        + p('<w:moveToRangeEnd w:id="4"/>' + r("End."))
+    )
+    revs = {x.id: x for x in read_annotations(make_docx(body)).revisions}
+    marks = [(revs[i].kind, revs[i].on_paragraph_mark, revs[i].move) for i in ("3", "6")]
+    assert marks == [("moveFrom", True, "m1"), ("moveTo", True, "m1")]
