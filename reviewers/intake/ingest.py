@@ -151,7 +151,6 @@ def ingest(
     guideline.yaml) is held in the git-ignored ``quarantine/oversize/``, only its hash and the
     reason committed."""
     name = safe.line(path.name)
-    cache = cache or SentCache()
     limits = ws.guideline.limits.with_env()
     refuse_special(path, str(path))
     try:
