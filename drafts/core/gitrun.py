@@ -176,9 +176,7 @@ def commit_tree(objects: Objects, commit: str) -> str | None:
     return found[1][5:45].decode()
 
 
-def write_tree(
-    objects: Objects, base: str | None, changes: Mapping[str, str | None], folder: str = ""
-) -> str | None:
+def write_tree(objects: Objects, base: str | None, changes: Mapping[str, str | None]) -> str | None:
     """Write the tree ``base`` (a tree sha; None: empty) with ``changes`` (path -> blob sha of a
     plain file, None: removed) and return its sha (None: nothing left in it). Reads the trees
     along the changed paths only; writes the new ones with one ``git mktree --batch``."""
