@@ -93,7 +93,7 @@ def _parse(ws: Workspace, round_id: str, data: bytes) -> Round:
     code, else parsed (and kept: a failure to keep it is ignored)."""
     label = layout.round_record(round_id)
     key = hashlib.sha256(_code_key() + data).hexdigest().encode()
-    kept = ws.private_path(layout.round_cache(round_id))
+    kept = ws.git_dir / layout.round_cache(round_id)  # made when first written, not on a read
     with contextlib.suppress(OSError, ValueError, ValidationError):
         head, _, body = kept.read_bytes().partition(b"\n")
         if head == key:
@@ -101,6 +101,7 @@ def _parse(ws: Workspace, round_id: str, data: bytes) -> Round:
     rnd = config.validate(Round, config.parse_yaml(data, label), label.rsplit("/", 1)[-1])
     tmp = kept.with_name(f".{kept.name}.{os.getpid()}.tmp")
     try:
+        kept.parent.mkdir(parents=True, exist_ok=True)
         tmp.write_bytes(key + b"\n" + rnd.model_dump_json().encode())
         os.replace(tmp, kept)
     except OSError:  # a read-only repository: the next reader parses again

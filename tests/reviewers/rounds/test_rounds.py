@@ -462,3 +462,20 @@ def test_a_round_record_is_parsed_once_per_content_and_kept_beside_git(
     path = example_ws.root / layout.round_record("R1")
     path.write_bytes(path.read_bytes().replace(b"2024-03-22", b"2024-03-29"))
     assert records.load_round(example_ws, "R1").due == date(2024, 3, 29)
+
+
+def test_a_round_record_is_read_where_its_parse_cannot_be_kept(example_ws: Workspace) -> None:
+    """Keeping the parse is an optimisation: where its folder cannot be made (here a file is in
+    its way, as a read-only ``.git`` would refuse it), the record is parsed and read all the same,
+    and nothing is made."""
+    import shutil
+
+    from drafts import layout
+
+    opened = open_r1(example_ws)
+    kept = example_ws.git_dir / layout.round_cache("R1")
+    shutil.rmtree(kept.parent, ignore_errors=True)
+    kept.parent.parent.mkdir(parents=True, exist_ok=True)
+    kept.parent.write_bytes(b"in the way")
+    assert records.load_round(Workspace(example_ws.root), "R1") == opened
+    assert kept.parent.read_bytes() == b"in the way"
