@@ -386,5 +386,5 @@ def _alive(pid: object) -> bool:
 
 def waiter_alive(ws: Workspace, chapter: str, run: str | None) -> bool:
     """Whether a live process on this machine waits on ``run`` for ``chapter``'s decision."""
-    data = read_marker(ws.private_path(layout.waiter(chapter)))
+    data = read_marker(ws.git_dir / layout.waiter(chapter))  # a read makes no folder
     return run is not None and data.get("run") == run and _alive(data.get("pid"))
