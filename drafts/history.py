@@ -6,7 +6,9 @@ is in after the commit), ``Round``, ``Resolves`` (remark ids), ``Prefect-Run``.
 ``parse_log`` reads the records out of ``git log -z --format=log_format(nonce)`` (the workspace
 runs it). ``replay`` and ``index_revisions`` fold commits into what a ``Summary`` holds (each chapter's
 state, each chapter's revisions), from nothing or from an earlier summary: the workspace keeps
-one per HEAD under ``.git/penholder/`` and folds only the commits made since.
+one per HEAD under ``.git/penholder/`` and folds only the commits made since. ``ledger`` folds
+them likewise into what a ``Ledger`` holds: what the status reads of the history besides (when
+each chapter entered its stage; the return, round-close and consolidation commits).
 """
 
 from __future__ import annotations
@@ -38,6 +40,46 @@ def summarise(commits: list[CommitRecord], head: str, since: Summary | None = No
         commits=(since.commits if since else 0) + len(commits),
         states=replay(commits, since.states if since else None),
         revisions=index_revisions(commits, since.revisions if since else None),
+    )
+
+
+#: the events whose commits a ``Ledger`` keeps: what the status reads of the history again
+LEDGER_EVENTS = frozenset({Event.RETURN.value, Event.ROUND_CLOSE.value, Event.CONSOLIDATE.value})
+
+
+class Ledger(BaseModel):
+    """What replaying the history up to ``head`` yields besides the ``Summary``, for the status:
+    when each chapter entered the stage it is in (``stage_since``; ``stages``: the last ``Stage``
+    trailer each chapter got), and the commits of ``LEDGER_EVENTS`` with their positions in
+    the history (0: the first commit), oldest first. Its size grows with those commits, not with
+    the others; it is kept apart from the summary, which every state change rewrites."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    head: str
+    commits: int
+    stages: dict[str, str]
+    stage_since: dict[str, datetime]
+    kept: list[tuple[int, CommitRecord]]
+
+
+def ledger(commits: list[CommitRecord], head: str, since: Ledger | None = None) -> Ledger:
+    """Return the ledger of ``since`` (None: nothing) followed by ``commits`` (oldest first)."""
+    start = since.commits if since else 0
+    stages = dict(since.stages) if since else {}
+    entered = dict(since.stage_since) if since else {}
+    kept = list(since.kept) if since else []
+    for pos, c in enumerate(commits, start):
+        moved = c.value("Stage")
+        for ch in c.values("Chapter"):
+            if ch not in entered or (moved is not None and moved != stages.get(ch)):
+                entered[ch] = c.date
+            if moved is not None:
+                stages[ch] = moved
+        if c.value("Event") in LEDGER_EVENTS:
+            kept.append((pos, c))
+    return Ledger(
+        head=head, commits=start + len(commits), stages=stages, stage_since=entered, kept=kept
     )
 
 

@@ -29,7 +29,7 @@ from drafts import history, layout, writing
 from drafts.core import clock, faults, gitrun, rehearsal, safe
 from drafts.core.errors import DirtyWorkspace, IdentityError, NotFound, WorkspaceError
 from drafts.core.files import Holder, locked, restore
-from drafts.history import Summary
+from drafts.history import Ledger, Summary
 from drafts.history_cache import HistoryCache
 from drafts.layout import check_new_root, find_root
 from drafts.models import EGM, ChapterFront, ChapterState, CommitRecord, Guideline, Person, Revision
@@ -72,7 +72,9 @@ class Workspace:
         def log(*revs: str, topo: bool = True) -> list[tuple[CommitRecord, list[str]]]:
             return ref()._log(*revs, topo=topo)  # type: ignore[union-attr]
 
-        self._histories = HistoryCache(log, self.git_dir / layout.history_cache())
+        self._histories = HistoryCache(
+            log, self.git_dir / layout.history_cache(), self.git_dir / layout.history_ledger()
+        )
         self._blobs: tuple[str, dict[str, str]] | None = None  # HEAD's path -> blob sha
         #: trailers added to every commit made through this object (a flow's ``Prefect-Run``)
         self.run_trailers: list[tuple[str, str]] = []
@@ -222,6 +224,12 @@ class Workspace:
     def summary(self) -> Summary | None:
         """Return each chapter's state and revisions at HEAD (``drafts.history_cache``)."""
         return None if (head := self.head()) is None else self._histories.summary(head)
+
+    def ledger(self) -> Ledger | None:
+        """Return what the status reads of the history at HEAD besides the summary: when each
+        chapter entered its stage, the return, round-close and consolidation commits with their
+        positions (``drafts.history.Ledger``, kept per HEAD as the summary is)."""
+        return None if (head := self.head()) is None else self._histories.ledger(head)
 
     def _log(self, *revisions: str, topo: bool = True) -> list[tuple[CommitRecord, list[str]]]:
         """The commits of ``git log [--topo-order] --reverse REVISIONS``, with parents."""

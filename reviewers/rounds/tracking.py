@@ -15,6 +15,7 @@ marks that item returned. "Today" and "late" use penholder's clock in the guidel
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 
 from drafts.core.errors import NotFound
@@ -37,15 +38,20 @@ from reviewers.rounds import records
 class ReturnIndex:
     """The return and round-close commits of a history, read once: each round then finds its
     returns by packet (and by round for returns naming no packet) instead of reading every
-    commit again, so status over many rounds does not cost rounds x commits."""
+    commit again, so status over many rounds does not cost rounds x commits.
 
-    def __init__(self, commits: list[CommitRecord]) -> None:
-        self.commits = commits
+    ``entries`` are ``(position in the history, commit)``, oldest first: every commit
+    (``enumerate(history)``) or those the workspace's ledger keeps (``of``)."""
+
+    def __init__(self, entries: Iterable[tuple[int, CommitRecord]]) -> None:
+        self.commits: dict[int, CommitRecord] = {}
         self.by_packet: dict[str, list[int]] = {}
         self.unnamed: dict[str, list[int]] = {}  # round -> returns naming no packet
         self.closed_at: dict[str, int] = {}  # round -> position of its first close
-        for pos, c in enumerate(commits):
+        for pos, c in entries:
             event = c.value("Event")
+            if event in (Event.ROUND_CLOSE.value, Event.RETURN.value):
+                self.commits[pos] = c
             if event == Event.ROUND_CLOSE.value:
                 self.closed_at.setdefault(c.value("Round") or "", pos)
             elif event == Event.RETURN.value:
@@ -54,6 +60,12 @@ class ReturnIndex:
                     self.by_packet.setdefault(named.upper(), []).append(pos)
                 if not packets and c.value("Round") and c.value("Reviewer"):
                     self.unnamed.setdefault(c.value("Round") or "", []).append(pos)
+
+    @classmethod
+    def of(cls, ws: Workspace) -> ReturnIndex:
+        """The index of HEAD's history, from the commits its ledger keeps (no full read)."""
+        ledger = ws.ledger()
+        return cls(ledger.kept if ledger is not None else ())
 
     def positions(self, rnd: Round) -> list[int]:
         """Return the positions of the commits that may hold returns of ``rnd``, in order."""
@@ -67,7 +79,7 @@ def return_records(
     ws: Workspace, rnd: Round, commits: list[CommitRecord] | ReturnIndex
 ) -> list[ReturnRecord]:
     """Return the returns recorded for round ``rnd`` by ``Event: return`` commits, oldest first."""
-    index = commits if isinstance(commits, ReturnIndex) else ReturnIndex(commits)
+    index = commits if isinstance(commits, ReturnIndex) else ReturnIndex(enumerate(commits))
     by_packet = {i.packet.upper(): i for i in rnd.items}
     closed_at = index.closed_at.get(rnd.id)
     found = []
@@ -142,7 +154,7 @@ def round_status(ws: Workspace, round_id: str, index: ReturnIndex | None = None)
     now = ws.now()
     today = now.date()
     returns: dict[tuple[str, str], ReturnRecord] = {}
-    for r in return_records(ws, rnd, index or ws.history()):
+    for r in return_records(ws, rnd, index or ReturnIndex.of(ws)):
         returns.setdefault((r.reviewer, r.chapter), r)  # the first return counts for timing
     names = {p.id: p.name for p in ws.people}
     items = []

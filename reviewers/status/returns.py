@@ -34,13 +34,12 @@ class Returns:
         self.ws = ws
         self.rounds = {r.id: r for r in rounds}
         self._status: dict[str, RoundStatus] = {}
-        history = ws.history()
+        index = self.index = ReturnIndex.of(ws)  # the ledger's commits: no full read
         self.remarks_in: dict[str, int] = {}  # return commit -> remarks it recorded
         self.by_chapter: dict[tuple[str, str], int] = {}  # (round, chapter) -> remarks
-        for c in history:
+        for c in index.commits.values():
             if c.value("Event") == Event.RETURN.value:
                 self._count(c)
-        index = self.index = ReturnIndex(history)
         self.records: dict[str, list[ReturnRecord]] = {
             r.id: return_records(ws, r, index) for r in rounds
         }
