@@ -29,7 +29,6 @@ from reviewers.models import (
     Round,
     RoundItem,
     RoundStatus,
-    SentLog,
     SentMessage,
 )
 from reviewers.rounds import records
@@ -157,13 +156,16 @@ def round_status(ws: Workspace, round_id: str, index: ReturnIndex | None = None)
     for r in return_records(ws, rnd, index or ReturnIndex.of(ws)):
         returns.setdefault((r.reviewer, r.chapter), r)  # the first return counts for timing
     names = {p.id: p.name for p in ws.people}
+    messages: Messages = {}  # the log read once, by reviewer and kind
+    for m in log.messages:
+        messages.setdefault((m.reviewer, m.kind), []).append(m)
     items = []
     for item in rnd.items:
-        sent = _packet_message(log, item)
+        sent = _packet_message(messages, item)
         ret = returns.get((item.reviewer, item.chapter))
         tz_date = ret.at.astimezone(now.tzinfo).date() if ret else None
         state = item_state(rnd, item, today, sent, ret, tz_date)
-        reminders = [m.at.astimezone(now.tzinfo).date() for m in _reminders(log, item)]
+        reminders = [m.at.astimezone(now.tzinfo).date() for m in _reminders(messages, item)]
         items.append(
             ItemStatus(
                 reviewer=item.reviewer,
@@ -228,12 +230,17 @@ def select(
     ]
 
 
-def _packet_message(log: SentLog, item: RoundItem) -> SentMessage | None:
-    for m in log.of(item.reviewer, MessageKind.PACKET):
+#: a round's sent log by reviewer and kind of message, each list in the order they left
+Messages = dict[tuple[str, MessageKind], list[SentMessage]]
+
+
+def _packet_message(messages: Messages, item: RoundItem) -> SentMessage | None:
+    for m in messages.get((item.reviewer, MessageKind.PACKET), ()):
         if item.packet in m.packets:
             return m
     return None
 
 
-def _reminders(log: SentLog, item: RoundItem) -> list[SentMessage]:
-    return [m for m in log.of(item.reviewer, MessageKind.REMINDER) if item.packet in m.packets]
+def _reminders(messages: Messages, item: RoundItem) -> list[SentMessage]:
+    found = messages.get((item.reviewer, MessageKind.REMINDER), ())
+    return [m for m in found if item.packet in m.packets]
