@@ -75,9 +75,13 @@ class ReturnIndex:
 
 
 def return_records(
-    ws: Workspace, rnd: Round, commits: list[CommitRecord] | ReturnIndex
+    ws: Workspace,
+    rnd: Round,
+    commits: list[CommitRecord] | ReturnIndex,
+    since: datetime | None = None,
 ) -> list[ReturnRecord]:
-    """Return the returns recorded for round ``rnd`` by ``Event: return`` commits, oldest first."""
+    """Return the returns recorded for round ``rnd`` by ``Event: return`` commits, oldest first
+    (those received at or after ``since``, when given)."""
     index = commits if isinstance(commits, ReturnIndex) else ReturnIndex(enumerate(commits))
     by_packet = {i.packet.upper(): i for i in rnd.items}
     closed_at = index.closed_at.get(rnd.id)
@@ -85,6 +89,8 @@ def return_records(
     for pos in index.positions(rnd):
         c = index.commits[pos]
         received = _when(c)
+        if since is not None and received < since:
+            continue
         targets: list[tuple[str, str, str | None]] = []
         for named in c.values("Packet"):
             item = by_packet.get(named.upper())
