@@ -96,7 +96,10 @@ class Returns:
             ]
         found = [
             LateReturn(
-                round=r.round, reviewer=r.reviewer, at=r.at, remarks=self.remarks_in.get(r.commit, 0)
+                round=r.round,
+                reviewer=r.reviewer,
+                at=r.at,
+                remarks=self.remarks_in.get(r.commit, 0),
             )
             for r in self._late[current]
             if r.chapter == chapter
