@@ -17,6 +17,7 @@ import os
 import shutil
 import subprocess
 import weakref
+from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
@@ -76,6 +77,7 @@ class Workspace:
             log, self.git_dir / layout.history_cache(), self.git_dir / layout.history_ledger()
         )
         self._blobs: tuple[str, dict[str, str]] | None = None  # HEAD's path -> blob sha
+        self._paths: tuple[dict[str, str], list[str]] | None = None  # those paths, sorted
         #: trailers added to every commit made through this object (a flow's ``Prefect-Run``)
         self.run_trailers: list[tuple[str, str]] = []
 
@@ -278,8 +280,9 @@ class Workspace:
     def committed_files(self, folder: str, commit: str = "HEAD") -> list[str]:
         """Return the paths of every file committed under ``folder`` (none before any commit)."""
         prefix = folder.rstrip("/") + "/"
-        if commit == "HEAD":
-            return [path for path in self._head_blobs() if path.startswith(prefix)]
+        if commit == "HEAD":  # the paths under ``prefix`` sit together in HEAD's sorted paths
+            paths = self._head_paths()
+            return paths[bisect_left(paths, prefix) : bisect_left(paths, prefix[:-1] + "0")]
         if self.head() is None:
             return []
         out = gitrun.out(self.root, "ls-tree", "-r", "-z", "--name-only", commit, "--", prefix)
@@ -292,6 +295,14 @@ class Workspace:
             entries = (line.split("\t", 1) for line in out.split("\0") if line)
             self._blobs = (head, {name: meta.split()[2] for meta, name in entries})
         return self._blobs[1] if head is not None and self._blobs is not None else {}
+
+    def _head_paths(self) -> list[str]:
+        """Return HEAD's paths, sorted (git's order too: both compare the bytes of whole paths),
+        kept per HEAD, so a folder's files are found by bisection, not by reading every path."""
+        blobs = self._head_blobs()
+        if self._paths is None or self._paths[0] is not blobs:
+            self._paths = (blobs, sorted(blobs))
+        return self._paths[1]
 
     def committed(self, path: str, commit: str = "HEAD") -> bytes | None:
         """Return the bytes of ``path`` as committed in ``commit``, or None when it is not (at
