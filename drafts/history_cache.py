@@ -20,10 +20,10 @@ import json
 import os
 import re
 from collections.abc import Callable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import TypeVar
 
-from drafts import history, models
+from drafts import history, layout, models
 from drafts.history import Ledger, Summary
 from drafts.models import CommitRecord
 
@@ -72,14 +72,12 @@ def _line(
 class HistoryCache:
     """The records and summary of one repository's history, kept per HEAD."""
 
-    def __init__(self, log: Log, cache_file: Path, ledger_file: Path | None = None) -> None:
-        """``cache_file`` keeps the summary, ``ledger_file`` (default: ``ledger.json`` beside
-        it) the ledger."""
+    def __init__(self, log: Log, cache_file: Path) -> None:
+        """``cache_file`` keeps the summary; the ledger is kept beside it (its name from
+        ``layout.history_ledger()``)."""
         self._log = log
-        self._files: dict[type, Path] = {
-            Summary: cache_file,
-            Ledger: ledger_file or cache_file.with_name("ledger.json"),
-        }
+        ledger = cache_file.with_name(PurePosixPath(layout.history_ledger()).name)
+        self._files: dict[type, Path] = {Summary: cache_file, Ledger: ledger}
         self._records: tuple[str, list[CommitRecord]] | None = None
         self._kept: dict[type, Summary | Ledger] = {}
 

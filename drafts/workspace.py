@@ -17,7 +17,6 @@ import os
 import shutil
 import subprocess
 import weakref
-from bisect import bisect_left
 from collections.abc import Callable, Mapping, Sequence
 from contextlib import AbstractContextManager
 from datetime import datetime
@@ -73,11 +72,8 @@ class Workspace:
         def log(*revs: str, topo: bool = True) -> list[tuple[CommitRecord, list[str]]]:
             return ref()._log(*revs, topo=topo)  # type: ignore[union-attr]
 
-        self._histories = HistoryCache(
-            log, self.git_dir / layout.history_cache(), self.git_dir / layout.history_ledger()
-        )
-        self._blobs: tuple[str, dict[str, str]] | None = None  # HEAD's path -> blob sha
-        self._paths: tuple[dict[str, str], list[str]] | None = None  # those paths, sorted
+        self._histories = HistoryCache(log, self.git_dir / layout.history_cache())
+        self.listing = gitrun.Listing(root)  # HEAD's files, one ``git ls-tree`` per HEAD
         #: trailers added to every commit made through this object (a flow's ``Prefect-Run``)
         self.run_trailers: list[tuple[str, str]] = []
 
@@ -228,9 +224,7 @@ class Workspace:
         return None if (head := self.head()) is None else self._histories.summary(head)
 
     def ledger(self) -> Ledger | None:
-        """Return what the status reads of the history at HEAD besides the summary: when each
-        chapter entered its stage, the return, round-close and consolidation commits with their
-        positions (``drafts.history.Ledger``, kept per HEAD as the summary is)."""
+        """Return what status reads of the history at HEAD besides (``drafts.history.Ledger``)."""
         return None if (head := self.head()) is None else self._histories.ledger(head)
 
     def _log(self, *revisions: str, topo: bool = True) -> list[tuple[CommitRecord, list[str]]]:
@@ -280,9 +274,8 @@ class Workspace:
     def committed_files(self, folder: str, commit: str = "HEAD") -> list[str]:
         """Return the paths of every file committed under ``folder`` (none before any commit)."""
         prefix = folder.rstrip("/") + "/"
-        if commit == "HEAD":  # the paths under ``prefix`` sit together in HEAD's sorted paths
-            paths = self._head_paths()
-            return paths[bisect_left(paths, prefix) : bisect_left(paths, prefix[:-1] + "0")]
+        if commit == "HEAD":
+            return [] if (head := self.head()) is None else self.listing.under(head, prefix)
         if self.head() is None:
             return []
         out = gitrun.out(self.root, "ls-tree", "-r", "-z", "--name-only", commit, "--", prefix)
@@ -290,19 +283,7 @@ class Workspace:
 
     def _head_blobs(self) -> dict[str, str]:
         """Return HEAD's path -> blob sha, from one ``ls-tree`` kept per HEAD (in git's order)."""
-        if (head := self.head()) is not None and (self._blobs is None or self._blobs[0] != head):
-            out = gitrun.out(self.root, "ls-tree", "-r", "-z", "--full-tree", head)
-            entries = (line.split("\t", 1) for line in out.split("\0") if line)
-            self._blobs = (head, {name: meta.split()[2] for meta, name in entries})
-        return self._blobs[1] if head is not None and self._blobs is not None else {}
-
-    def _head_paths(self) -> list[str]:
-        """Return HEAD's paths, sorted (git's order too: both compare the bytes of whole paths),
-        kept per HEAD, so a folder's files are found by bisection, not by reading every path."""
-        blobs = self._head_blobs()
-        if self._paths is None or self._paths[0] is not blobs:
-            self._paths = (blobs, sorted(blobs))
-        return self._paths[1]
+        return {} if (head := self.head()) is None else self.listing.blobs(head)
 
     def committed(self, path: str, commit: str = "HEAD") -> bytes | None:
         """Return the bytes of ``path`` as committed in ``commit``, or None when it is not (at
