@@ -6,7 +6,8 @@ commits and, at each size, in the same run:
   ``Workspace`` (as each CLI call opens one; the history cache in ``.git/penholder/`` is warm),
   median of 5;
 - ``penholder status --json`` and ``penholder chapter log 03`` as a user runs them (a fresh
-  interpreter, engine off), best of 3;
+  interpreter, engine off, Python's bytecode cache written and read as in any installation),
+  best of 3;
 - once after each growth: the first read of the state (folds the commits the cache has not seen)
   and a full replay with the cache deleted.
 
@@ -226,6 +227,10 @@ def main() -> None:
     sizes = [int(a) for a in sys.argv[1:]] or [500, 2000, 10000]
     cli = str(Path(sys.executable).parent / "penholder")
     env = {**os.environ, "PENHOLDER_ENGINE": "off", "PENHOLDER_TODAY": "2030-09-20"}
+    # as a user's installation runs: Python keeps the bytecode of what it compiled (this
+    # machine's environment sets PYTHONDONTWRITEBYTECODE, which makes every run of the CLI
+    # compile penholder's modules again, some 30-40 ms of CPU a run)
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     os.environ["PENHOLDER_TODAY"] = env["PENHOLDER_TODAY"]
     results: dict[int, dict[str, tuple[float, float, float]]] = {}
     with tempfile.TemporaryDirectory(prefix="penholder-bench-history-") as tmp:

@@ -182,12 +182,23 @@ corrupt, another version's, a reset, a merge, a pull) is replayed in full with t
 chapter's list), not with the number of commits: 67 KB at 10,000 commits in the benchmark,
 read and written in about 1 ms each.
 
-**Reads.** `status` reads the history once (one `git log -z`, parsed once per HEAD) and each
-round finds its returns through one index by packet (`ReturnIndex`), instead of reading every
-commit once per round; folders are listed from the one `git ls-tree` kept per HEAD instead of
-one `git ls-tree` per folder (288 git calls at 10,000 commits before). `chapter log` asks git
-only for the commits that may name the chapter (`git log --grep`, each hit checked on its
-trailers).
+**Reads.** `status` parses no commit it does not need. What it reads of the history besides the
+summary (when each chapter entered its stage; the return, round-close and consolidation commits
+with their positions) is a second fold kept per HEAD, the ledger
+(`.git/penholder/history/ledger.json`, `drafts.history.Ledger`), extended like the summary by
+the commits since and replayed when it cannot be trusted (docs/workspace.md, "The history
+cache"): on an unchanged HEAD status runs one `git ls-tree` and no `git log`. Each round finds
+its returns through one index by packet (`ReturnIndex`) built from the ledger's commits; the
+current round's returns are read, and the earlier rounds' only from those received since it
+opened (the late ones); a round's sent log is grouped once by reviewer and kind. Folders are
+listed from the one `git ls-tree` kept per HEAD instead of one `git ls-tree` per folder (288
+git calls at 10,000 commits before), by bisection of its sorted paths (the tree holds a file per
+return: a status's 57 folder lookups read 9,300 paths each at 10,000 commits before). The
+ledger grows with the returns, which are most of a round's commits (1,871 of the 2,005 commits
+of the benchmark, 450 KB, kept as flat lists: the JSON reads in 2-3 ms, the commits are made
+in 10-15 ms), so a status still costs more at 2,000 commits than at 500, by the returns it
+counts rather than by a parse of every commit. `chapter log` asks git only for the commits that
+may name the chapter (`git log --grep`, each hit checked on its trailers).
 
 **Start-up.** A read command's fixed cost is starting Python and importing. Neither read
 command imports Prefect or GitPython: git runs as a program (`drafts/core/gitrun.py`; objects
@@ -196,14 +207,23 @@ ms of imports and two `git version` calls per process, is imported only by `Work
 which `drafts/remote.py` alone asks for. `chapter log` imports no YAML nor the configuration
 models. `status` reads each round record's kept parse (`.git/penholder/rounds/<id>.json`,
 about 1 ms a round of 31 reviewers) instead of parsing its YAML (about 10 ms), and the front
-matter with libyaml. What remains is the floor of a typer CLI with pydantic models, measured
-in CPU time on this machine (best of 5): Python itself 24 ms; `import typer, typer._adapters`
-142 ms (typer 0.29 builds pydantic adapters for its parameters); with one pydantic model
-defined (pydantic looks up its plugins through `importlib.metadata`, about 30 ms) 171 ms;
-`penholder --help` 216 ms; `chapter log` 295 ms; `status --json` at 2,000 commits about 380
-ms in its own process (git's CPU apart), of which about 110 ms is the status itself (the history parsed once, 2,000 records; the
-returns of each round) and about 95 ms the models it needs. `git log` takes 11-20 ms there,
-so 10x `git log` is below the floor of the interpreter and its two libraries.
+matter with libyaml. A command run from the shell builds itself alone: `flows/cli/__init__.py`
+names where each command is defined (`COMMANDS`) and `main` imports and builds only the one the
+command line names (the whole app for `--help`, a mistyped or missing command, and as
+`flows.cli.app`); before, every command module was imported and the parameters of every
+command built, whatever the command. The options shared by the commands no longer import the
+engine (only `run_flow` does). While a command runs, the garbage collector's first threshold is
+50,000 instead of 700: a status makes tens of thousands of objects that live to its end, and
+each full collection walked them all again (10-20 ms of a status at 2,000 commits). What
+remains is the floor of a typer CLI with pydantic models, measured in CPU time on this machine
+(the least of 7 interleaved runs, load average 2.7 to 3.6 on 2 cores, bytecode cached): Python
+itself 23 ms; `import typer, typer._adapters` 150 ms (typer 0.29 builds pydantic adapters for
+its parameters); pydantic with one model defined 153 ms; a typer app of one command and one
+model 175 ms; `penholder --help` 218 ms; `chapter log 03` at 2,000 commits 223 ms (278 ms
+before these changes, in the same runs); `status --json` at 2,000 commits 329 ms (413 ms
+before). `git log` takes 10.5 ms there: 10x `git log` is 105 ms, below the 175 ms of a typer app
+with one model, so that aim cannot be met with this interpreter and these two libraries;
+status is about 1.9x that floor (2.4x before).
 
 **Commits.** A commit is made without an index (`drafts/core/gitrun.py`): the files are stored
 with one `git hash-object`, the trees along their paths are read through the workspace's
@@ -222,7 +242,10 @@ against git's own index on random trees and changes (`tests/drafts/core/test_git
 last one open; chapter 01 made and revised through penholder itself) and prints at each size
 `git log --format=%H`, a state change in-process (`chapters.commit_revision` through a new
 `Workspace`, median of 5), `penholder status --json` and `penholder chapter log 03` (a fresh
-interpreter, best of 3), in wall time and in CPU time (this process and the programs it ran);
+interpreter with its bytecode cached as in any installation, best of 3; this machine's
+environment sets `PYTHONDONTWRITEBYTECODE`, which the benchmark drops for the command, as it
+would make each run compile penholder's modules again, 30-40 ms of CPU), in wall time and in
+CPU time (this process and the programs it ran);
 the machine it was measured on is shared (load average about 9 on 2 cores), so wall times are
 noisy and the CPU figures are the steadier ones.
 """
@@ -245,10 +268,25 @@ the aim. `status` under 0.5 s at
 wall). `status` under 10x `git log` at 2,000:
 38-44x before, 21-27x after (CPU), **MISSED**: `git log` takes 11-20 ms there, and the floor of
 a fresh interpreter with typer and pydantic is about 170 ms ("Start-up" above). At 10,000
-commits `status` spends most of its time parsing the 10,000 records of the history once
+commits `status` then spent most of its time parsing the 10,000 records of the history once
 (about 30 us each) and in the returns of 27 rounds: it grows with the history, which the aims
 do not bound. Before the history cache (issue 23), a state change replayed the whole history
 (412 ms at 2,007 commits against 204 ms fresh) and status read the history once per round.
+
+Before and after the ledger, the command built alone, the collector's threshold and the folder
+lookups by bisection (2026-12-01): the previous code and this one run one after the other, both
+with their bytecode cached, at 500, 2,000 and 10,000 commits (load average 2.7 to 3.5 on 2
+cores). `status --json` at 2,000 commits, CPU time: 368-411 ms before, 327 ms after (371 ms in
+an earlier run without the bisection); at 500: 296-360 ms before, 264-283 ms after; at 10,000:
+867-952 ms before, 498 ms after (644 ms without the bisection). `chapter log 03` at 2,000:
+264 ms before, 203 ms after. Under 0.5 s at 2,000: **MET** in CPU and wall time after (0.327 s
+and 0.403 s). Under 10x `git log` at 2,000: 19.2-20.5x before, 19.8x after (CPU time),
+**MISSED**, `git log` taking 16-20 ms in those runs and the floor of a typer app with one
+pydantic model 175 ms ("Start-up" above). Measured apart, interleaved (the least of 7 runs of
+each, load average 2.7 to 3.6): status at 2,000 commits 413 ms before, 329 ms after; `git log`
+10.5 ms. What still grows with the history is the ledger's returns: reading its commits and
+indexing them by packet costs some 10-15 us a return (1,871 at 2,005 commits, about 9,300 at
+10,005), the rest of a status does not.
 """
 
 

@@ -1,11 +1,14 @@
-"""The history read once and kept: every commit record, and the ``Summary`` (each chapter's state
-and revisions), per HEAD, in memory and on disk (``layout.history_cache()``, under ``.git``).
+"""The history read once and kept: every commit record, the ``Summary`` (each chapter's state
+and revisions) and the ``Ledger`` (what the status reads besides), per HEAD, in memory and on
+disk (``layout.history_cache()`` and ``layout.history_ledger()``, under ``.git``).
 
 A new HEAD that extends the kept one by a plain line of single-parent commits costs one ``git log``
 of those commits, folded into what was kept. Anything else (no cache, a corrupt one, one another
 version of penholder wrote, a reset, a merge, a pull, a commit that is gone) replays the whole
 history, with the same result: the cache is a pure optimisation, and deleting it is always safe.
-It never runs git itself: the workspace hands it ``log``.
+The summary and the ledger are two files: a state change rewrites the summary only (the ledger,
+which grows with the returns, is brought up to date by the next status). It never runs git
+itself: the workspace hands it ``log``.
 """
 
 from __future__ import annotations
@@ -17,10 +20,11 @@ import json
 import os
 import re
 from collections.abc import Callable
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import TypeVar
 
-from drafts import history, models
-from drafts.history import Summary
+from drafts import history, layout, models
+from drafts.history import Ledger, Summary
 from drafts.models import CommitRecord
 
 #: ``log(*revisions)``: the commits of ``git log --topo-order --reverse REVISIONS``, oldest
@@ -37,6 +41,13 @@ def cache_key() -> str:
         digest.update(Path(module.__file__ or "").read_bytes())
     return digest.hexdigest()[:20]
 
+
+Kept = TypeVar("Kept", Summary, Ledger)
+#: what each kept fold is called in its file, and how it folds commits onto an earlier one
+_FOLDS: dict[type, tuple[str, Callable[..., Summary | Ledger]]] = {
+    Summary: ("summary", history.summarise),
+    Ledger: ("ledger", history.ledger),
+}
 
 #: how many of the last commits ``_since`` asks git for before it asks for the whole range
 TAIL = 64
@@ -62,9 +73,13 @@ class HistoryCache:
     """The records and summary of one repository's history, kept per HEAD."""
 
     def __init__(self, log: Log, cache_file: Path) -> None:
-        self._log, self._file = log, cache_file
+        """``cache_file`` keeps the summary; the ledger is kept beside it (its name from
+        ``layout.history_ledger()``)."""
+        self._log = log
+        ledger = cache_file.with_name(PurePosixPath(layout.history_ledger()).name)
+        self._files: dict[type, Path] = {Summary: cache_file, Ledger: ledger}
         self._records: tuple[str, list[CommitRecord]] | None = None
-        self._summary: Summary | None = None
+        self._kept: dict[type, Summary | Ledger] = {}
 
     def records(self, head: str, chapter: str | None = None) -> list[CommitRecord]:
         """Return every commit up to ``head`` (those naming ``chapter``, when given), oldest
@@ -95,18 +110,28 @@ class HistoryCache:
 
     def summary(self, head: str) -> Summary:
         """Return the summary at ``head``: kept, folded from a kept one, or replayed in full."""
-        if self._summary is not None and self._summary.head == head:
-            return self._summary
-        base = self._summary or self.load()
-        found = base if base is not None and base.head == head else None
+        return self._fold(Summary, head)
+
+    def ledger(self, head: str) -> Ledger:
+        """Return the ledger at ``head``: kept, folded from a kept one, or replayed in full."""
+        return self._fold(Ledger, head)
+
+    def _fold(self, kind: type[Kept], head: str) -> Kept:
+        kept = self._kept.get(kind)
+        if isinstance(kept, kind) and kept.head == head:
+            return kept
+        base = kept if isinstance(kept, kind) else self.load(kind)
+        fold = _FOLDS[kind][1]
+        found: Summary | Ledger | None = base if base is not None and base.head == head else None
         if found is None and self._records is not None and self._records[0] == head:
-            found = history.summarise(self._records[1], head)
+            found = fold(self._records[1], head)
         if found is None and base is not None:
             since = self._since(base.head, head)
-            found = None if since is None else history.summarise(since, head, base)
+            found = None if since is None else fold(since, head, base)
         if found is None:
-            found = history.summarise(self.records(head), head)
-        self._summary = found
+            found = fold(self.records(head), head)
+        assert isinstance(found, kind)
+        self._kept[kind] = found
         if base is None or base.head != head:
             self.store(found)
         return found
@@ -134,24 +159,28 @@ class HistoryCache:
                 return line
         return None
 
-    def load(self) -> Summary | None:
-        """Return the summary kept on disk, or None when there is none that can be trusted."""
+    def load(self, kind: type[Kept] = Summary) -> Kept | None:  # type: ignore[assignment]
+        """Return the summary (or ledger) kept on disk, or None when there is none that can be
+        trusted."""
+        name = _FOLDS[kind][0]
         try:
-            data = json.loads(self._file.read_bytes())
+            data = json.loads(self._files[kind].read_bytes())
             if data.get("key") != cache_key():
                 return None
-            return Summary.model_validate(data["summary"])
+            return kind.model_validate(data[name])
         except (OSError, ValueError, TypeError, KeyError, AttributeError):
             return None  # a cache that cannot be read is no cache
 
-    def store(self, summary: Summary) -> None:
-        """Keep ``summary`` on disk (replacing the file in one rename; a failure is ignored)."""
-        data = {"key": cache_key(), "summary": summary.model_dump(mode="json")}
-        tmp = self._file.with_name(f".{self._file.name}.{os.getpid()}.tmp")
+    def store(self, kept: Summary | Ledger) -> None:
+        """Keep a summary or ledger on disk (replacing its file in one rename; a failure is
+        ignored)."""
+        file = self._files[type(kept)]
+        data = {"key": cache_key(), _FOLDS[type(kept)][0]: kept.model_dump(mode="json")}
+        tmp = file.with_name(f".{file.name}.{os.getpid()}.tmp")
         try:
-            self._file.parent.mkdir(parents=True, exist_ok=True)
+            file.parent.mkdir(parents=True, exist_ok=True)
             tmp.write_text(json.dumps(data, separators=(",", ":")), encoding="utf-8")
-            os.replace(tmp, self._file)
+            os.replace(tmp, file)
         except OSError:  # a read-only repository: the next reader replays again
             with contextlib.suppress(OSError):  # and there may be no temporary to remove
                 tmp.unlink(missing_ok=True)

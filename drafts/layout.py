@@ -25,6 +25,7 @@ out/                                           git-ignored: renders and redlines
 .git/penholder/lock, pending.json               never committed: writers' lock, a commit under way
 .git/penholder/waiting/<chapter>.json|log      never committed: live waiters
 .git/penholder/history/summary.json            never committed: the replay of history at a HEAD
+.git/penholder/history/ledger.json             never committed: what status reads of it there
 quarantine/oversize/<sha256>.docx              git-ignored: a refused file too large to commit
 quarantine/oversize/<sha256>.eml               git-ignored: a message too large to commit
 ```
@@ -264,6 +265,13 @@ def history_cache() -> str:
     """``penholder/history/summary.json``: the replay of the history at some HEAD, kept so the
     next replay folds only the commits since (a pure optimisation: deleting it costs one replay)."""
     return f"{PRIVATE}/history/summary.json"
+
+
+def history_ledger() -> str:
+    """``penholder/history/ledger.json``: what the status reads of the history at some HEAD (when
+    each chapter entered its stage; the return, round-close and consolidation commits), kept as
+    the summary is (a pure optimisation: deleting it costs one replay)."""
+    return f"{PRIVATE}/history/ledger.json"
 
 
 def check_new_root(root: Path) -> None:

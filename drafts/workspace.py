@@ -29,7 +29,7 @@ from drafts import history, layout, writing
 from drafts.core import clock, faults, gitrun, rehearsal, safe
 from drafts.core.errors import DirtyWorkspace, IdentityError, NotFound, WorkspaceError
 from drafts.core.files import Holder, locked, restore
-from drafts.history import Summary
+from drafts.history import Ledger, Summary
 from drafts.history_cache import HistoryCache
 from drafts.layout import check_new_root, find_root
 from drafts.models import EGM, ChapterFront, ChapterState, CommitRecord, Guideline, Person, Revision
@@ -73,7 +73,7 @@ class Workspace:
             return ref()._log(*revs, topo=topo)  # type: ignore[union-attr]
 
         self._histories = HistoryCache(log, self.git_dir / layout.history_cache())
-        self._blobs: tuple[str, dict[str, str]] | None = None  # HEAD's path -> blob sha
+        self.listing = gitrun.Listing(root)  # HEAD's files, one ``git ls-tree`` per HEAD
         #: trailers added to every commit made through this object (a flow's ``Prefect-Run``)
         self.run_trailers: list[tuple[str, str]] = []
 
@@ -223,6 +223,10 @@ class Workspace:
         """Return each chapter's state and revisions at HEAD (``drafts.history_cache``)."""
         return None if (head := self.head()) is None else self._histories.summary(head)
 
+    def ledger(self) -> Ledger | None:
+        """Return what status reads of the history at HEAD besides (``drafts.history.Ledger``)."""
+        return None if (head := self.head()) is None else self._histories.ledger(head)
+
     def _log(self, *revisions: str, topo: bool = True) -> list[tuple[CommitRecord, list[str]]]:
         """The commits of ``git log [--topo-order] --reverse REVISIONS``, with parents."""
         nonce = os.urandom(12).hex()  # a token no commit can hold; os: secrets costs an import
@@ -271,7 +275,7 @@ class Workspace:
         """Return the paths of every file committed under ``folder`` (none before any commit)."""
         prefix = folder.rstrip("/") + "/"
         if commit == "HEAD":
-            return [path for path in self._head_blobs() if path.startswith(prefix)]
+            return [] if (head := self.head()) is None else self.listing.under(head, prefix)
         if self.head() is None:
             return []
         out = gitrun.out(self.root, "ls-tree", "-r", "-z", "--name-only", commit, "--", prefix)
@@ -279,11 +283,7 @@ class Workspace:
 
     def _head_blobs(self) -> dict[str, str]:
         """Return HEAD's path -> blob sha, from one ``ls-tree`` kept per HEAD (in git's order)."""
-        if (head := self.head()) is not None and (self._blobs is None or self._blobs[0] != head):
-            out = gitrun.out(self.root, "ls-tree", "-r", "-z", "--full-tree", head)
-            entries = (line.split("\t", 1) for line in out.split("\0") if line)
-            self._blobs = (head, {name: meta.split()[2] for meta, name in entries})
-        return self._blobs[1] if head is not None and self._blobs is not None else {}
+        return {} if (head := self.head()) is None else self.listing.blobs(head)
 
     def committed(self, path: str, commit: str = "HEAD") -> bytes | None:
         """Return the bytes of ``path`` as committed in ``commit``, or None when it is not (at

@@ -3,6 +3,8 @@
 - ``run``: one git command in the workspace; a failure is a ``WorkspaceError`` with git's words.
 - ``Objects``: the repository's objects read through one ``git cat-file --batch`` started at the
   first read and kept for the workspace's life (one process for every blob a status reads).
+- ``Listing``: a commit's files, listed with one ``git ls-tree`` kept per commit, and a
+  folder's files found by bisection of their sorted paths.
 - ``write_tree``: a commit's tree made from its parent's without an index: only the trees along
   the changed paths are read (through ``Objects``) and written (one ``git mktree --batch``), so a
   commit costs the same whatever the number of files in the tree.
@@ -18,6 +20,7 @@ import os
 import subprocess
 import threading
 import weakref
+from bisect import bisect_left
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
@@ -142,6 +145,35 @@ class Objects:
 
 
 Entry = tuple[str, str]  # (mode, sha) of one name in a tree
+
+
+class Listing:
+    """The files of one commit at a time (the workspace's HEAD), listed with one ``git ls-tree``
+    and kept until another commit is asked for: path -> blob sha in git's order, and the paths
+    sorted, so a folder's files are found by bisection instead of by reading every path (the
+    tree of a workspace holds a file per return: thousands after a few rounds)."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self._kept: tuple[str, dict[str, str], list[str]] | None = None
+
+    def _at(self, commit: str) -> tuple[str, dict[str, str], list[str]]:
+        if self._kept is None or self._kept[0] != commit:
+            listed = out(self.root, "ls-tree", "-r", "-z", "--full-tree", commit)
+            entries = (line.split("\t", 1) for line in listed.split("\0") if line)
+            blobs = {name: meta.split()[2] for meta, name in entries}
+            self._kept = (commit, blobs, sorted(blobs))
+        return self._kept
+
+    def blobs(self, commit: str) -> dict[str, str]:
+        """Return path -> blob sha of every file of ``commit`` (in git's order)."""
+        return self._at(commit)[1]
+
+    def under(self, commit: str, prefix: str) -> list[str]:
+        """Return the paths of ``commit``'s files that start with ``prefix`` (a folder and its
+        slash), in git's order (that of their bytes, which their sorted text keeps)."""
+        paths = self._at(commit)[2]
+        return paths[bisect_left(paths, prefix) : bisect_left(paths, prefix[:-1] + "0")]
 
 
 def _entries(objects: Objects, sha: str | None) -> dict[str, Entry]:

@@ -9,8 +9,6 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from flows import engine
-
 __all__ = ["AsOpt", "JsonOpt", "WorkspaceOpt", "open_workspace", "print_json", "run_flow"]
 
 if TYPE_CHECKING:
@@ -49,6 +47,7 @@ def run_flow(flow: str, **kwargs: Any) -> Any:
     """
     import importlib
 
+    from flows import engine
     from flows.cli.shell.checks import before
     from flows.cli.shell.progress import shown
 

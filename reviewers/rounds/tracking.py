@@ -15,6 +15,7 @@ marks that item returned. "Today" and "late" use penholder's clock in the guidel
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date, datetime
 
 from drafts.core.errors import NotFound
@@ -28,7 +29,6 @@ from reviewers.models import (
     Round,
     RoundItem,
     RoundStatus,
-    SentLog,
     SentMessage,
 )
 from reviewers.rounds import records
@@ -37,15 +37,20 @@ from reviewers.rounds import records
 class ReturnIndex:
     """The return and round-close commits of a history, read once: each round then finds its
     returns by packet (and by round for returns naming no packet) instead of reading every
-    commit again, so status over many rounds does not cost rounds x commits."""
+    commit again, so status over many rounds does not cost rounds x commits.
 
-    def __init__(self, commits: list[CommitRecord]) -> None:
-        self.commits = commits
+    ``entries`` are ``(position in the history, commit)``, oldest first: every commit
+    (``enumerate(history)``) or those the workspace's ledger keeps (``of``)."""
+
+    def __init__(self, entries: Iterable[tuple[int, CommitRecord]]) -> None:
+        self.commits: dict[int, CommitRecord] = {}
         self.by_packet: dict[str, list[int]] = {}
         self.unnamed: dict[str, list[int]] = {}  # round -> returns naming no packet
         self.closed_at: dict[str, int] = {}  # round -> position of its first close
-        for pos, c in enumerate(commits):
+        for pos, c in entries:
             event = c.value("Event")
+            if event in (Event.ROUND_CLOSE.value, Event.RETURN.value):
+                self.commits[pos] = c
             if event == Event.ROUND_CLOSE.value:
                 self.closed_at.setdefault(c.value("Round") or "", pos)
             elif event == Event.RETURN.value:
@@ -54,6 +59,12 @@ class ReturnIndex:
                     self.by_packet.setdefault(named.upper(), []).append(pos)
                 if not packets and c.value("Round") and c.value("Reviewer"):
                     self.unnamed.setdefault(c.value("Round") or "", []).append(pos)
+
+    @classmethod
+    def of(cls, ws: Workspace) -> ReturnIndex:
+        """The index of HEAD's history, from the commits its ledger keeps (no full read)."""
+        ledger = ws.ledger()
+        return cls(ledger.kept if ledger is not None else ())
 
     def positions(self, rnd: Round) -> list[int]:
         """Return the positions of the commits that may hold returns of ``rnd``, in order."""
@@ -64,16 +75,22 @@ class ReturnIndex:
 
 
 def return_records(
-    ws: Workspace, rnd: Round, commits: list[CommitRecord] | ReturnIndex
+    ws: Workspace,
+    rnd: Round,
+    commits: list[CommitRecord] | ReturnIndex,
+    since: datetime | None = None,
 ) -> list[ReturnRecord]:
-    """Return the returns recorded for round ``rnd`` by ``Event: return`` commits, oldest first."""
-    index = commits if isinstance(commits, ReturnIndex) else ReturnIndex(commits)
+    """Return the returns recorded for round ``rnd`` by ``Event: return`` commits, oldest first
+    (those received at or after ``since``, when given)."""
+    index = commits if isinstance(commits, ReturnIndex) else ReturnIndex(enumerate(commits))
     by_packet = {i.packet.upper(): i for i in rnd.items}
     closed_at = index.closed_at.get(rnd.id)
     found = []
     for pos in index.positions(rnd):
         c = index.commits[pos]
         received = _when(c)
+        if since is not None and received < since:
+            continue
         targets: list[tuple[str, str, str | None]] = []
         for named in c.values("Packet"):
             item = by_packet.get(named.upper())
@@ -142,16 +159,19 @@ def round_status(ws: Workspace, round_id: str, index: ReturnIndex | None = None)
     now = ws.now()
     today = now.date()
     returns: dict[tuple[str, str], ReturnRecord] = {}
-    for r in return_records(ws, rnd, index or ws.history()):
+    for r in return_records(ws, rnd, index or ReturnIndex.of(ws)):
         returns.setdefault((r.reviewer, r.chapter), r)  # the first return counts for timing
     names = {p.id: p.name for p in ws.people}
+    messages: Messages = {}  # the log read once, by reviewer and kind
+    for m in log.messages:
+        messages.setdefault((m.reviewer, m.kind), []).append(m)
     items = []
     for item in rnd.items:
-        sent = _packet_message(log, item)
+        sent = _packet_message(messages, item)
         ret = returns.get((item.reviewer, item.chapter))
         tz_date = ret.at.astimezone(now.tzinfo).date() if ret else None
         state = item_state(rnd, item, today, sent, ret, tz_date)
-        reminders = [m.at.astimezone(now.tzinfo).date() for m in _reminders(log, item)]
+        reminders = [m.at.astimezone(now.tzinfo).date() for m in _reminders(messages, item)]
         items.append(
             ItemStatus(
                 reviewer=item.reviewer,
@@ -216,12 +236,17 @@ def select(
     ]
 
 
-def _packet_message(log: SentLog, item: RoundItem) -> SentMessage | None:
-    for m in log.of(item.reviewer, MessageKind.PACKET):
+#: a round's sent log by reviewer and kind of message, each list in the order they left
+Messages = dict[tuple[str, MessageKind], list[SentMessage]]
+
+
+def _packet_message(messages: Messages, item: RoundItem) -> SentMessage | None:
+    for m in messages.get((item.reviewer, MessageKind.PACKET), ()):
         if item.packet in m.packets:
             return m
     return None
 
 
-def _reminders(log: SentLog, item: RoundItem) -> list[SentMessage]:
-    return [m for m in log.of(item.reviewer, MessageKind.REMINDER) if item.packet in m.packets]
+def _reminders(messages: Messages, item: RoundItem) -> list[SentMessage]:
+    found = messages.get((item.reviewer, MessageKind.REMINDER), ())
+    return [m for m in found if item.packet in m.packets]

@@ -1,8 +1,10 @@
 """``build_status(ws, egm_id=None)``: where each chapter stands, from the repository alone.
 
-Reads the history once (``ws.history()``), each round record and round status once, the
-consolidated and remarks folders with one ``git ls-tree`` each, and each matrix and dispositions
-log of a round not closed out. What blocks sign-off is the EGM gate's own judgement
+Reads what it needs of the history from the summary and the ledger kept per HEAD (``ws.states()``,
+``ws.ledger()``: each chapter's state, when it entered its stage, the return, round-close and
+consolidation commits; a HEAD that extends the kept one reads only the new commits), each round
+record and round status once, HEAD's tree with one ``git ls-tree``, and each matrix and
+dispositions log of a round not closed out. What blocks sign-off is the EGM gate's own judgement
 (``reviewers.egm.gate.chapter_readiness``), never derived again here.
 """
 
@@ -11,7 +13,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from drafts.core.errors import ConfigError
-from drafts.models import EGM, ChapterState, CommitRecord
+from drafts.models import EGM, ChapterState
 from drafts.workspace import Workspace
 from reviewers.egm.calendar import find
 from reviewers.egm.gate import chapter_readiness
@@ -28,20 +30,6 @@ def next_egm(egms: list[EGM], today: date, chapter: str | None = None) -> EGM | 
     if chapter is not None:
         upcoming = [e for e in upcoming if not e.agenda or chapter in e.agenda]
     return min(upcoming, key=lambda e: e.start, default=None)
-
-
-def stage_since(commits: list[CommitRecord]) -> dict[str, datetime]:
-    """Return when each chapter entered the stage it is in (its first commit, else a move)."""
-    stage: dict[str, str] = {}
-    since: dict[str, datetime] = {}
-    for c in commits:
-        moved = c.value("Stage")
-        for ch in c.values("Chapter"):
-            if ch not in since or (moved is not None and moved != stage.get(ch)):
-                since[ch] = c.date
-            if moved is not None:
-                stage[ch] = moved
-    return since
 
 
 def urgency(ready: bool, age: int | None, days: int | None, on_agenda: bool) -> Urgency:
@@ -128,7 +116,8 @@ def build_status(ws: Workspace, egm_id: str | None = None) -> Status:
     rounds = records.load_rounds(ws)
     returns = Returns(ws, rounds)
     seen = Committed(ws)
-    since = stage_since(ws.history())
+    ledger = ws.ledger()
+    since = ledger.stage_since if ledger is not None else {}
     chapters = [
         _chapter(
             ws, states.get(ch) or ChapterState(id=ch), today, since.get(ch), returns, seen, rounds

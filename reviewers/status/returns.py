@@ -34,16 +34,21 @@ class Returns:
         self.ws = ws
         self.rounds = {r.id: r for r in rounds}
         self._status: dict[str, RoundStatus] = {}
-        history = ws.history()
+        index = self.index = ReturnIndex.of(ws)  # the ledger's commits: no full read
         self.remarks_in: dict[str, int] = {}  # return commit -> remarks it recorded
         self.by_chapter: dict[tuple[str, str], int] = {}  # (round, chapter) -> remarks
-        for c in history:
+        for c in index.commits.values():
             if c.value("Event") == Event.RETURN.value:
                 self._count(c)
-        index = self.index = ReturnIndex(history)
-        self.records: dict[str, list[ReturnRecord]] = {
-            r.id: return_records(ws, r, index) for r in rounds
-        }
+        self._records: dict[str, list[ReturnRecord]] = {}  # round -> its returns, when asked
+        self._late: dict[str, list[ReturnRecord]] = {}  # round -> earlier rounds' returns since
+
+    def records(self, round_id: str) -> list[ReturnRecord]:
+        """The returns of round ``round_id``, oldest first (read when first asked for)."""
+        if round_id not in self._records:
+            found = return_records(self.ws, self.rounds[round_id], self.index)
+            self._records[round_id] = found
+        return self._records[round_id]
 
     def _count(self, c: CommitRecord) -> None:
         n = int(c.value("Remarks") or 0) if (c.value("Remarks") or "0").isdigit() else 0
@@ -60,7 +65,7 @@ class Returns:
 
     def cells(self, round_id: str, chapter: str) -> list[ReturnCell]:
         """Return one cell per reviewer of ``chapter`` in round ``round_id``."""
-        returned = {(r.reviewer, r.chapter): r for r in reversed(self.records[round_id])}
+        returned = {(r.reviewer, r.chapter): r for r in reversed(self.records(round_id))}
         found = []
         for item in self.status(round_id).items:
             if item.chapter != chapter:
@@ -81,21 +86,24 @@ class Returns:
 
     def late(self, current: str, chapter: str) -> list[LateReturn]:
         """Returns on earlier rounds of ``chapter`` recorded after round ``current`` opened."""
-        opened = self.rounds[current].opened
-        found = []
-        for rid, recs in self.records.items():
-            if rid == current:
-                continue
-            for r in recs:
-                if r.chapter == chapter and r.at >= opened:
-                    found.append(
-                        LateReturn(
-                            round=rid,
-                            reviewer=r.reviewer,
-                            at=r.at,
-                            remarks=self.remarks_in.get(r.commit, 0),
-                        )
-                    )
+        if current not in self._late:  # the other rounds' returns received since, read once
+            opened = self.rounds[current].opened
+            self._late[current] = [
+                r
+                for rid, rnd in self.rounds.items()
+                if rid != current
+                for r in return_records(self.ws, rnd, self.index, since=opened)
+            ]
+        found = [
+            LateReturn(
+                round=r.round,
+                reviewer=r.reviewer,
+                at=r.at,
+                remarks=self.remarks_in.get(r.commit, 0),
+            )
+            for r in self._late[current]
+            if r.chapter == chapter
+        ]
         return sorted(found, key=lambda r: r.at)
 
 

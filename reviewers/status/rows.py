@@ -24,13 +24,15 @@ from reviewers.status.models import BlockingRow, RoundRows
 
 
 class Committed:
-    """What the status needs of HEAD's tree, read with two ``git ls-tree`` calls in all."""
+    """What the status needs of HEAD's tree (read with one ``git ls-tree`` kept per HEAD) and of
+    its consolidation commits (from the workspace's ledger)."""
 
     def __init__(self, ws: Workspace) -> None:
         self.matrices = set(ws.committed_files(layout.CONSOLIDATED))
         self.remarks = {tuple(p.split("/")[1:3]) for p in ws.committed_files(layout.REMARKS)}
         self.consolidations: dict[tuple[str, str], list[CommitRecord]] = {}
-        for c in ws.history():
+        ledger = ws.ledger()  # the consolidation commits, kept per HEAD: no full read
+        for _, c in ledger.kept if ledger is not None else ():
             if c.value("Event") == Event.CONSOLIDATE.value:
                 for ch in c.values("Chapter"):
                     self.consolidations.setdefault((c.value("Round") or "", ch), []).append(c)

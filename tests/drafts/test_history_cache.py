@@ -22,6 +22,7 @@ from drafts.workspace import Workspace
 T0 = datetime(2024, 3, 4, 9, tzinfo=UTC)
 CHAPTERS = ["01", "02", "03"]
 EVENTS = ["new-revision", "stage", "round-open", "next-cycle", "return", "chapter-new"]
+EVENTS += ["round-close", "consolidate"]  # kept in the ledger, as returns are
 STAGES = ["drafting", "in_review", "consolidating", "revising", "signed_off", "final"]
 ENV = {
     "GIT_AUTHOR_NAME": "Amina Odhiambo",
@@ -52,6 +53,9 @@ op_st = st.one_of(
     st.tuples(st.just("drop-cache")),
     st.tuples(st.just("corrupt-cache")),
     st.tuples(st.just("old-cache")),
+    st.tuples(st.just("drop-ledger")),
+    st.tuples(st.just("corrupt-ledger")),
+    st.tuples(st.just("summary-alone")),
 )
 
 
@@ -72,14 +76,23 @@ def new_repo(root: Path) -> Path:
 
 def assert_agrees(root: Path, kept: Workspace) -> None:
     """A fresh reader (through the disk cache), a kept one (through memory) and a full replay
-    with no cache agree on the states, the revisions and the history."""
+    with no cache agree on the states, the revisions, the ledger and the history."""
     head = git(root, "rev-parse", "HEAD")
     through_disk = Workspace(root).summary()
     through_memory = kept.summary()
+    ledger_from_disk = Workspace(root).ledger()
     full_history = Workspace(root).history()
     full = history.summarise(full_history, head)
     assert through_disk == full
     assert through_memory == full
+    assert ledger_from_disk == kept.ledger() == history.ledger(full_history, head)
+    assert ledger_from_disk is not None
+    assert [c for _, c in ledger_from_disk.kept] == [
+        c for c in full_history if c.value("Event") in history.LEDGER_EVENTS
+    ]
+    assert [full_history[pos] for pos, _ in ledger_from_disk.kept] == [
+        c for _, c in ledger_from_disk.kept
+    ]
     assert kept.history() == full_history
     for chapter in CHAPTERS:  # through git's --grep, and through the records in memory
         naming = [c for c in full_history if chapter in c.values("Chapter")]
@@ -100,7 +113,9 @@ def test_cached_and_full_replays_agree_on_random_histories(
     root = new_repo(tmp_path_factory.mktemp("h") / "ws")
     kept = Workspace(root)
     cache = Path(kept.repo.git_dir) / layout.history_cache()
+    ledger = Path(kept.repo.git_dir) / layout.history_ledger()
     kept.summary()
+    kept.ledger()
     for n, op in enumerate(ops, start=1):
         kind = op[0]
         if kind == "commit":
@@ -125,6 +140,13 @@ def test_cached_and_full_replays_agree_on_random_histories(
             data["key"] = "written-by-an-older-penholder"
             data["summary"]["states"] = {}  # were it read, it would be wrong
             cache.write_text(json.dumps(data))
+        elif kind == "drop-ledger":
+            ledger.unlink(missing_ok=True)
+        elif kind == "corrupt-ledger" and ledger.exists():
+            ledger.write_bytes(ledger.read_bytes()[: len(ledger.read_bytes()) // 3])
+        elif kind == "summary-alone":  # a state change moves the summary, not the ledger
+            commit(root, n, ("stage", ["02"], 1, "final"))
+            Workspace(root).summary()
         assert_agrees(root, kept)
 
 
@@ -336,6 +358,30 @@ def test_the_summary_is_kept_on_disk_per_head_and_folded_forward(tmp_path: Path)
     assert json.loads(file.read_text())["summary"]["head"] == second
     fake.asked.clear()
     assert again.summary(second) is folded and fake.asked == []  # kept in memory
+
+
+def test_the_ledger_is_kept_in_its_own_file_and_folded_forward_like_the_summary(
+    tmp_path: Path,
+) -> None:
+    fake = FakeGit()
+    head = fake.add([], ("Event", "chapter-new"), ("Chapter", "01"), ("Stage", "drafting"))
+    for event in ("return", "stage", "round-close", "consolidate", "return"):
+        head = fake.add([head], ("Event", event), ("Chapter", "01"), ("Stage", "in_review"))
+    file = tmp_path / "history" / "summary.json"
+    cache = HistoryCache(fake.log, file)
+    cache.summary(head)  # a state change: the summary alone is written
+    assert [p.name for p in file.parent.iterdir()] == ["summary.json"]
+    one = HistoryCache(fake.log, file).ledger(head)
+    assert one == history.ledger([r for r, _ in fake.log(head)], head)
+    assert [pos for pos, _ in one.kept] == [1, 3, 4, 5]  # returns, the close, the consolidation
+    assert one.stage_since == {"01": fake.commits[fake.order[1]][0].date}  # the first move
+    data = json.loads((file.parent / "ledger.json").read_text())
+    assert data["key"] == cache_key() and data["ledger"]["head"] == head
+    second = fake.add([head], ("Event", "return"), ("Chapter", "01"))
+    fake.asked.clear()
+    folded = HistoryCache(fake.log, file).ledger(second)  # from disk, one tail read
+    assert folded == history.ledger([r for r, _ in fake.log(second)], second)
+    assert fake.asked[0] == (f"--max-count={TAIL}", second) and folded.kept[-1][0] == 6
 
 
 def test_a_summary_from_records_already_read_asks_git_nothing_more(tmp_path: Path) -> None:

@@ -247,3 +247,33 @@ def test_head_and_committed_follow_every_kind_of_ref(example_ws: Workspace) -> N
     repo.git.checkout("-q", "--detach", "HEAD~1")  # a detached HEAD names its commit
     assert example_ws.head() == rev_parse()
     assert example_ws.committed(layout.chapter("05")) == before
+
+
+def test_a_folders_committed_files_are_those_git_lists_under_it(example_ws: Workspace) -> None:
+    """HEAD's files under a folder are found by bisection of its sorted paths: the same paths,
+    in the same order, as ``git ls-tree`` lists under that folder, for names that sort next to
+    the folder's own (``a-b``, ``a.txt``, ``a0``, ``ab``, non-ASCII)."""
+    ws = example_ws
+    names = ["a/b", "a/c/d", "a-b/x", "a.txt", "a0/y", "ab/z", "a/é/1", "a/~", "b/a/x", "a/0"]
+    ws.commit(
+        {f"extra/{n}": n.encode() for n in names},
+        "Add extras",
+        [("Event", "note")],
+        ws.identity(DRAFTER),
+    )
+    for folder in (
+        "extra/a",
+        "extra/a/",
+        "extra/a/c",
+        "extra/a-b",
+        "extra",
+        "extra/b/a",
+        "extra/q",
+    ):
+        prefix = folder.rstrip("/") + "/"
+        listed = subprocess.run(
+            ["git", "ls-tree", "-r", "-z", "--name-only", "HEAD", "--", prefix],
+            cwd=ws.root, capture_output=True, check=True,
+        ).stdout.decode().split("\0")  # fmt: skip
+        assert ws.committed_files(folder) == [p for p in listed if p], folder
+    assert ws.committed_files("extra/a") == [f"extra/a/{n}" for n in ("0", "b", "c/d", "~", "é/1")]

@@ -127,3 +127,43 @@ def test_the_builder_counts_every_round_not_closed_out(two_rounds, cli) -> None:
     )
     assert data["days_to_egm"] == 8 and data["agenda"] == ["01", "02", "03"]
     assert data["ready"] == 0 and [o["reviewer"] for o in data["owing"]] == [bureau[1]]
+
+
+def test_status_reads_the_ledger_kept_per_head_and_agrees_with_a_full_replay(
+    two_rounds, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    """Status on a HEAD that extends the kept one reads only the new commits (the ledger keeps
+    the returns, closes and consolidations), and equals the status of a full replay, whatever
+    became of the ledger's file."""
+    from drafts import layout
+
+    ws, *_ = two_rounds
+    Workspace(ws.root).ledger()  # kept on disk at this HEAD
+    for n in range(3):
+        ws.commit(
+            {"notes.txt": f"{n}".encode()}, f"note {n}", [("Event", "note")], ws.identity(DRAFTER)
+        )
+    asked: list[tuple[str, ...]] = []
+    real = Workspace._log
+
+    def spy(self: Workspace, *revisions: str, topo: bool = True) -> list:  # type: ignore[type-arg]
+        asked.append(revisions)
+        return real(self, *revisions, topo=topo)
+
+    monkeypatch.setattr(Workspace, "_log", spy)
+    fresh = Workspace(ws.root)
+    kept = build_status(fresh)
+    assert all(any(a.startswith("--max-count=") for a in args) for args in asked), asked
+    monkeypatch.setattr(Workspace, "_log", real)
+    file = ws.root / ".git" / layout.history_ledger()
+    for spoil in ("missing", "corrupt", "other head"):
+        if spoil == "missing":
+            file.unlink()
+        elif spoil == "corrupt":
+            file.write_text('{"key": "')
+        else:  # a ledger of another HEAD that this one does not extend: replayed in full
+            data = json.loads(file.read_text())
+            data["ledger"]["head"] = "0" * 40
+            file.write_text(json.dumps(data))
+        assert build_status(Workspace(ws.root)) == kept
+    assert [c.value("Event") for c in fresh.history() if c.value("Event") == "return"]

@@ -13,6 +13,7 @@ from typing import cast
 import pytest
 import yaml
 
+from drafts import history
 from drafts.core.errors import NotFound
 from drafts.models import CommitRecord, Person
 from drafts.workspace import Workspace
@@ -191,7 +192,8 @@ def _status(tmp_path: Path, now: datetime, commits: list[CommitRecord], closed=N
         (tmp_path / ".git" / rel).parent.mkdir(parents=True, exist_ok=True)
         return tmp_path / ".git" / rel
 
-    ws = SimpleNamespace(root=tmp_path, now=lambda: now, history=lambda: commits, people=people,
+    ledger = history.ledger(commits, "head")  # what round_status reads of the history
+    ws = SimpleNamespace(root=tmp_path, now=lambda: now, ledger=lambda: ledger, people=people,
                          private_path=private_path)  # fmt: skip
     return tracking.round_status(cast(Workspace, ws), "R1")
 
