@@ -38,25 +38,32 @@ def test_status_counts_returns_and_remarks(example_ws: Workspace, tmp_path: Path
 def test_status_reads_the_history_a_bounded_number_of_times(
     example_ws: Workspace, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
-    """Status stays cheap on a long history: a few ``git log`` calls, never one per commit."""
+    """Status stays cheap on a long history: one ``git log`` when nothing is kept (the history
+    replayed once, not once per round or per commit), none on a HEAD whose replay is kept."""
+    import shutil
+
+    from drafts import layout
+
     ws = example_ws
     rounds.open_round(ws, ["03"], ["ewg"], date(2024, 3, 22), ws.identity(DRAFTER))
     for n in range(60):
         ws.commit(
             {"notes.txt": f"{n}".encode()}, f"note {n}", [("Event", "note")], ws.identity(DRAFTER)
         )
-    calls: list[tuple[object, ...]] = []
-    original = type(ws.repo.git).__getattr__
+    calls: list[tuple[str, ...]] = []
+    original = Workspace._log
 
-    def counting(self, name: str):  # type: ignore[no-untyped-def]
-        if name == "log":
-            calls.append((name,))
-        return original(self, name)
+    def counting(self, *revisions: str, topo: bool = True):  # type: ignore[no-untyped-def]
+        calls.append(revisions)
+        return original(self, *revisions, topo=topo)
 
-    monkeypatch.setattr(type(ws.repo.git), "__getattr__", counting)
-    status = build_status(ws)
+    monkeypatch.setattr(Workspace, "_log", counting)
+    shutil.rmtree((ws.git_dir / layout.history_cache()).parent)  # nothing kept: a full replay
+    status = build_status(Workspace(ws.root))
     assert len(status.chapters) == 6
-    assert len(calls) <= 1, f"git log ran {len(calls)} times"
+    assert len(calls) == 1, f"git log ran {len(calls)} times"
+    assert build_status(Workspace(ws.root)) == status
+    assert len(calls) == 1, "the kept replay was not used"
 
 
 @pytest.fixture
