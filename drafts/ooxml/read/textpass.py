@@ -1,0 +1,355 @@
+"""The text pass: a story part read by one compiled XSLT (libxslt, in C), not element by element.
+
+``StoryWalker`` (``text.py``) visits every element of a part in Python; on a chapter of 400
+paragraphs that is most of the read. ``pass_story`` reads the common parts instead with one
+transformation in C, which prints the part as one string: each paragraph's text (``w:t``,
+``w:delText``; ``w:tab``/``w:ptab`` "\\t", ``w:br``/``w:cr`` "\\n", ``w:noBreakHyphen`` "-")
+with control-character markers where a tracked insertion or deletion starts or ends, a comment
+range starts or ends, a bookmark starts, a note is referenced. No such character can occur in
+the part's text (XML 1.0 forbids them, and the parser refuses them), so the string splits
+without ambiguity. Python then works per paragraph (a paragraph without a marker is one
+``str.split`` piece: its two texts are that piece) and per marker, never per run.
+
+It reads only what it can read exactly as the walker does; on anything else it prints the
+refusal mark and the part goes to ``StoryWalker`` whole (``pass_story`` returns None):
+
+- parts: the main part's first ``w:body``; a ``w:comments`` part whose ``w:comment`` children
+  are all its comments (``comment_ids``); headers and footers (``w:hdr``, ``w:ftr``). Notes go
+  to the walker.
+- block level: paragraphs, comment ranges and named bookmark starts; ``w:sectPr`` and anything
+  the walker ignores (``w:proofErr``, ``w:bookmarkEnd``, unknown elements) are skipped. Tables,
+  content controls, ``w:customXml``, ``mc:AlternateContent`` and tracked blocks are refused.
+- inline: runs, ``w:ins``/``w:del`` (nested too) holding inline content, hyperlinks and the
+  other plain inline containers, comment ranges, bookmarks; content controls, moves,
+  ``mc:AlternateContent`` and equations are refused.
+- runs: texts, tabs, breaks, non-breaking hyphens, note references; ``w:rPr``, field
+  instructions, soft hyphens and empty unknown elements are skipped; fields (``w:fldChar``),
+  symbols, ``mc:AlternateContent`` and anything holding a text box are refused.
+- revisions: every revision element of the part must be an inline ``w:ins``/``w:del`` the pass
+  printed (counted against ``root.iter`` of every revision tag, in C): a property change, a
+  tracked paragraph mark, a table or numbering revision, a move anywhere sends the part to the
+  walker.
+
+``annotations_of(pkg, fast=False)`` never takes the pass; ``tests/drafts/ooxml/read/
+test_textpass.py`` and ``test_reader_fast_paths.py`` require both reads to give the same records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from drafts.ooxml.namespaces import MC, Element, M, W
+from drafts.ooxml.read.revisions import KIND_TAGS, RawRevision
+from drafts.ooxml.read.story import Anchor, Para
+
+# the markers; none is an XML 1.0 character, so none can be in the part's text or attributes
+CHUNK = "\x01"  # starts a paragraph, or a block-level marker when ``BLOCK`` follows
+HEAD = "\x02"  # ends a paragraph's header (its style)
+MARK = "\x03"  # starts an inline marker: MARK, a code letter, its fields, END
+END = "\x04"
+BLOCK = "\x05"
+NONE = "\x06"  # an absent attribute
+SEP = "\x1f"  # between the fields of a marker
+
+_CODES = {"CHUNK": "01", "HEAD": "02", "MARK": "03", "END": "04", "BLOCK": "05"}
+_CODES |= {"NONE": "06", "SEP": "1F"}
+_VARIABLES = "".join(
+    f'<xsl:variable name="{name}" select="str:decode-uri(\'%{code}\')"/>'
+    for name, code in _CODES.items()
+)
+_ATTR = (
+    '<xsl:choose><xsl:when test="@w:{a}"><xsl:value-of select="@w:{a}"/></xsl:when>'
+    '<xsl:otherwise><xsl:value-of select="$NONE"/></xsl:otherwise></xsl:choose>'
+)
+_REVISION_FIELDS = (
+    _ATTR.format(a="id")
+    + '<xsl:value-of select="$SEP"/>'
+    + _ATTR.format(a="author")
+    + '<xsl:value-of select="$SEP"/>'
+    + _ATTR.format(a="date")
+)
+
+
+def _marker(code: str, value: str, block: bool = False) -> str:
+    start = '<xsl:value-of select="$CHUNK"/><xsl:value-of select="$BLOCK"/>'
+    if not block:
+        start = '<xsl:value-of select="$MARK"/>'
+    end = "" if block else '<xsl:value-of select="$END"/>'
+    return f"{start}<xsl:text>{code}</xsl:text>{value}{end}"
+
+
+_ID = '<xsl:value-of select="@w:id"/>'
+_REFUSE = '<xsl:message terminate="yes">refused</xsl:message>'
+_STYLESHEET = f"""<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+ xmlns:w="{W}" xmlns:mc="{MC}" xmlns:m="{M}" xmlns:str="http://exslt.org/strings"
+ extension-element-prefixes="str">
+<xsl:output method="text" encoding="UTF-8"/>
+{_VARIABLES}
+<xsl:template match="/w:document"><xsl:apply-templates select="w:body[1]/*" mode="b"/></xsl:template>
+<xsl:template match="/w:hdr|/w:ftr"><xsl:apply-templates select="*" mode="b"/></xsl:template>
+<xsl:template match="/w:comments"><xsl:for-each select="w:comment">{
+    _marker("c", _ID, block=True)
+}<xsl:apply-templates select="*" mode="b"/></xsl:for-each></xsl:template>
+<xsl:template match="/*" priority="-1">{_REFUSE}</xsl:template>
+
+<xsl:template match="w:p" mode="b"><xsl:value-of select="$CHUNK"/><xsl:for-each
+ select="w:pPr[1]/w:pStyle[last()]"><xsl:choose><xsl:when test="@w:val">=<xsl:value-of
+ select="@w:val"/></xsl:when><xsl:otherwise><xsl:value-of select="$NONE"/></xsl:otherwise>
+ </xsl:choose></xsl:for-each><xsl:value-of select="$HEAD"/><xsl:apply-templates select="*"
+ mode="i"/></xsl:template>
+<xsl:template match="w:bookmarkStart[@w:name != '']" mode="b">{
+    _marker("b", '<xsl:value-of select="@w:name"/>', block=True)
+}</xsl:template>
+<xsl:template match="w:commentRangeStart" mode="b">{_marker("s", _ID, block=True)}</xsl:template>
+<xsl:template match="w:commentRangeEnd" mode="b">{_marker("e", _ID, block=True)}</xsl:template>
+<xsl:template match="w:tbl|w:sdt|w:customXml|mc:AlternateContent|w:ins|w:del|w:moveFrom|w:moveTo"
+ mode="b">{_REFUSE}</xsl:template>
+<xsl:template match="*" mode="b"/>
+
+<xsl:template match="w:r" mode="i"><xsl:apply-templates select="*" mode="r"/></xsl:template>
+<xsl:template match="w:ins" mode="i">{_marker("i", _REVISION_FIELDS)}<xsl:apply-templates
+ select="*" mode="i"/>{_marker("x", "")}</xsl:template>
+<xsl:template match="w:del" mode="i">{_marker("d", _REVISION_FIELDS)}<xsl:apply-templates
+ select="*" mode="i"/>{_marker("x", "")}</xsl:template>
+<xsl:template match="w:hyperlink|w:smartTag|w:customXml|w:dir|w:bdo|w:fldSimple"
+ mode="i"><xsl:apply-templates select="*" mode="i"/></xsl:template>
+<xsl:template match="w:bookmarkStart[@w:name != '']" mode="i">{
+    _marker("b", '<xsl:value-of select="@w:name"/>')
+}</xsl:template>
+<xsl:template match="w:commentRangeStart" mode="i">{_marker("s", _ID)}</xsl:template>
+<xsl:template match="w:commentRangeEnd" mode="i">{_marker("e", _ID)}</xsl:template>
+<xsl:template match="w:sdt|w:moveFrom|w:moveTo|mc:AlternateContent|m:*" mode="i">{
+    _REFUSE
+}</xsl:template>
+<xsl:template match="*" mode="i"/>
+
+<xsl:template match="w:t|w:delText" mode="r"><xsl:value-of
+ select="node()[1][self::text()]"/></xsl:template>
+<xsl:template match="w:tab|w:ptab" mode="r"><xsl:text>&#9;</xsl:text></xsl:template>
+<xsl:template match="w:br|w:cr" mode="r"><xsl:text>&#10;</xsl:text></xsl:template>
+<xsl:template match="w:noBreakHyphen" mode="r"><xsl:text>-</xsl:text></xsl:template>
+<xsl:template match="w:footnoteReference" mode="r">{_marker("f", _ID)}</xsl:template>
+<xsl:template match="w:endnoteReference" mode="r">{_marker("n", _ID)}</xsl:template>
+<xsl:template match="w:rPr|w:instrText|w:delInstrText|w:softHyphen|w:commentReference"
+ mode="r"/>
+<xsl:template match="w:fldChar|w:sym|mc:AlternateContent" mode="r">{_REFUSE}</xsl:template>
+<xsl:template match="*" mode="r"><xsl:if test=".//w:txbxContent">{_REFUSE}</xsl:if></xsl:template>
+</xsl:stylesheet>"""
+
+_TRANSFORM = etree.XSLT(etree.XML(_STYLESHEET.encode()))
+_INLINE_REVISIONS = {f"{{{W}}}ins", f"{{{W}}}del"}
+
+
+@dataclass
+class PassedStory:
+    """One story part read by the pass: what ``StoryWalker`` gives the reader of a part."""
+
+    part: str
+    paragraphs: list[Para] = field(default_factory=list)
+    anchors: dict[str, Anchor] = field(default_factory=dict)
+    note_refs: list[tuple[str, str, bool, bool]] = field(default_factory=list)
+
+    def release(self) -> None:
+        """Nothing to release: the pass keeps no element and no cycle."""
+
+
+def _value(field_text: str) -> str | None:
+    return None if field_text == NONE else field_text
+
+
+def pass_story(
+    part: str, root: Element, revisions: list[RawRevision], comment_ids: list[str] | None = None
+) -> PassedStory | None:
+    """Read story part ``part`` (parsed ``root``) as ``StoryWalker`` would, appending its
+    revisions to ``revisions``; None (``revisions`` untouched) when the part holds anything the
+    pass does not read (module docstring). ``comment_ids``: for a comments part, the ids of its
+    comments in file order (``comments.comment_elements``); its paragraphs carry them."""
+    found = 0
+    for el in root.iter(*KIND_TAGS):
+        if el.tag not in _INLINE_REVISIONS:
+            return None  # a property change, a cell or a move: the walker reads the part
+        found += 1
+    try:
+        out = bytes(_TRANSFORM(root)).decode()
+    except etree.XSLTApplyError:  # the stylesheet stopped at something it does not read
+        return None
+    chunks = out.split(CHUNK)
+    if comment_ids is not None:
+        ids = [c[2:] for c in chunks if c[:2] == BLOCK + "c"]
+        if ids != comment_ids:
+            return None
+    start = len(revisions)
+    story = _Assembler(part, revisions, comment_ids is not None).run(chunks)
+    if len(revisions) - start != found:
+        del revisions[start:]  # an ins/del the pass did not print (a paragraph mark, ...)
+        return None
+    return story
+
+
+class _Assembler:
+    """Turn the pass's string, split into chunks, into paragraphs, revisions and anchors."""
+
+    def __init__(self, part: str, revisions: list[RawRevision], comments: bool) -> None:
+        self.story = PassedStory(part)
+        self.revisions = revisions
+        self.markup = 0  # length of the markup stream (all text, one "\n" per paragraph end)
+        self.open_anchors: list[Anchor] = []
+        self.pending_bookmarks: list[str] = []
+        self.comment_id: str | None = None
+        self.container = 0 if comments else 1  # walked per comment, else the root's own block
+
+    def run(self, chunks: list[str]) -> PassedStory:
+        paragraphs = self.story.paragraphs
+        for chunk in chunks[1:]:
+            if chunk[0] == BLOCK:
+                self.block_marker(chunk[1], chunk[2:])
+                continue
+            head, _, body = chunk.partition(HEAD)
+            style = (None if head == NONE else head[1:]) if head else None
+            bookmarks: list[str] = []
+            if self.pending_bookmarks:
+                bookmarks.extend(self.pending_bookmarks)
+                self.pending_bookmarks.clear()
+            if MARK not in body and not self.open_anchors:
+                n = len(body)
+                para = Para(  # positional, in field order
+                    len(paragraphs), self.container, [body], [body], n, n, bookmarks, style,
+                    False, False, None, self.comment_id, None, True, True, body, body,
+                )  # fmt: skip
+                paragraphs.append(para)
+                self.markup += n + 1
+                continue
+            para = Para(
+                len(paragraphs), self.container, [], [], 0, 0, bookmarks, style, False, False,
+                None, self.comment_id, None, True, True,
+            )  # fmt: skip
+            paragraphs.append(para)
+            self.paragraph(para, body)
+        for a in list(self.open_anchors):
+            self.end_anchor(a.id, None)
+        return self.story
+
+    def block_marker(self, code: str, value: str) -> None:
+        paragraphs = self.story.paragraphs
+        if code == "c":  # a comment: its own root, walked with its id
+            for a in list(self.open_anchors):
+                self.end_anchor(a.id, None)
+            self.comment_id = value
+            self.container += 1
+        elif code == "b":
+            self.pending_bookmarks.append(value)
+        elif code == "s":
+            self.start_anchor(value, Anchor(value, self.story.part, len(paragraphs), 0, 0))
+        else:
+            self.end_anchor(value, None)
+
+    def start_anchor(self, cid: str, a: Anchor) -> None:
+        self.story.anchors[cid] = a
+        self.open_anchors.append(a)
+
+    def end_anchor(self, cid: str, para: Para | None) -> None:
+        a = self.story.anchors.get(cid)
+        if a is None or a not in self.open_anchors:
+            return
+        self.open_anchors.remove(a)
+        if para is not None:
+            a.end_paragraph, a.end_before, a.end_after = para.index, para.blen, para.alen
+        elif self.story.paragraphs:
+            last = self.story.paragraphs[-1]
+            a.end_paragraph, a.end_before, a.end_after = last.index, last.blen, last.alen
+            for pieces in (a.markup, a.before, a.after):  # the "\n" after the last paragraph
+                if pieces and pieces[-1] == "\n":
+                    pieces.pop()
+        else:
+            a.end_paragraph, a.end_before, a.end_after = a.start_paragraph, 0, 0
+
+    def paragraph(self, para: Para, body: str) -> None:
+        """A paragraph with markers, or inside a comment range: piece by piece, as
+        ``StoryWalker.emit`` and ``record`` would have it."""
+        revisions = self.revisions
+        part = self.story.part
+        anchors = self.open_anchors
+        before = para.before
+        after = para.after
+        blen = alen = 0
+        markup = self.markup
+        ins = dele = 0  # depth of content absent from *before* / from *after*
+        open_revs: list[int] = []
+        first = True
+        for piece in body.split(MARK):
+            if first:
+                first = False
+                text = piece
+            else:
+                code = piece[0]
+                value, _, text = piece.partition(END)
+                if code == "i" or code == "d":
+                    rid, author, date = value[1:].split(SEP)
+                    rev = RawRevision(  # positional, as ``StoryWalker.record`` makes it
+                        "ins" if code == "i" else "del", None if rid == NONE else rid,
+                        None if author == NONE else author, None if date == NONE else date, part,
+                        para.index, blen, blen, alen, alen, False, False, False, False, False,
+                        False, False, False, None, None, open_revs[-1] if open_revs else None, "",
+                        markup, markup,
+                    )  # fmt: skip
+                    revisions.append(rev)
+                    open_revs.append(len(revisions) - 1)
+                    if code == "i":
+                        ins += 1
+                    else:
+                        dele += 1
+                elif code == "x":  # the end of the innermost ins/del
+                    rev = revisions[open_revs.pop()]
+                    if rev.kind == "ins":
+                        ins -= 1
+                    else:
+                        dele -= 1
+                    rev.m_end = markup
+                    rev.end_before = blen
+                    rev.end_after = alen
+                else:
+                    para.blen, para.alen = blen, alen
+                    self.marker(para, code, value[1:], ins, dele)
+            if not text:
+                continue
+            n = len(text)
+            if not ins:
+                before.append(text)
+                blen += n
+            if not dele:
+                after.append(text)
+                alen += n
+            markup += n
+            for i in open_revs:
+                revisions[i].text += text
+            for a in anchors:
+                a.markup.append(text)
+                if not ins:
+                    a.before.append(text)
+                if not dele:
+                    a.after.append(text)
+        para.blen, para.alen = blen, alen
+        self.markup = markup + 1  # the paragraph's end
+        for a in anchors:
+            a.markup.append("\n")
+            a.before.append("\n")
+            a.after.append("\n")
+        text = "".join(before)
+        para.text_before = text
+        para.text_after = text if after == before else "".join(after)
+
+    def marker(self, para: Para, code: str, value: str, ins: int, dele: int) -> None:
+        """A bookmark, a comment range's start or end, or a note reference in ``para``."""
+        if code == "b":
+            para.bookmarks.append(value)
+        elif code == "s":
+            self.start_anchor(
+                value, Anchor(value, self.story.part, para.index, para.blen, para.alen)
+            )
+        elif code == "e":
+            self.end_anchor(value, para)
+        else:  # "f" / "n": a note reference
+            kind = "footnote" if code == "f" else "endnote"
+            self.story.note_refs.append((kind, value, not ins, not dele))
