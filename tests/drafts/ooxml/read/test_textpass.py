@@ -102,7 +102,7 @@ TEXTS = {
         ),
         "hs7d",
         None,
-    ),  # fmt: skip
+    ),
     "an unknown inline element is not read": (
         p(r("a") + "<w:foo>" + r("x") + "</w:foo>"),
         "a",
@@ -124,7 +124,7 @@ TEXTS = {
         ),
         "d",
         "acd",
-    ),  # fmt: skip
+    ),
 }
 
 
