@@ -160,6 +160,7 @@ class Package:
         self._infos = infos
         self._lower = {n.lower(): n for n in infos}
         self._xml: dict[str, Element | None] = {}
+        self._probed: dict[str, bool] = {}  # part name -> what ``xml(..., probe)`` found
         self._rels: dict[str, list[tuple[str, str]]] = {}
         self._parser = _parser()  # one per package: a package is read by one thread
         self.names: list[str] = list(infos)
@@ -197,12 +198,18 @@ class Package:
             raise NotAWordDocument(f"{self.label}: part {real} is encrypted ({exc})") from exc
         return data
 
-    def xml(self, name: str, wanted: Callable[[bytes], bool] | None = None) -> Element | None:
+    def xml(
+        self,
+        name: str,
+        wanted: Callable[[bytes], bool] | None = None,
+        probe: Callable[[bytes], bool] | None = None,
+    ) -> Element | None:
         """Return the parsed root of part ``name`` (cached), or None if there is no such part.
 
         ``wanted``: a test of the part's bytes; when it says the part holds nothing the caller
         reads, the part is not parsed (None, not cached), once refused like any part if it
-        declares a DOCTYPE or entities.
+        declares a DOCTYPE or entities. ``probe``: another test of the bytes, run when the part
+        is parsed here and kept for ``probed`` (the bytes are not kept).
         """
         real = self._resolve(name)
         if real is None:
@@ -214,7 +221,15 @@ class Package:
                 _refuse_declarations(data, label)
                 return None
             self._xml[real] = parse_xml(data, label, self._parser)
+            if probe is not None:
+                self._probed[real] = probe(data)
         return self._xml[real]
+
+    def probed(self, name: str) -> bool:
+        """What the ``probe`` given to ``xml`` said of part ``name``'s bytes (False when no
+        probe ran: the part was parsed earlier, without one)."""
+        real = self._resolve(name)
+        return real is not None and self._probed.get(real, False)
 
     # -- relationships ----------------------------------------------------------------------
     def _relationships(self, part: str) -> list[tuple[str, str]]:

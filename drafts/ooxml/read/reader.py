@@ -36,7 +36,7 @@ from drafts.ooxml.read.revisions import (
 )
 from drafts.ooxml.read.story import FALLBACK, Anchor, Para
 from drafts.ooxml.read.text import StoryWalker
-from drafts.ooxml.read.textpass import PassedStory, pass_story
+from drafts.ooxml.read.textpass import PassedStory, marker_free, pass_story
 
 __all__ = [
     "Annotations",
@@ -118,7 +118,7 @@ class _Reader:
         out = []
         for name in sorted(self.pkg.stories(self.pkg.main_part, kind), key=_natural):
             self.kinds.setdefault(name, kind)
-            root = self.pkg.xml(name, wanted)
+            root = self.pkg.xml(name, wanted, marker_free if self.fast else None)
             if root is not None:
                 out.append((name, root))
         return out
@@ -133,7 +133,8 @@ class _Reader:
         """Read one story part: by the text pass in C when it can (``textpass``; not the long
         way), else by ``StoryWalker`` over ``roots`` (each with the walker's attributes)."""
         if self.fast and roots:
-            passed = pass_story(part, root, self.revisions, comment_ids)
+            literal = self.pkg.probed(part)
+            passed = pass_story(part, root, self.revisions, comment_ids, literal)
             if passed is not None:
                 self.walkers.append(passed)
                 return
@@ -148,7 +149,7 @@ class _Reader:
     def run(self) -> Annotations:
         pkg = self.pkg
         main = pkg.main_part
-        doc = pkg.xml(main)
+        doc = pkg.xml(main, probe=marker_free if self.fast else None)
         self.kinds[main] = "document"
         body = doc.find(BODY) if doc is not None else None
         self.story(main, doc, [(body, {})] if body is not None else [])

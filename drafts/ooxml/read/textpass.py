@@ -37,108 +37,128 @@ test_textpass.py`` and ``test_reader_fast_paths.py`` require both reads to give 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from lxml import etree
 
 from drafts.ooxml.namespaces import MC, Element, M, W
-from drafts.ooxml.read.revisions import KIND_TAGS, RawRevision
-from drafts.ooxml.read.story import Anchor, Para
-
-# the markers; none is an XML 1.0 character, so none can be in the part's text or attributes
-CHUNK = "\x01"  # starts a paragraph, or a block-level marker when ``BLOCK`` follows
-HEAD = "\x02"  # ends a paragraph's header (its style)
-MARK = "\x03"  # starts an inline marker: MARK, a code letter, its fields, END
-END = "\x04"
-BLOCK = "\x05"
-NONE = "\x06"  # an absent attribute
-SEP = "\x1f"  # between the fields of a marker
-
-_CODES = {"CHUNK": "01", "HEAD": "02", "MARK": "03", "END": "04", "BLOCK": "05"}
-_CODES |= {"NONE": "06", "SEP": "1F"}
-_VARIABLES = "".join(
-    f'<xsl:variable name="{name}" select="str:decode-uri(\'%{code}\')"/>'
-    for name, code in _CODES.items()
-)
-_ATTR = (
-    '<xsl:choose><xsl:when test="@w:{a}"><xsl:value-of select="@w:{a}"/></xsl:when>'
-    '<xsl:otherwise><xsl:value-of select="$NONE"/></xsl:otherwise></xsl:choose>'
-)
-_REVISION_FIELDS = (
-    _ATTR.format(a="id")
-    + '<xsl:value-of select="$SEP"/>'
-    + _ATTR.format(a="author")
-    + '<xsl:value-of select="$SEP"/>'
-    + _ATTR.format(a="date")
-)
+from drafts.ooxml.read.revisions import KIND_TAGS, RawRevision, ascii_tags
+from drafts.ooxml.read.story import AUTHOR, DATE, ID, Anchor, Para
 
 
-def _marker(code: str, value: str, block: bool = False) -> str:
-    start = '<xsl:value-of select="$CHUNK"/><xsl:value-of select="$BLOCK"/>'
-    if not block:
-        start = '<xsl:value-of select="$MARK"/>'
-    end = "" if block else '<xsl:value-of select="$END"/>'
-    return f"{start}<xsl:text>{code}</xsl:text>{value}{end}"
+class Markers(NamedTuple):
+    """The characters the pass prints around what is not text (one character each)."""
+
+    chunk: str  # starts a paragraph, or a block-level marker when ``block`` follows
+    head: str  # ends a paragraph's header (its style)
+    mark: str  # starts an inline marker: ``mark``, a code letter, its value, ``end``
+    end: str
+    block: str
 
 
-_ID = '<xsl:value-of select="@w:id"/>'
-_REFUSE = '<xsl:message terminate="yes">refused</xsl:message>'
-_STYLESHEET = f"""<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
+#: control characters: not XML 1.0 characters, so never in a part's text or attributes; the
+#: stylesheet cannot spell them, so it makes them once (``str:decode-uri``) and prints variables
+CONTROL = Markers("\x01", "\x02", "\x03", "\x04", "\x05")
+#: a carriage return and a letter: a parser turns every line end into "\n" (XML 1.0, 2.11) and
+#: normalises attribute values, so a parsed part holds a carriage return only where its bytes
+#: spell one as a character reference; the stylesheet prints these as literal text, which
+#: libxslt does faster than variables, and the string stays ASCII where the text is (decoded
+#: several times faster). Taken only for a part whose bytes have no ``&#`` (``marker_free``).
+LITERAL = Markers(*("\r" + letter for letter in "PHMEB"))
+
+
+def marker_free(data: bytes) -> bool:
+    """Whether the parsed XML ``data`` cannot hold a carriage return (``LITERAL``) in its text
+    or attributes: its tags are ASCII bytes (``revisions.ascii_tags``: UTF-8 or ASCII) and no
+    character reference (``&#``) is in it."""
+    return b"&#" not in data and ascii_tags(data)
+
+
+def _stylesheet(markers: Markers) -> bytes:
+    """The pass's stylesheet printing ``markers`` (``CONTROL`` through variables)."""
+    literal = markers != CONTROL
+    names = Markers._fields
+
+    def put(name: str) -> str:
+        if literal:
+            return f"<xsl:text>&#13;{getattr(markers, name)[1:]}</xsl:text>"
+        return f'<xsl:value-of select="${name}"/>'
+
+    variables = (
+        ""
+        if literal
+        else "".join(
+            f'<xsl:variable name="{n}" select="str:decode-uri(\'%{ord(c):02X}\')"/>'
+            for n, c in zip(names, markers, strict=True)
+        )
+    )
+
+    def marker(code: str, value: str, block: bool = False) -> str:
+        if block:
+            return put("chunk") + put("block") + f"<xsl:text>{code}</xsl:text>{value}"
+        return put("mark") + f"<xsl:text>{code}</xsl:text>{value}" + put("end")
+
+    ident = '<xsl:value-of select="@w:id"/>'
+    name = '<xsl:value-of select="@w:name"/>'
+    refuse = '<xsl:message terminate="yes">refused</xsl:message>'
+    return f"""<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
  xmlns:w="{W}" xmlns:mc="{MC}" xmlns:m="{M}" xmlns:str="http://exslt.org/strings"
  extension-element-prefixes="str">
 <xsl:output method="text" encoding="UTF-8"/>
-{_VARIABLES}
+{variables}
 <xsl:template match="/w:document"><xsl:apply-templates select="w:body[1]/*" mode="b"/></xsl:template>
-<xsl:template match="/w:hdr|/w:ftr"><xsl:apply-templates select="*" mode="b"/></xsl:template>
+<xsl:template match="/w:hdr|/w:ftr"><xsl:apply-templates mode="b"/></xsl:template>
 <xsl:template match="/w:comments"><xsl:for-each select="w:comment">{
-    _marker("c", _ID, block=True)
-}<xsl:apply-templates select="*" mode="b"/></xsl:for-each></xsl:template>
-<xsl:template match="/*" priority="-1">{_REFUSE}</xsl:template>
+        marker("c", ident, block=True)
+    }<xsl:apply-templates mode="b"/></xsl:for-each></xsl:template>
+<xsl:template match="/*" priority="-1">{refuse}</xsl:template>
 
-<xsl:template match="w:p" mode="b"><xsl:value-of select="$CHUNK"/><xsl:for-each
- select="w:pPr[1]/w:pStyle[last()]"><xsl:choose><xsl:when test="@w:val">=<xsl:value-of
- select="@w:val"/></xsl:when><xsl:otherwise><xsl:value-of select="$NONE"/></xsl:otherwise>
- </xsl:choose></xsl:for-each><xsl:value-of select="$HEAD"/><xsl:apply-templates select="*"
- mode="i"/></xsl:template>
+<xsl:template match="w:p" mode="b">{put("chunk")}<xsl:for-each
+ select="w:pPr[1]/w:pStyle[last()]/@w:val">=<xsl:value-of select="."/></xsl:for-each>{
+        put("head")
+    }<xsl:apply-templates mode="i"/></xsl:template>
 <xsl:template match="w:bookmarkStart[@w:name != '']" mode="b">{
-    _marker("b", '<xsl:value-of select="@w:name"/>', block=True)
-}</xsl:template>
-<xsl:template match="w:commentRangeStart" mode="b">{_marker("s", _ID, block=True)}</xsl:template>
-<xsl:template match="w:commentRangeEnd" mode="b">{_marker("e", _ID, block=True)}</xsl:template>
+        marker("b", name, block=True)
+    }</xsl:template>
+<xsl:template match="w:commentRangeStart" mode="b">{marker("s", ident, block=True)}</xsl:template>
+<xsl:template match="w:commentRangeEnd" mode="b">{marker("e", ident, block=True)}</xsl:template>
 <xsl:template match="w:tbl|w:sdt|w:customXml|mc:AlternateContent|w:ins|w:del|w:moveFrom|w:moveTo"
- mode="b">{_REFUSE}</xsl:template>
+ mode="b">{refuse}</xsl:template>
 <xsl:template match="*" mode="b"/>
 
-<xsl:template match="w:r" mode="i"><xsl:apply-templates select="*" mode="r"/></xsl:template>
-<xsl:template match="w:ins" mode="i">{_marker("i", _REVISION_FIELDS)}<xsl:apply-templates
- select="*" mode="i"/>{_marker("x", "")}</xsl:template>
-<xsl:template match="w:del" mode="i">{_marker("d", _REVISION_FIELDS)}<xsl:apply-templates
- select="*" mode="i"/>{_marker("x", "")}</xsl:template>
+<xsl:template match="w:r" mode="i"><xsl:apply-templates mode="r"/></xsl:template>
+<xsl:template match="w:ins" mode="i">{marker("i", "")}<xsl:apply-templates
+ mode="i"/>{marker("x", "")}</xsl:template>
+<xsl:template match="w:del" mode="i">{marker("d", "")}<xsl:apply-templates
+ mode="i"/>{marker("x", "")}</xsl:template>
 <xsl:template match="w:hyperlink|w:smartTag|w:customXml|w:dir|w:bdo|w:fldSimple"
- mode="i"><xsl:apply-templates select="*" mode="i"/></xsl:template>
-<xsl:template match="w:bookmarkStart[@w:name != '']" mode="i">{
-    _marker("b", '<xsl:value-of select="@w:name"/>')
-}</xsl:template>
-<xsl:template match="w:commentRangeStart" mode="i">{_marker("s", _ID)}</xsl:template>
-<xsl:template match="w:commentRangeEnd" mode="i">{_marker("e", _ID)}</xsl:template>
+ mode="i"><xsl:apply-templates mode="i"/></xsl:template>
+<xsl:template match="w:bookmarkStart[@w:name != '']" mode="i">{marker("b", name)}</xsl:template>
+<xsl:template match="w:commentRangeStart" mode="i">{marker("s", ident)}</xsl:template>
+<xsl:template match="w:commentRangeEnd" mode="i">{marker("e", ident)}</xsl:template>
 <xsl:template match="w:sdt|w:moveFrom|w:moveTo|mc:AlternateContent|m:*" mode="i">{
-    _REFUSE
-}</xsl:template>
+        refuse
+    }</xsl:template>
 <xsl:template match="*" mode="i"/>
 
-<xsl:template match="w:t|w:delText" mode="r"><xsl:value-of
- select="node()[1][self::text()]"/></xsl:template>
+<xsl:template match="w:t|w:delText" mode="r"><xsl:apply-templates mode="t"/></xsl:template>
+<xsl:template match="*|comment()|processing-instruction()" mode="t">{refuse}</xsl:template>
+<xsl:template match="text()" mode="b"/>
+<xsl:template match="text()" mode="i"/>
+<xsl:template match="text()" mode="r"/>
 <xsl:template match="w:tab|w:ptab" mode="r"><xsl:text>&#9;</xsl:text></xsl:template>
 <xsl:template match="w:br|w:cr" mode="r"><xsl:text>&#10;</xsl:text></xsl:template>
 <xsl:template match="w:noBreakHyphen" mode="r"><xsl:text>-</xsl:text></xsl:template>
-<xsl:template match="w:footnoteReference" mode="r">{_marker("f", _ID)}</xsl:template>
-<xsl:template match="w:endnoteReference" mode="r">{_marker("n", _ID)}</xsl:template>
+<xsl:template match="w:footnoteReference" mode="r">{marker("f", ident)}</xsl:template>
+<xsl:template match="w:endnoteReference" mode="r">{marker("n", ident)}</xsl:template>
 <xsl:template match="w:rPr|w:instrText|w:delInstrText|w:softHyphen|w:commentReference"
  mode="r"/>
-<xsl:template match="w:fldChar|w:sym|mc:AlternateContent" mode="r">{_REFUSE}</xsl:template>
-<xsl:template match="*" mode="r"><xsl:if test=".//w:txbxContent">{_REFUSE}</xsl:if></xsl:template>
-</xsl:stylesheet>"""
+<xsl:template match="w:fldChar|w:sym|mc:AlternateContent" mode="r">{refuse}</xsl:template>
+<xsl:template match="*" mode="r"><xsl:if test=".//w:txbxContent">{refuse}</xsl:if></xsl:template>
+</xsl:stylesheet>""".encode()
 
-_TRANSFORM = etree.XSLT(etree.XML(_STYLESHEET.encode()))
+
+_TRANSFORMS = {m: etree.XSLT(etree.XML(_stylesheet(m))) for m in (CONTROL, LITERAL)}
 _INLINE_REVISIONS = {f"{{{W}}}ins", f"{{{W}}}del"}
 
 
@@ -155,34 +175,36 @@ class PassedStory:
         """Nothing to release: the pass keeps no element and no cycle."""
 
 
-def _value(field_text: str) -> str | None:
-    return None if field_text == NONE else field_text
-
-
 def pass_story(
-    part: str, root: Element, revisions: list[RawRevision], comment_ids: list[str] | None = None
+    part: str,
+    root: Element,
+    revisions: list[RawRevision],
+    comment_ids: list[str] | None = None,
+    literal: bool = False,
 ) -> PassedStory | None:
     """Read story part ``part`` (parsed ``root``) as ``StoryWalker`` would, appending its
     revisions to ``revisions``; None (``revisions`` untouched) when the part holds anything the
     pass does not read (module docstring). ``comment_ids``: for a comments part, the ids of its
-    comments in file order (``comments.comment_elements``); its paragraphs carry them."""
-    found = 0
-    for el in root.iter(*KIND_TAGS):
+    comments in file order (``comments.comment_elements``); its paragraphs carry them.
+    ``literal``: the part's bytes are ``marker_free``, so the faster ``LITERAL`` markers serve."""
+    found = list(root.iter(*KIND_TAGS))  # in document order, as the pass prints them
+    for el in found:
         if el.tag not in _INLINE_REVISIONS:
             return None  # a property change, a cell or a move: the walker reads the part
-        found += 1
+    markers = LITERAL if literal else CONTROL
     try:
-        out = bytes(_TRANSFORM(root)).decode()
+        out = bytes(_TRANSFORMS[markers](root)).decode()
     except etree.XSLTApplyError:  # the stylesheet stopped at something it does not read
         return None
-    chunks = out.split(CHUNK)
+    chunks = out.split(markers.chunk)
     if comment_ids is not None:
-        ids = [c[2:] for c in chunks if c[:2] == BLOCK + "c"]
+        comment = markers.block + "c"
+        ids = [c[len(comment) :] for c in chunks if c.startswith(comment)]
         if ids != comment_ids:
             return None
     start = len(revisions)
-    story = _Assembler(part, revisions, comment_ids is not None).run(chunks)
-    if len(revisions) - start != found:
+    story = _Assembler(part, revisions, comment_ids is not None, markers, found).run(chunks)
+    if len(revisions) - start != len(found):
         del revisions[start:]  # an ins/del the pass did not print (a paragraph mark, ...)
         return None
     return story
@@ -191,7 +213,17 @@ def pass_story(
 class _Assembler:
     """Turn the pass's string, split into chunks, into paragraphs, revisions and anchors."""
 
-    def __init__(self, part: str, revisions: list[RawRevision], comments: bool) -> None:
+    def __init__(
+        self,
+        part: str,
+        revisions: list[RawRevision],
+        comments: bool,
+        markers: Markers,
+        found: list[Element],
+    ) -> None:
+        self.markers = markers
+        self.found = found  # the part's revision elements: the k-th ins/del printed is found[k]
+        self.start = len(revisions)
         self.story = PassedStory(part)
         self.revisions = revisions
         self.markup = 0  # length of the markup stream (all text, one "\n" per paragraph end)
@@ -202,17 +234,18 @@ class _Assembler:
 
     def run(self, chunks: list[str]) -> PassedStory:
         paragraphs = self.story.paragraphs
+        block, head_end, mark = self.markers.block, self.markers.head, self.markers.mark
         for chunk in chunks[1:]:
-            if chunk[0] == BLOCK:
-                self.block_marker(chunk[1], chunk[2:])
+            if chunk.startswith(block):
+                self.block_marker(chunk[len(block)], chunk[len(block) + 1 :])
                 continue
-            head, _, body = chunk.partition(HEAD)
-            style = (None if head == NONE else head[1:]) if head else None
+            head, _, body = chunk.partition(head_end)
+            style = head[1:] if head else None  # "=" and the last w:pStyle's w:val
             bookmarks: list[str] = []
             if self.pending_bookmarks:
                 bookmarks.extend(self.pending_bookmarks)
                 self.pending_bookmarks.clear()
-            if MARK not in body and not self.open_anchors:
+            if mark not in body and not self.open_anchors:
                 n = len(body)
                 para = Para(  # positional, in field order
                     len(paragraphs), self.container, [body], [body], n, n, bookmarks, style,
@@ -278,18 +311,19 @@ class _Assembler:
         ins = dele = 0  # depth of content absent from *before* / from *after*
         open_revs: list[int] = []
         first = True
-        for piece in body.split(MARK):
+        _, _, mark, end, _ = self.markers
+        found, start = self.found, self.start
+        for piece in body.split(mark):
             if first:
                 first = False
                 text = piece
             else:
                 code = piece[0]
-                value, _, text = piece.partition(END)
+                value, _, text = piece.partition(end)
                 if code == "i" or code == "d":
-                    rid, author, date = value[1:].split(SEP)
+                    get = found[len(revisions) - start].get  # its attributes: fewer XPaths
                     rev = RawRevision(  # positional, as ``StoryWalker.record`` makes it
-                        "ins" if code == "i" else "del", None if rid == NONE else rid,
-                        None if author == NONE else author, None if date == NONE else date, part,
+                        "ins" if code == "i" else "del", get(ID), get(AUTHOR), get(DATE), part,
                         para.index, blen, blen, alen, alen, False, False, False, False, False,
                         False, False, False, None, None, open_revs[-1] if open_revs else None, "",
                         markup, markup,

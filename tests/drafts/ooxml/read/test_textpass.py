@@ -86,7 +86,6 @@ TEXTS = {
         None,
     ),
     "delText outside a deletion": (p(r("a") + r("b", deleted=True)), "ab", None),
-    "a text's first node only": (p("<w:r><w:t>ab<!-- c -->cd</w:t></w:r>"), "ab", None),
     "inline containers": (
         p(
             '<w:hyperlink w:anchor="x">'
@@ -250,6 +249,8 @@ def test_a_note_reference_is_read_with_the_views_it_is_in() -> None:
 
 TC = f'<w:tcPr><w:cellIns w:id="9" {A}/></w:tcPr>'
 REFUSED = {
+    "a comment inside a text": p("<w:r><w:t>ab<!-- c -->cd</w:t></w:r>"),
+    "an element inside a text": p("<w:r><w:t>ab<w:x/>cd</w:t></w:r>"),
     "table": "<w:tbl><w:tr><w:tc>" + p(r("cell")) + "</w:tc></w:tr></w:tbl>",
     "block content control": "<w:sdt><w:sdtContent>" + p(r("c")) + "</w:sdtContent></w:sdt>",
     "inline content control": p("<w:sdt><w:sdtContent>" + r("c") + "</w:sdtContent></w:sdt>"),
