@@ -160,6 +160,20 @@ def _stylesheet(markers: Markers) -> bytes:
 
 _TRANSFORMS = {m: etree.XSLT(etree.XML(_stylesheet(m))) for m in (CONTROL, LITERAL)}
 _INLINE_REVISIONS = {f"{{{W}}}ins", f"{{{W}}}del"}
+_ROOTS = {f"{{{W}}}{name}" for name in ("document", "hdr", "ftr", "comments")}
+#: elements that make the stylesheet refuse a part (or that it would stop at in most places),
+#: looked for first by one scan in C that stops at the first one found
+_SENT_TO_THE_WALKER = (
+    *(f"{{{W}}}{name}" for name in ("tbl", "sdt", "fldChar", "sym", "txbxContent")),
+    f"{{{MC}}}AlternateContent",
+    f"{{{M}}}oMath",
+    f"{{{M}}}oMathPara",
+)
+#: where an ins/del the pass reads may sit: a paragraph or an inline container (or another one)
+_INLINE_PARENTS = _INLINE_REVISIONS | {
+    f"{{{W}}}{name}"
+    for name in ("p", "hyperlink", "smartTag", "customXml", "dir", "bdo", "fldSimple")
+}
 
 
 @dataclass
@@ -187,10 +201,12 @@ def pass_story(
     pass does not read (module docstring). ``comment_ids``: for a comments part, the ids of its
     comments in file order (``comments.comment_elements``); its paragraphs carry them.
     ``literal``: the part's bytes are ``marker_free``, so the faster ``LITERAL`` markers serve."""
+    if root.tag not in _ROOTS or next(root.iter(*_SENT_TO_THE_WALKER), None) is not None:
+        return None  # refused before the transformation, which costs a pass over every element
     found = list(root.iter(*KIND_TAGS))  # in document order, as the pass prints them
-    for el in found:
-        if el.tag not in _INLINE_REVISIONS:
-            return None  # a property change, a cell or a move: the walker reads the part
+    for el in found:  # refused before the transformation when it would be after it
+        if el.tag not in _INLINE_REVISIONS or el.getparent().tag not in _INLINE_PARENTS:
+            return None  # a property change, a cell, a move, a tracked mark: for the walker
     markers = LITERAL if literal else CONTROL
     try:
         out = bytes(_TRANSFORMS[markers](root)).decode()
@@ -225,6 +241,7 @@ class _Assembler:
         self.found = found  # the part's revision elements: the k-th ins/del printed is found[k]
         self.start = len(revisions)
         self.story = PassedStory(part)
+        self.part = part
         self.revisions = revisions
         self.markup = 0  # length of the markup stream (all text, one "\n" per paragraph end)
         self.open_anchors: list[Anchor] = []
@@ -302,40 +319,25 @@ class _Assembler:
         """A paragraph with markers, or inside a comment range: piece by piece, as
         ``StoryWalker.emit`` and ``record`` would have it."""
         revisions = self.revisions
-        part = self.story.part
         anchors = self.open_anchors
         before = para.before
         after = para.after
         blen = alen = 0
         markup = self.markup
         ins = dele = 0  # depth of content absent from *before* / from *after*
-        open_revs: list[int] = []
-        first = True
+        open_revs: list[int] = []  # indices of the open ins/del, innermost last
+        collecting: list[RawRevision] = []  # the same revisions, gathering their text
         _, _, mark, end, _ = self.markers
         found, start = self.found, self.start
-        for piece in body.split(mark):
-            if first:
-                first = False
-                text = piece
-            else:
+        pieces = body.split(mark)
+        text = pieces[0]
+        for piece in pieces:
+            if piece is not text:  # every piece but the first starts with a marker
                 code = piece[0]
                 value, _, text = piece.partition(end)
-                if code == "i" or code == "d":
-                    get = found[len(revisions) - start].get  # its attributes: fewer XPaths
-                    rev = RawRevision(  # positional, as ``StoryWalker.record`` makes it
-                        "ins" if code == "i" else "del", get(ID), get(AUTHOR), get(DATE), part,
-                        para.index, blen, blen, alen, alen, False, False, False, False, False,
-                        False, False, False, None, None, open_revs[-1] if open_revs else None, "",
-                        markup, markup,
-                    )  # fmt: skip
-                    revisions.append(rev)
-                    open_revs.append(len(revisions) - 1)
-                    if code == "i":
-                        ins += 1
-                    else:
-                        dele += 1
-                elif code == "x":  # the end of the innermost ins/del
-                    rev = revisions[open_revs.pop()]
+                if code == "x":  # the end of the innermost ins/del
+                    open_revs.pop()
+                    rev = collecting.pop()
                     if rev.kind == "ins":
                         ins -= 1
                     else:
@@ -343,36 +345,50 @@ class _Assembler:
                     rev.m_end = markup
                     rev.end_before = blen
                     rev.end_after = alen
+                elif code == "i" or code == "d":
+                    get = found[len(revisions) - start].get  # its attributes: fewer XPaths
+                    rev = RawRevision(  # positional, as ``StoryWalker.record`` makes it
+                        "ins" if code == "i" else "del", get(ID), get(AUTHOR), get(DATE), self.part,
+                        para.index, blen, blen, alen, alen, False, False, False, False, False,
+                        False, False, False, None, None, open_revs[-1] if open_revs else None, "",
+                        markup, markup,
+                    )  # fmt: skip
+                    open_revs.append(len(revisions))
+                    revisions.append(rev)
+                    collecting.append(rev)
+                    if code == "i":
+                        ins += 1
+                    else:
+                        dele += 1
                 else:
                     para.blen, para.alen = blen, alen
                     self.marker(para, code, value[1:], ins, dele)
-            if not text:
-                continue
-            n = len(text)
-            if not ins:
-                before.append(text)
-                blen += n
-            if not dele:
-                after.append(text)
-                alen += n
-            markup += n
-            for i in open_revs:
-                revisions[i].text += text
-            for a in anchors:
-                a.markup.append(text)
+            if text:
+                n = len(text)
                 if not ins:
-                    a.before.append(text)
+                    before.append(text)
+                    blen += n
                 if not dele:
-                    a.after.append(text)
+                    after.append(text)
+                    alen += n
+                markup += n
+                for rev in collecting:
+                    rev.text += text
+                for a in anchors:
+                    a.markup.append(text)
+                    if not ins:
+                        a.before.append(text)
+                    if not dele:
+                        a.after.append(text)
         para.blen, para.alen = blen, alen
         self.markup = markup + 1  # the paragraph's end
         for a in anchors:
             a.markup.append("\n")
             a.before.append("\n")
             a.after.append("\n")
-        text = "".join(before)
-        para.text_before = text
-        para.text_after = text if after == before else "".join(after)
+        joined = "".join(before)
+        para.text_before = joined
+        para.text_after = joined if after == before else "".join(after)
 
     def marker(self, para: Para, code: str, value: str, ins: int, dele: int) -> None:
         """A bookmark, a comment range's start or end, or a note reference in ``para``."""
