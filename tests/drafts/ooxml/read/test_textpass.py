@@ -17,7 +17,7 @@ import pytest
 
 from drafts.ooxml.read.package import open_package
 from drafts.ooxml.read.reader import annotations_of
-from drafts.ooxml.read.textpass import pass_story
+from drafts.ooxml.read.textpass import marker_free, pass_story
 from tests.helpers.reader_helpers import make_docx, p, r
 
 DOC = "word/document.xml"
@@ -34,9 +34,25 @@ def _bench() -> Any:
 
 
 def passed(data: bytes, part: str = DOC, comment_ids: list[str] | None = None) -> bool:
-    """Whether the pass reads ``part`` of ``data`` (else it leaves it to the walker)."""
-    pkg = open_package(data)
-    return pass_story(part, pkg.xml(part), [], comment_ids) is not None
+    """Whether the pass reads ``part`` of ``data`` (else it leaves it to the walker), and the
+    same way with either set of markers (control characters, carriage returns)."""
+    root = open_package(data).xml(part)
+    reads = []
+    for literal in (False, True):
+        revisions: list[Any] = []
+        story = pass_story(part, root, revisions, comment_ids, literal)
+        reads.append(
+            None
+            if story is None
+            else (
+                [(x.text_before, x.text_after, x.style, x.bookmarks) for x in story.paragraphs],
+                [(a.markup, a.before, a.after, a.end_paragraph) for a in story.anchors.values()],
+                story.note_refs,
+                revisions,
+            )
+        )
+    assert reads[0] == reads[1]
+    return reads[0] is not None
 
 
 def both(data: bytes) -> Any:
@@ -296,3 +312,19 @@ def test_what_the_pass_does_not_read_goes_to_the_walker(case: str) -> None:
 def test_a_part_that_is_no_story_is_refused() -> None:
     data = make_docx(p(r("x")), parts={"word/styles.xml": "<w:style/>"})
     assert not passed(data, "word/styles.xml")
+
+
+def test_markers_are_carriage_returns_only_when_the_bytes_cannot_spell_one() -> None:
+    assert marker_free(b'<?xml version="1.0" encoding="UTF-8"?><w:t>a</w:t>')
+    assert not marker_free(b"<w:t>a&#13;b</w:t>")  # a character reference: control markers
+    assert not marker_free("<w:t>a</w:t>".encode("utf-16"))  # tags not in ASCII bytes
+    data = make_docx(p("<w:r><w:t>a&#13;b</w:t></w:r>") + p(r("c")))
+    pkg = open_package(data)
+    annotations_of(pkg)
+    assert not pkg.probed(DOC)
+    assert passed(data)
+    assert body_paras(both(data))[0].text_after == "a\rb"
+    plain = open_package(make_docx(p(r("c"))))
+    annotations_of(plain)
+    assert plain.probed(DOC)
+    assert not open_package(make_docx(p(r("c")))).probed(DOC)  # no probe ran: not parsed yet
