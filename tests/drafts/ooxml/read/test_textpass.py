@@ -126,6 +126,20 @@ TEXTS = {
     "a run at block level is not read": (r("x") + p(r("a")), "a", None),
     "insertion": (p(r("a") + f'<w:ins w:id="1" {A}>' + r("b") + "</w:ins>"), "a", "ab"),
     "deletion": (p(r("a") + f'<w:del w:id="1" {A}>' + r("b", True) + "</w:del>"), "ab", "a"),
+    "an empty insertion": (p(r("a") + f'<w:ins w:id="1" {A}></w:ins>' + r("b")), "ab", "ab"),
+    "two insertions": (
+        p(
+            f'<w:ins w:id="1" {A}>'
+            + r("a")
+            + "</w:ins>"
+            + r("b")
+            + f'<w:ins w:id="2" {A}>'
+            + r("c")
+            + "</w:ins>"
+        ),
+        "b",
+        "abc",
+    ),
     "nested": (
         p(
             f'<w:ins w:id="1" {A}>'
