@@ -1,164 +1,17 @@
-"""The text pass: a story part read by one compiled XSLT (libxslt, in C), not element by element.
-
-``StoryWalker`` (``text.py``) visits every element of a part in Python; on a chapter of 400
-paragraphs that is most of the read. ``pass_story`` reads the common parts instead with one
-transformation in C, which prints the part as one string: each paragraph's text (``w:t``,
-``w:delText``; ``w:tab``/``w:ptab`` "\\t", ``w:br``/``w:cr`` "\\n", ``w:noBreakHyphen`` "-")
-with control-character markers where a tracked insertion or deletion starts or ends, a comment
-range starts or ends, a bookmark starts, a note is referenced. No such character can occur in
-the part's text (XML 1.0 forbids them, and the parser refuses them), so the string splits
-without ambiguity. Python then works per paragraph (a paragraph without a marker is one
-``str.split`` piece: its two texts are that piece) and per marker, never per run.
-
-It reads only what it can read exactly as the walker does; on anything else it prints the
-refusal mark and the part goes to ``StoryWalker`` whole (``pass_story`` returns None):
-
-- parts: the main part's first ``w:body``; a ``w:comments`` part whose ``w:comment`` children
-  are all its comments (``comment_ids``); headers and footers (``w:hdr``, ``w:ftr``). Notes go
-  to the walker.
-- block level: paragraphs, comment ranges and named bookmark starts; ``w:sectPr`` and anything
-  the walker ignores (``w:proofErr``, ``w:bookmarkEnd``, unknown elements) are skipped. Tables,
-  content controls, ``w:customXml``, ``mc:AlternateContent`` and tracked blocks are refused.
-- inline: runs, ``w:ins``/``w:del`` (nested too) holding inline content, hyperlinks and the
-  other plain inline containers, comment ranges, bookmarks; content controls, moves,
-  ``mc:AlternateContent`` and equations are refused.
-- runs: texts, tabs, breaks, non-breaking hyphens, note references; ``w:rPr``, field
-  instructions, soft hyphens and empty unknown elements are skipped; fields (``w:fldChar``),
-  symbols, ``mc:AlternateContent`` and anything holding a text box are refused.
-- revisions: every revision element of the part must be an inline ``w:ins``/``w:del`` the pass
-  printed (counted against ``root.iter`` of every revision tag, in C): a property change, a
-  tracked paragraph mark, a table or numbering revision, a move anywhere sends the part to the
-  walker.
-
-``annotations_of(pkg, fast=False)`` never takes the pass; ``tests/drafts/ooxml/read/
-test_textpass.py`` and ``test_reader_fast_paths.py`` require both reads to give the same records.
-"""
+"""The text pass's reading: ``pass_story`` runs the stylesheet (``xslt``) over a story part and
+turns the string it prints into the walker's records (see the package docstring)."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import NamedTuple
 
 from lxml import etree
 
 from drafts.ooxml.namespaces import MC, Element, M, W
-from drafts.ooxml.read.revisions import KIND_TAGS, RawRevision, ascii_tags
+from drafts.ooxml.read.revisions import KIND_TAGS, RawRevision
 from drafts.ooxml.read.story import AUTHOR, DATE, ID, Anchor, Para
+from drafts.ooxml.read.textpass.xslt import CONTROL, LITERAL, TRANSFORMS, Markers
 
-
-class Markers(NamedTuple):
-    """The characters the pass prints around what is not text (one character each)."""
-
-    chunk: str  # starts a paragraph, or a block-level marker when ``block`` follows
-    head: str  # ends a paragraph's header (its style)
-    mark: str  # starts an inline marker: ``mark``, a code letter, its value, ``end``
-    end: str
-    block: str
-
-
-#: control characters: not XML 1.0 characters, so never in a part's text or attributes; the
-#: stylesheet cannot spell them, so it makes them once (``str:decode-uri``) and prints variables
-CONTROL = Markers("\x01", "\x02", "\x03", "\x04", "\x05")
-#: a carriage return and a letter: a parser turns every line end into "\n" (XML 1.0, 2.11) and
-#: normalises attribute values, so a parsed part holds a carriage return only where its bytes
-#: spell one as a character reference; the stylesheet prints these as literal text, which
-#: libxslt does faster than variables, and the string stays ASCII where the text is (decoded
-#: several times faster). Taken only for a part whose bytes have no ``&#`` (``marker_free``).
-LITERAL = Markers(*("\r" + letter for letter in "PHMEB"))
-
-
-def marker_free(data: bytes) -> bool:
-    """Whether the parsed XML ``data`` cannot hold a carriage return (``LITERAL``) in its text
-    or attributes: its tags are ASCII bytes (``revisions.ascii_tags``: UTF-8 or ASCII) and no
-    character reference (``&#``) is in it."""
-    return b"&#" not in data and ascii_tags(data)
-
-
-def _stylesheet(markers: Markers) -> bytes:
-    """The pass's stylesheet printing ``markers`` (``CONTROL`` through variables)."""
-    literal = markers != CONTROL
-    names = Markers._fields
-
-    def put(name: str) -> str:
-        if literal:
-            return f"<xsl:text>&#13;{getattr(markers, name)[1:]}</xsl:text>"
-        return f'<xsl:value-of select="${name}"/>'
-
-    variables = (
-        ""
-        if literal
-        else "".join(
-            f'<xsl:variable name="{n}" select="str:decode-uri(\'%{ord(c):02X}\')"/>'
-            for n, c in zip(names, markers, strict=True)
-        )
-    )
-
-    def marker(code: str, value: str, block: bool = False) -> str:
-        if block:
-            return put("chunk") + put("block") + f"<xsl:text>{code}</xsl:text>{value}"
-        return put("mark") + f"<xsl:text>{code}</xsl:text>{value}" + put("end")
-
-    ident = '<xsl:value-of select="@w:id"/>'
-    name = '<xsl:value-of select="@w:name"/>'
-    refuse = '<xsl:message terminate="yes">refused</xsl:message>'
-    return f"""<xsl:stylesheet version="1.0" xmlns:xsl="http://www.w3.org/1999/XSL/Transform"
- xmlns:w="{W}" xmlns:mc="{MC}" xmlns:m="{M}" xmlns:str="http://exslt.org/strings"
- extension-element-prefixes="str">
-<xsl:output method="text" encoding="UTF-8"/>
-{variables}
-<xsl:template match="/w:document"><xsl:apply-templates select="w:body[1]/*" mode="b"/></xsl:template>
-<xsl:template match="/w:hdr|/w:ftr"><xsl:apply-templates mode="b"/></xsl:template>
-<xsl:template match="/w:comments"><xsl:for-each select="w:comment">{
-        marker("c", ident, block=True)
-    }<xsl:apply-templates mode="b"/></xsl:for-each></xsl:template>
-<xsl:template match="/*" priority="-1">{refuse}</xsl:template>
-
-<xsl:template match="w:p" mode="b">{put("chunk")}<xsl:for-each
- select="w:pPr[1]/w:pStyle[last()]/@w:val">=<xsl:value-of select="."/></xsl:for-each>{
-        put("head")
-    }<xsl:apply-templates mode="i"/></xsl:template>
-<xsl:template match="w:bookmarkStart[@w:name != '']" mode="b">{
-        marker("b", name, block=True)
-    }</xsl:template>
-<xsl:template match="w:commentRangeStart" mode="b">{marker("s", ident, block=True)}</xsl:template>
-<xsl:template match="w:commentRangeEnd" mode="b">{marker("e", ident, block=True)}</xsl:template>
-<xsl:template match="w:tbl|w:sdt|w:customXml|mc:AlternateContent|w:ins|w:del|w:moveFrom|w:moveTo"
- mode="b">{refuse}</xsl:template>
-<xsl:template match="*" mode="b"/>
-
-<xsl:template match="w:r" mode="i"><xsl:apply-templates mode="r"/></xsl:template>
-<xsl:template match="w:ins" mode="i">{marker("i", "")}<xsl:apply-templates
- mode="i"/>{marker("x", "")}</xsl:template>
-<xsl:template match="w:del" mode="i">{marker("d", "")}<xsl:apply-templates
- mode="i"/>{marker("x", "")}</xsl:template>
-<xsl:template match="w:hyperlink|w:smartTag|w:customXml|w:dir|w:bdo|w:fldSimple"
- mode="i"><xsl:apply-templates mode="i"/></xsl:template>
-<xsl:template match="w:bookmarkStart[@w:name != '']" mode="i">{marker("b", name)}</xsl:template>
-<xsl:template match="w:commentRangeStart" mode="i">{marker("s", ident)}</xsl:template>
-<xsl:template match="w:commentRangeEnd" mode="i">{marker("e", ident)}</xsl:template>
-<xsl:template match="w:sdt|w:moveFrom|w:moveTo|mc:AlternateContent|m:*" mode="i">{
-        refuse
-    }</xsl:template>
-<xsl:template match="*" mode="i"/>
-
-<xsl:template match="w:t|w:delText" mode="r"><xsl:apply-templates mode="t"/></xsl:template>
-<xsl:template match="*|comment()|processing-instruction()" mode="t">{refuse}</xsl:template>
-<xsl:template match="text()" mode="b"/>
-<xsl:template match="text()" mode="i"/>
-<xsl:template match="text()" mode="r"/>
-<xsl:template match="w:tab|w:ptab" mode="r"><xsl:text>&#9;</xsl:text></xsl:template>
-<xsl:template match="w:br|w:cr" mode="r"><xsl:text>&#10;</xsl:text></xsl:template>
-<xsl:template match="w:noBreakHyphen" mode="r"><xsl:text>-</xsl:text></xsl:template>
-<xsl:template match="w:footnoteReference" mode="r">{marker("f", ident)}</xsl:template>
-<xsl:template match="w:endnoteReference" mode="r">{marker("n", ident)}</xsl:template>
-<xsl:template match="w:rPr|w:instrText|w:delInstrText|w:softHyphen|w:commentReference"
- mode="r"/>
-<xsl:template match="w:fldChar|w:sym|mc:AlternateContent" mode="r">{refuse}</xsl:template>
-<xsl:template match="*" mode="r"><xsl:if test=".//w:txbxContent">{refuse}</xsl:if></xsl:template>
-</xsl:stylesheet>""".encode()
-
-
-_TRANSFORMS = {m: etree.XSLT(etree.XML(_stylesheet(m))) for m in (CONTROL, LITERAL)}
 _INLINE_REVISIONS = {f"{{{W}}}ins", f"{{{W}}}del"}
 _ROOTS = {f"{{{W}}}{name}" for name in ("document", "hdr", "ftr", "comments")}
 #: elements that make the stylesheet refuse a part (or that it would stop at in most places),
@@ -211,7 +64,7 @@ def pass_story(
             return None  # a table, a field ..., a property change, a move, a tracked mark
     markers = LITERAL if literal else CONTROL
     try:
-        out = bytes(_TRANSFORMS[markers](root)).decode()
+        out = bytes(TRANSFORMS[markers](root)).decode()
     except etree.XSLTApplyError:  # the stylesheet stopped at something it does not read
         return None
     chunks = out.split(markers.chunk)
