@@ -54,6 +54,7 @@ STYLE_ID, ABSTRACT_NUM_ID, ILVL, NUM_ID = map(w, ["styleId", "abstractNumId", "i
 _DEFINITION_ROOTS = {w("docDefaults"), w("numbering"), w("styles")}
 _NOTES = (w("footnote"), w("endnote"))
 _TEXTS = (w("t"), w("delText"))
+_PASSED = {"header", "footer", "comments"}  # story kinds the text pass may read (and the body)
 
 
 def read_annotations(source: str | Path | bytes, name: str | None = None) -> Annotations:
@@ -118,7 +119,9 @@ class _Reader:
         out = []
         for name in sorted(self.pkg.stories(self.pkg.main_part, kind), key=_natural):
             self.kinds.setdefault(name, kind)
-            root = self.pkg.xml(name, wanted, marker_free if self.fast else None)
+            root = self.pkg.xml(
+                name, wanted, marker_free if self.fast and kind in _PASSED else None
+            )
             if root is not None:
                 out.append((name, root))
         return out
