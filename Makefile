@@ -41,7 +41,7 @@ MUTATE ?= reviewers.consolidate.merge reviewers.consolidate.rebase reviewers.con
 	reviewers.intake.silent_edits reviewers.intake.identify reviewers.intake.stamps \
 	reviewers.intake.record drafts.stages drafts.history drafts.history_cache drafts.core.safe \
 	drafts.ooxml.read.revisions drafts.ooxml.read.annotations drafts.ooxml.read.text \
-	drafts.ooxml.read.runs \
+	drafts.ooxml.read.runs drafts.ooxml.read.textpass \
 	reviewers.rounds.tracking reviewers.decide.answers reviewers.decide.apply \
 	reviewers.decide.revise reviewers.decide.guards \
 	reviewers.decide.from_matrix reviewers.decide.store reviewers.decide.letters \

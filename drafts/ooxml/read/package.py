@@ -44,6 +44,7 @@ _OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _STRICT_MARK = b"purl.oclc.org/ooxml"
 _MAIN_TYPES = {ns.CT_DOCUMENT_MAIN, ns.CT_TEMPLATE_MAIN}
 _MACRO_TYPES = {ns.CT_DOCM_MAIN, ns.CT_DOTM_MAIN}
+Test = Callable[[bytes], bool] | None  # a test of a part's bytes, if any
 
 
 def _parser() -> etree.XMLParser:
@@ -160,6 +161,7 @@ class Package:
         self._infos = infos
         self._lower = {n.lower(): n for n in infos}
         self._xml: dict[str, Element | None] = {}
+        self._probed: dict[str, bool] = {}  # part name -> what ``xml(..., probe)`` found
         self._rels: dict[str, list[tuple[str, str]]] = {}
         self._parser = _parser()  # one per package: a package is read by one thread
         self.names: list[str] = list(infos)
@@ -197,12 +199,12 @@ class Package:
             raise NotAWordDocument(f"{self.label}: part {real} is encrypted ({exc})") from exc
         return data
 
-    def xml(self, name: str, wanted: Callable[[bytes], bool] | None = None) -> Element | None:
+    def xml(self, name: str, wanted: Test = None, probe: Test = None) -> Element | None:
         """Return the parsed root of part ``name`` (cached), or None if there is no such part.
 
         ``wanted``: a test of the part's bytes; when it says the part holds nothing the caller
         reads, the part is not parsed (None, not cached), once refused like any part if it
-        declares a DOCTYPE or entities.
+        declares a DOCTYPE or entities. ``probe``: one run on the bytes parsed here (``probed``).
         """
         real = self._resolve(name)
         if real is None:
@@ -214,7 +216,13 @@ class Package:
                 _refuse_declarations(data, label)
                 return None
             self._xml[real] = parse_xml(data, label, self._parser)
+            if probe is not None:
+                self._probed[real] = probe(data)
         return self._xml[real]
+
+    def probed(self, name: str) -> bool:
+        """What ``xml``'s ``probe`` said of part ``name`` (False if none ran when it was parsed)."""
+        return self._probed.get(self._resolve(name) or "", False)
 
     # -- relationships ----------------------------------------------------------------------
     def _relationships(self, part: str) -> list[tuple[str, str]]:

@@ -36,6 +36,7 @@ from drafts.ooxml.read.revisions import (
 )
 from drafts.ooxml.read.story import FALLBACK, Anchor, Para
 from drafts.ooxml.read.text import StoryWalker
+from drafts.ooxml.read.textpass import PassedStory, marker_free, pass_story
 
 __all__ = [
     "Annotations",
@@ -53,6 +54,7 @@ STYLE_ID, ABSTRACT_NUM_ID, ILVL, NUM_ID = map(w, ["styleId", "abstractNumId", "i
 _DEFINITION_ROOTS = {w("docDefaults"), w("numbering"), w("styles")}
 _NOTES = (w("footnote"), w("endnote"))
 _TEXTS = (w("t"), w("delText"))
+_PASSED = {"header", "footer", "comments"}  # story kinds the text pass may read (and the body)
 
 
 def read_annotations(source: str | Path | bytes, name: str | None = None) -> Annotations:
@@ -107,7 +109,7 @@ class _Reader:
         self.pkg = pkg
         self.fast = fast
         self.revisions: list[RawRevision] = []
-        self.walkers: list[StoryWalker] = []
+        self.walkers: list[StoryWalker | PassedStory] = []
         self.kinds: dict[str, str] = {}  # story part name -> "document", "footnotes", ...
 
     def part_xml(
@@ -117,12 +119,28 @@ class _Reader:
         out = []
         for name in sorted(self.pkg.stories(self.pkg.main_part, kind), key=_natural):
             self.kinds.setdefault(name, kind)
-            root = self.pkg.xml(name, wanted)
+            root = self.pkg.xml(
+                name, wanted, marker_free if self.fast and kind in _PASSED else None
+            )
             if root is not None:
                 out.append((name, root))
         return out
 
-    def story(self, part: str, root: Element, roots: list[tuple[Element, dict[str, Any]]]) -> None:
+    def story(
+        self,
+        part: str,
+        root: Element,
+        roots: list[tuple[Element, dict[str, Any]]],
+        comment_ids: list[str] | None = None,
+    ) -> None:
+        """Read one story part: by the text pass in C when it can (``textpass``; not the long
+        way), else by ``StoryWalker`` over ``roots`` (each with the walker's attributes)."""
+        if self.fast and roots:
+            literal = self.pkg.probed(part)
+            passed = pass_story(part, root, self.revisions, comment_ids, literal)
+            if passed is not None:
+                self.walkers.append(passed)
+                return
         walker = StoryWalker(part, self.revisions, root, fast=self.fast)
         for el, attrs in roots:
             for k, v in attrs.items():
@@ -134,7 +152,7 @@ class _Reader:
     def run(self) -> Annotations:
         pkg = self.pkg
         main = pkg.main_part
-        doc = pkg.xml(main)
+        doc = pkg.xml(main, probe=marker_free if self.fast else None)
         self.kinds[main] = "document"
         body = doc.find(BODY) if doc is not None else None
         self.story(main, doc, [(body, {})] if body is not None else [])
@@ -154,16 +172,17 @@ class _Reader:
         for name, root in self.part_xml("comments"):
             found = comment_elements(root)
             raw_comments.extend(found)
-            self.story(name, root, [(c.element, {"comment_id": c.id}) for c in found])
+            roots = [(c.element, {"comment_id": c.id}) for c in found]
+            self.story(name, root, roots, [c.id for c in found])
         for name in pkg.stories(main, "commentsExtended"):
             extended = pkg.xml(name)
         # only swept: not parsed when their bytes name no revision (the long way parses them)
         sweep_only = may_hold_revisions if self.fast else None
         for kind in ("styles", "numbering"):
             for name, root in self.part_xml(kind, sweep_only):
-                walker = StoryWalker(name, self.revisions, root, walked=False)
-                _sweep(walker, definitions=True)
-                walker.release()
+                swept = StoryWalker(name, self.revisions, root, walked=False)
+                _sweep(swept, definitions=True)
+                swept.release()
         paragraphs = [
             build(
                 ParagraphView,
