@@ -162,6 +162,17 @@ NOTES = """\
   interleaved with the code before the package work (load 3-6): corpus 1.29-1.37x before,
   1.25-1.31x after (MET both); synthetic 4.85-4.93x before, 4.67-4.74x after; Word-style
   2.15-2.34x before, 2.20-2.27x after (MISSED both; `docs/reader.md`, Benchmark).
+  Then the text pass: the body, comments, headers and footers made of paragraphs, runs,
+  inline insertions and deletions, comment ranges and bookmarks are read by one compiled XSLT
+  (libxslt, in C) that prints each paragraph's text with markers, Python working per
+  paragraph and per marker; any other part (tables, fields, property changes ...) still goes
+  to the walker, and both reads give the same records (`docs/reader.md`, "The text pass").
+  Three runs interleaved with `main`, load average 1.5-1.7: corpus 1.19-1.22x on `main`,
+  1.22-1.25x with the pass (MET); the synthetic chapter 4.68-4.93x, 4.48-4.53x (MISSED,
+  8.3-8.4 ms against 1.9 ms: parsing, the 1,200 records and the pass's Python share already
+  come to about 2.5x the bare parse); the Word-style chapter 2.10-2.24x, 1.84-1.98x (MET in all
+  three). Two more runs each at load 3.4-3.6: corpus 1.25x, 1.20-1.28x; synthetic 4.67-4.83x,
+  3.98-4.53x; Word-style 2.20-2.25x, 1.97-2.06x (MISSED in one: the row sits on the aim).
 """
 
 
