@@ -88,6 +88,21 @@ class Anchor:
     after: list[str] = field(default_factory=list)
     has_range: bool = True
 
+    def end(self, para: Para | None, paragraphs: list[Para]) -> None:
+        """End the range in ``para`` as far as it is read, or, between paragraphs, after the
+        last of ``paragraphs`` (without the "\\n" that ends it), or where it started when there
+        is none."""
+        if para is not None:
+            self.end_paragraph, self.end_before, self.end_after = para.index, para.blen, para.alen
+        elif paragraphs:
+            last = paragraphs[-1]
+            self.end_paragraph, self.end_before, self.end_after = last.index, last.blen, last.alen
+            for pieces in (self.markup, self.before, self.after):
+                if pieces and pieces[-1] == "\n":
+                    pieces.pop()
+        else:
+            self.end_paragraph, self.end_before, self.end_after = self.start_paragraph, 0, 0
+
 
 class Walker(Protocol):
     """The state and steps of a story walk that the inline and table readers share."""

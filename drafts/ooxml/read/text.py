@@ -276,17 +276,7 @@ class StoryWalker:
         if a is None or a not in self.open_anchors:
             return
         self.open_anchors.remove(a)
-        para = self.para
-        if para is not None:
-            a.end_paragraph, a.end_before, a.end_after = para.index, para.blen, para.alen
-        elif self.paragraphs:
-            last = self.paragraphs[-1]
-            a.end_paragraph, a.end_before, a.end_after = last.index, last.blen, last.alen
-            for pieces in (a.markup, a.before, a.after):  # the "\n" after the last paragraph
-                if pieces and pieces[-1] == "\n":
-                    pieces.pop()
-        else:
-            a.end_paragraph, a.end_before, a.end_after = a.start_paragraph, 0, 0
+        a.end(self.para, self.paragraphs)
 
     # -- block level ------------------------------------------------------------------------
     def walk(self, root: Element) -> None:
