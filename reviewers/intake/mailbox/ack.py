@@ -22,6 +22,7 @@ from drafts.core.errors import MailError
 from drafts.models import Event
 from drafts.workspace import Actor, Workspace
 from reviewers.intake.mailbox import records
+from reviewers.intake.mailbox.message import DEFAULT
 from reviewers.send.mail import SMTP_ERRORS, connect, read_eml
 
 #: a subject that is already a reply: "Re:" as Outlook writes it in English, German
@@ -59,7 +60,7 @@ def compose(
 ) -> EmailMessage:
     mail = ws.guideline.mail
     person = ws.person(outcome.person or "")
-    msg = EmailMessage()
+    msg = EmailMessage(policy=DEFAULT)
     msg["From"] = formataddr((mail.from_name, mail.from_address))
     msg["To"] = formataddr((person.name, record.sender))
     subject = record.subject or ws.guideline.label

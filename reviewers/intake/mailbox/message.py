@@ -26,7 +26,7 @@ import functools
 import hashlib
 from dataclasses import dataclass, field
 from email import message_from_bytes, policy
-from email.headerregistry import BaseHeader
+from email.headerregistry import BaseHeader, HeaderRegistry
 from email.message import Message
 from email.parser import BytesHeaderParser
 from email.utils import getaddresses, parseaddr
@@ -56,6 +56,25 @@ STRANGER_REASON = (
     "alone); a drafter can release it to the reviewer, or the reviewer can send it from "
     "their own address"
 )
+
+
+@functools.lru_cache(maxsize=256)
+def _header_object(name: str, value: str) -> BaseHeader:
+    """``policy.default``'s header object (immutable): a part's header read again, or the same
+    header in the next message (``base64``, a reply's From), is not parsed again."""
+    return policy.default.header_factory(name, value)
+
+
+class _KeptHeaders(HeaderRegistry):
+    """``policy.default``'s header registry, each header object made once (``_header_object``)."""
+
+    def __call__(self, name: str, value: str) -> BaseHeader:
+        return _header_object(name, value)
+
+
+#: ``policy.default``, its header objects kept: a message is read with it, a reply composed
+#: with it (``ack.compose``: the same bytes, its constant headers parsed once)
+DEFAULT = policy.default.clone(header_factory=_KeptHeaders())
 
 
 @dataclass(frozen=True)
@@ -127,7 +146,7 @@ def _attachments(msg: Message) -> list[Attachment]:
     for part in msg.walk():
         if part.is_multipart() or part.get_content_maintype() == "message":
             continue
-        part.policy = _READ  # its name read as policy.default reads it (RFC 2047, raw UTF-8)
+        part.policy = DEFAULT  # its name read as policy.default reads it (RFC 2047, raw UTF-8)
         name = part.get_filename()
         if name is None and part.get_content_disposition() != "attachment":
             continue  # a body part
@@ -139,22 +158,11 @@ def _attachments(msg: Message) -> list[Attachment]:
     return found
 
 
-@functools.lru_cache(maxsize=256)
-def _header_object(name: str, value: str) -> BaseHeader:
-    """``policy.default``'s header object (immutable): a part's header read again, or the same
-    header in the next message (``base64``), is not parsed again."""
-    return policy.default.header_factory(name, value)
-
-
-#: ``policy.default``, its header objects kept (``_header_object``)
-_READ = policy.default.clone(header_factory=_header_object)
-
-
 def _header(msg: Message, name: str) -> str:
     """The first header ``name`` (lower case) of ``msg`` as ``policy.default`` reads it, or ''."""
     for key, value in msg.raw_items():
         if key.lower() == name:
-            return str(_READ.header_fetch_parse(key, value))
+            return str(DEFAULT.header_fetch_parse(key, value))
     return ""
 
 
@@ -176,9 +184,15 @@ def parse(raw: bytes) -> Incoming:
     )
 
 
+@functools.lru_cache(maxsize=1024)
+def _addresses(email: str) -> tuple[str, ...]:
+    """The addresses a person's ``email`` field names, lower case (parsed once per value)."""
+    return tuple(a.lower() for _, a in getaddresses([email]))
+
+
 def _person(sender: str, people: list[Person]) -> str | None:
     for p in people:
-        if sender and any(a.lower() == sender for _, a in getaddresses([p.email])):
+        if sender and sender in _addresses(p.email):
             return p.id
     return None
 

@@ -12,7 +12,8 @@ from email.utils import parseaddr
 
 import pytest
 
-from reviewers.intake.mailbox import message
+from drafts.workspace import Workspace
+from reviewers.intake.mailbox import ack, message, records
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 DATA = b"PK\x03\x04" + bytes(range(256)) * 4
@@ -176,3 +177,39 @@ def test_parse_decodes_names_senders_and_dates() -> None:
         ("image001.png", "other"),
         ("plain.docx", "docx"),
     ]
+
+
+def test_a_reply_is_composed_to_the_same_bytes_as_with_the_default_policy(
+    example_ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """``ack.compose`` keeps its header objects (``message.DEFAULT``): the reply's bytes are
+    those ``policy.default`` writes, for a non-ASCII subject and name, a long thread, each file's
+    fate."""
+    ws = example_ws
+    person = next(p for p in ws.people if "ewg" in p.groups)
+    record = records.MessageRecord(
+        key="0123456789abcdef0123",
+        message_id="<AM9PR01MB7410@eurprd01.prod.exchangelabs.com>",
+        sender=person.email,
+        subject="AW: Paket für Kapitel 3 – Überarbeitung mit einem langen Betreff, der gefaltet wird",
+        references=[f"<ref-{i}@example.org>" for i in range(12)],
+        source="maildir:x;y",
+        fetched=ws.now(),
+    )
+    rows = [
+        records.AttachmentOutcome(
+            name="Kommentare Müller – Kapitel 3.docx", sha256="0" * 64, status="recorded",
+            message="", round="R1", chapter="03", packet="R1-03-ABC", remarks=2,
+        ),
+        records.AttachmentOutcome(name="scan.pdf", sha256="1" * 64, status="refused",
+                                  message=f"scan.pdf {message.PDF_REASON}"),
+    ]  # fmt: skip
+    outcome = records.MessageOutcome(
+        key=record.key, person=person.id, status="handled", attachments=rows, acknowledge=True
+    )
+    monkeypatch.setattr(ack, "make_msgid", lambda idstring, domain: f"<{idstring}@{domain}>")
+    kept = bytes(ack.compose(ws, record, outcome))
+    monkeypatch.setattr(ack, "DEFAULT", policy.default)
+    assert kept == bytes(ack.compose(ws, record, outcome))
+    read = message_from_bytes(kept, policy=policy.default)
+    assert read["Subject"] == record.subject and read["In-Reply-To"] == record.message_id
