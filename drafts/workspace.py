@@ -270,17 +270,13 @@ class Workspace:
     def committed_files(self, folder: str, commit: str = "HEAD") -> list[str]:
         """Return the paths of every file committed under ``folder`` (none before any commit)."""
         prefix = folder.rstrip("/") + "/"
-        if commit == "HEAD":  # in git's order: a path's bytes (a folder sorts as "name/")
-            found = [path for path in self._head_blobs() if path.startswith(prefix)]
-            return sorted(found, key=lambda p: p.encode("utf-8", "surrogateescape"))
-        if self.head() is None:
-            return []
+        if commit == "HEAD" or self.head() is None:  # none before any commit
+            return gitrun.in_order(p for p in self._head_blobs() if p.startswith(prefix))
         out = gitrun.out(self.root, "ls-tree", "-r", "-z", "--name-only", commit, "--", prefix)
         return [line for line in out.split("\0") if line]
 
     def _head_blobs(self) -> dict[str, str]:
-        """Return HEAD's path -> blob sha, from one ``ls-tree`` kept per HEAD; a commit this
-        workspace makes on the HEAD kept updates it with what it changed (``_commit_paths``)."""
+        """Return HEAD's path -> blob sha, from one ``ls-tree`` kept per HEAD (or commit made)."""
         if (head := self.head()) is not None and (self._blobs is None or self._blobs[0] != head):
             out = gitrun.out(self.root, "ls-tree", "-r", "-z", "--full-tree", head)
             entries = (line.split("\t", 1) for line in out.split("\0") if line)
@@ -449,12 +445,6 @@ class Workspace:
         )  # fmt: skip
         reflog = f"commit{'' if parent else ' (initial)'}: {safe.line(subject.strip())}"
         gitrun.run(self.root, "update-ref", "-m", reflog, "HEAD", sha, parent or "")
-        if parent and self._blobs is not None and self._blobs[0] == parent:
-            blobs = self._blobs[1]  # the new tree is the parent's with ``changes``: no ls-tree
-            for path, blob in changes.items():
-                if blob is None:
-                    blobs.pop(path, None)
-                else:
-                    blobs[path] = blob
-            self._blobs = (sha, blobs)
+        if parent and self._blobs is not None and self._blobs[0] == parent:  # no ls-tree again
+            self._blobs = (sha, gitrun.changed(self._blobs[1], changes))
         return sha

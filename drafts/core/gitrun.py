@@ -18,7 +18,7 @@ import os
 import subprocess
 import threading
 import weakref
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from drafts.core.errors import NotAWorkspace, WorkspaceError
@@ -236,6 +236,23 @@ def _rewrite(
     if sha != base:
         made.append((sha, entries))
     return sha
+
+
+def changed(blobs: dict[str, str], changes: Mapping[str, str | None]) -> dict[str, str]:
+    """``blobs`` (a tree's path -> blob sha) made the tree ``write_tree`` wrote with ``changes``
+    (in place; returned): a commit's files known without listing its tree."""
+    for path, sha in changes.items():
+        if sha is None:
+            blobs.pop(path, None)
+        else:
+            blobs[path] = sha
+    return blobs
+
+
+def in_order(paths: Iterable[str]) -> list[str]:
+    """``paths`` sorted as ``git ls-tree -r`` lists them: by their bytes (a folder's entries
+    follow its name as "name/" sorts)."""
+    return sorted(paths, key=lambda p: p.encode("utf-8", "surrogateescape"))
 
 
 def hash_files(root: Path, paths: Sequence[str]) -> list[str]:

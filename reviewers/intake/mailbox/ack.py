@@ -63,7 +63,8 @@ def compose(
     msg = EmailMessage(policy=DEFAULT)
     msg["From"] = formataddr((mail.from_name, mail.from_address))
     msg["To"] = formataddr((person.name, record.sender))
-    subject = record.subject or ws.guideline.label
+    # one line: a subject whose RFC 2047 words decode to a line break cannot stop the reply
+    subject = " ".join((record.subject or ws.guideline.label).splitlines())
     msg["Subject"] = subject if _REPLY.match(subject) else f"Re: {subject}"
     msg["Date"] = format_datetime(ws.now())
     msg["Message-ID"] = make_msgid(

@@ -213,3 +213,22 @@ def test_a_reply_is_composed_to_the_same_bytes_as_with_the_default_policy(
     assert kept == bytes(ack.compose(ws, record, outcome))
     read = message_from_bytes(kept, policy=policy.default)
     assert read["Subject"] == record.subject and read["In-Reply-To"] == record.message_id
+
+
+def test_a_subject_decoding_to_a_line_break_is_answered_on_one_line(example_ws: Workspace) -> None:
+    """``=?utf-8?q?..=0D=0ABcc:..?=`` decodes to two lines: the reply (``policy.default`` refuses
+    a header with a line break) takes the subject as one line and adds no header."""
+    ws = example_ws
+    raw = _mixed(
+        "From: x <x@example.org>\r\nSubject: =?utf-8?q?Re:_a=0D=0ABcc:_y@example.org?=\r\n", [TEXT]
+    )
+    subject = message.parse(raw).subject
+    assert subject == "Re: a\r\nBcc: y@example.org"
+    person = next(p for p in ws.people if "ewg" in p.groups)
+    record = records.MessageRecord(
+        key="0" * 20, message_id="<m@x>", sender=person.email, subject=subject,
+        source="maildir:x;y", fetched=ws.now(),
+    )  # fmt: skip
+    outcome = records.MessageOutcome(key=record.key, person=person.id, status="handled")
+    read = message_from_bytes(bytes(ack.compose(ws, record, outcome)), policy=policy.default)
+    assert read["Subject"] == "Re: a Bcc: y@example.org" and read["Bcc"] is None
