@@ -273,11 +273,9 @@ class Workspace:
 
     def committed_files(self, folder: str, commit: str = "HEAD") -> list[str]:
         """Return the paths of every file committed under ``folder`` (none before any commit)."""
-        prefix = folder.rstrip("/") + "/"
-        if commit == "HEAD":
-            return [] if (head := self.head()) is None else self.listing.under(head, prefix)
-        if self.head() is None:
-            return []
+        prefix, head = folder.rstrip("/") + "/", self.head()
+        if commit == "HEAD" or head is None:
+            return [] if head is None else self.listing.under(head, prefix)
         out = gitrun.out(self.root, "ls-tree", "-r", "-z", "--name-only", commit, "--", prefix)
         return [line for line in out.split("\0") if line]
 
@@ -447,4 +445,5 @@ class Workspace:
         )  # fmt: skip
         reflog = f"commit{'' if parent else ' (initial)'}: {safe.line(subject.strip())}"
         gitrun.run(self.root, "update-ref", "-m", reflog, "HEAD", sha, parent or "")
+        self.listing.advance(parent, sha, changes)  # the parent's files with ``changes``
         return sha

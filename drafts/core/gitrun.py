@@ -149,9 +149,9 @@ Entry = tuple[str, str]  # (mode, sha) of one name in a tree
 
 class Listing:
     """The files of one commit at a time (the workspace's HEAD), listed with one ``git ls-tree``
-    and kept until another commit is asked for: path -> blob sha in git's order, and the paths
-    sorted, so a folder's files are found by bisection instead of by reading every path (the
-    tree of a workspace holds a file per return: thousands after a few rounds)."""
+    and kept until another commit is asked for (or made from it: ``advance``): path -> blob
+    sha, and the paths sorted, so a folder's files are found by bisection instead of by reading
+    every path (the tree of a workspace holds a file per return: thousands after a few rounds)."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
@@ -166,8 +166,27 @@ class Listing:
         return self._kept
 
     def blobs(self, commit: str) -> dict[str, str]:
-        """Return path -> blob sha of every file of ``commit`` (in git's order)."""
+        """Return path -> blob sha of every file of ``commit``."""
         return self._at(commit)[1]
+
+    def advance(self, parent: str | None, commit: str, changes: Mapping[str, str | None]) -> None:
+        """``commit`` was made from ``parent`` with ``changes`` (path -> blob sha; None:
+        removed): when ``parent``'s files are kept, keep ``commit``'s from them, unlisted (a
+        workspace's own commit then costs no ``ls-tree`` of the whole tree after it)."""
+        if self._kept is None or self._kept[0] != parent:
+            return
+        _, blobs, paths = self._kept
+        for path, blob in changes.items():
+            at = bisect_left(paths, path)
+            known = at < len(paths) and paths[at] == path
+            if blob is None and known:
+                del paths[at]
+                del blobs[path]
+            elif blob is not None:
+                if not known:
+                    paths.insert(at, path)
+                blobs[path] = blob
+        self._kept = (commit, blobs, paths)
 
     def under(self, commit: str, prefix: str) -> list[str]:
         """Return the paths of ``commit``'s files that start with ``prefix`` (a folder and its

@@ -277,3 +277,34 @@ def test_a_folders_committed_files_are_those_git_lists_under_it(example_ws: Work
         ).stdout.decode().split("\0")  # fmt: skip
         assert ws.committed_files(folder) == [p for p in listed if p], folder
     assert ws.committed_files("extra/a") == [f"extra/a/{n}" for n in ("0", "b", "c/d", "~", "é/1")]
+
+
+def test_own_commits_update_what_head_holds_without_listing_it_again(
+    example_ws: Workspace, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After a commit this workspace made on the HEAD it had listed, ``committed`` and
+    ``committed_files`` read the new tree without another ``ls-tree``, and agree with a fresh
+    listing: files added, changed, deleted, in git's order."""
+    from drafts.core import gitrun
+
+    ws, who = example_ws, example_ws.identity(DRAFTER)
+    ws.commit({"notes/b.txt": b"b", "notes/a-z.txt": b"az", "notes/a/c.txt": b"c"}, "Add", [], who)
+    assert ws.committed("notes/b.txt") == b"b"  # HEAD listed once here
+    listed: list[tuple[str, ...]] = []
+    real = gitrun.out
+    monkeypatch.setattr(
+        gitrun, "out", lambda root, *a, **k: listed.append(a) or real(root, *a, **k)
+    )
+    ws.commit({"notes/b.txt": None, "notes/a/c.txt": b"c2", "notes/a.txt": b"a"}, "Edit", [], who)
+    assert [a for a in listed if a[0] == "ls-tree"] == []
+    assert ws.committed("notes/b.txt") is None and ws.committed("notes/a/c.txt") == b"c2"
+    assert ws.committed_files("notes") == ["notes/a-z.txt", "notes/a.txt", "notes/a/c.txt"]
+    assert [a for a in listed if a[0] == "ls-tree"] == []
+    fresh = Workspace.open(ws.root)
+    assert fresh.committed_files("notes") == ws.committed_files("notes")
+    assert fresh._head_blobs() == ws._head_blobs()
+    listed.clear()
+    hand = ("-c", "user.name=Hand", "-c", "user.email=hand@example.org")
+    git(ws.root, *hand, "commit", "-q", "--allow-empty", "-m", "by hand")  # HEAD moved
+    assert ws.committed("notes/a.txt") == b"a"
+    assert [a[0] for a in listed if a[0] == "ls-tree"] == ["ls-tree"]  # listed again, once

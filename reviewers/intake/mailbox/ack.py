@@ -22,6 +22,7 @@ from drafts.core.errors import MailError
 from drafts.models import Event
 from drafts.workspace import Actor, Workspace
 from reviewers.intake.mailbox import records
+from reviewers.intake.mailbox.message import DEFAULT
 from reviewers.send.mail import SMTP_ERRORS, connect, read_eml
 
 #: a subject that is already a reply: "Re:" as Outlook writes it in English, German
@@ -59,10 +60,11 @@ def compose(
 ) -> EmailMessage:
     mail = ws.guideline.mail
     person = ws.person(outcome.person or "")
-    msg = EmailMessage()
+    msg = EmailMessage(policy=DEFAULT)
     msg["From"] = formataddr((mail.from_name, mail.from_address))
     msg["To"] = formataddr((person.name, record.sender))
-    subject = record.subject or ws.guideline.label
+    # one line: a subject whose RFC 2047 words decode to a line break cannot stop the reply
+    subject = " ".join((record.subject or ws.guideline.label).splitlines())
     msg["Subject"] = subject if _REPLY.match(subject) else f"Re: {subject}"
     msg["Date"] = format_datetime(ws.now())
     msg["Message-ID"] = make_msgid(
