@@ -5,8 +5,8 @@ In-Reply-To/References) and its attachments (names decoded, RFC 2231 included; p
 forwarded ``message/rfc822`` too). The structure is parsed with ``policy.compat32`` (plain
 strings); only the headers kept (those six, and each attachment's name) are read as
 ``policy.default`` reads them (RFC 2047 words and raw UTF-8 decoded, dates normalised): the same
-values for a fraction of the cost, the standard library's header objects being most of it. ``plan(message, people, threads)`` decides, for each
-attachment, one of:
+values for a fraction of the cost, the standard library's header objects being most of it.
+``plan(message, people, threads)`` decides, for each attachment, one of:
 
 - ``intake``: a Word file from a person in people.yaml, with the claim the message supports:
   the sender is the reviewer; when the message answers a packet message of a round sent to that
