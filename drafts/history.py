@@ -71,15 +71,8 @@ def _unflat(value: object) -> object:
         if not all(isinstance(t, str) for t in texts):
             raise ValueError("not a commit of the ledger")
         sha, author, email, date, subject, *trailers = texts
-        record = CommitRecord.model_construct(
-            sha=sha,
-            author=author,
-            email=email,
-            date=datetime.fromisoformat(date),
-            subject=subject,
-            trailers=tuple(zip(trailers[::2], trailers[1::2], strict=True)),
-        )
-        found.append((pos, record))
+        pairs = tuple(zip(trailers[::2], trailers[1::2], strict=True))
+        found.append((pos, _commit(sha, author, email, date, subject, pairs)))
     return found
 
 
@@ -246,12 +239,24 @@ def _record(fields: list[str]) -> tuple[CommitRecord, list[str]]:
         key, sep, value = line.partition(":")
         if sep:
             trailers.append((key.strip(), value.strip()))
-    record = CommitRecord.model_construct(
+    return _commit(sha, author, email, date, subject, tuple(trailers)), parents.split()
+
+
+def _commit(
+    sha: str,
+    author: str,
+    email: str,
+    date: str,
+    subject: str,
+    trailers: tuple[tuple[str, str], ...],
+) -> CommitRecord:
+    """A commit's record from git's fields, as git wrote them (not validated again: the log's
+    parse and the ledger's file are the only callers)."""
+    return CommitRecord.model_construct(
         sha=sha,
         author=author,
         email=email,
         date=datetime.fromisoformat(date),
         subject=subject,
-        trailers=tuple(trailers),
+        trailers=trailers,
     )
-    return record, parents.split()
