@@ -22,13 +22,8 @@ from reviewers.models import Round, RoundChapter, RoundItem
 
 
 def stand_in(root: Path) -> Workspace:
-    """A workspace of round records only: its root, and ``.git/penholder`` for their parses."""
-
-    def private_path(rel: str) -> Path:
-        (root / ".git" / rel).parent.mkdir(parents=True, exist_ok=True)
-        return root / ".git" / rel
-
-    return cast(Workspace, SimpleNamespace(root=root, private_path=private_path))
+    """A workspace of round records only: its root, and its ``.git`` for their parses."""
+    return cast(Workspace, SimpleNamespace(root=root, git_dir=root / ".git"))
 
 
 def _long_chapter() -> list[str]:

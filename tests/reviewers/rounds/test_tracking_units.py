@@ -188,13 +188,9 @@ def _status(tmp_path: Path, now: datetime, commits: list[CommitRecord], closed=N
     (folder / "sent.yaml").write_text(yaml.safe_dump(log.model_dump(mode="json")))
     people = [Person(id="ana", name="Ana Silva", email="ana@example.org")]
 
-    def private_path(rel: str) -> Path:  # as Workspace.private_path: under .git, folder made
-        (tmp_path / ".git" / rel).parent.mkdir(parents=True, exist_ok=True)
-        return tmp_path / ".git" / rel
-
     ledger = history.ledger(commits, "head")  # what round_status reads of the history
     ws = SimpleNamespace(root=tmp_path, now=lambda: now, ledger=lambda: ledger, people=people,
-                         private_path=private_path)  # fmt: skip
+                         git_dir=tmp_path / ".git")  # fmt: skip
     return tracking.round_status(cast(Workspace, ws), "R1")
 
 
