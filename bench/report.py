@@ -156,7 +156,12 @@ NOTES = """\
   (fetch 23.1 and 22.1 s against intake's 15.3 and 14.9 s), wall +39% and +48%; after, CPU
   +21% and +15% (19.2 and 19.4 s against 15.9 and 16.8 s), wall +29% and +31%: MET. At
   N = 100, load 1.6-5.3, single runs spread too widely to rank the two (CPU +18% to +54%
-  before in six runs, +11% to +64% after in seven).
+  before in six runs, +11% to +64% after in seven). The `make bench` of the table (all this
+  session's work merged, load average 0.9): +56% wall and CPU (fetch 17.8 s of CPU against
+  intake's 11.4 s), **MISSED**: intake alone took 11.4 s where it took 13.8 s in the quietest
+  pair before (the listing of HEAD kept across its own commits, the history's ledger), and
+  what mail adds, about 6.4 s of CPU for 300 messages, is what it was then (6.0 s): the
+  parser's and the reply's savings (about 1 ms a message) are within the spread of one run.
 - **The reader** lost its per-record overhead (records built without re-validating what the
   reader typed itself, tag constants and look-ups made once, a part's revisions and
   paragraphs found in one pass in C), then its per-run dispatch (consecutive plain runs
@@ -288,7 +293,7 @@ interpreter with its bytecode cached as in any installation, best of 3; this mac
 environment sets `PYTHONDONTWRITEBYTECODE`, which the benchmark drops for the command, as it
 would make each run compile penholder's modules again, 30-40 ms of CPU), in wall time and in
 CPU time (this process and the programs it ran);
-the machine it was measured on is shared (load average about 9 on 2 cores), so wall times are
+the machine it is measured on is shared with other jobs, so wall times are
 noisy and the CPU figures are the steadier ones.
 """
 
@@ -301,7 +306,7 @@ times, the steadier figures, are also inflated by such a load: the previous code
 10,000 commits within 1.2x of 500, CPU time: 1.32x and 1.25x before, **MISSED**; 0.89x and
 1.15x after, **MET** (about 30 ms of CPU at every size; Python's own part 10-13 ms). Wall
 time: 1.13x and 1.82x before, 1.15x and 1.79x after, at that load. A third run of this code
-(the table above, load average 4.5) gave 1.27x in CPU time, **MISSED**, 1.18x in wall time,
+(load average 4.5) gave 1.27x in CPU time, **MISSED**, 1.18x in wall time,
 **MET**: its git part nearly flat (20 ms against 23 ms), Python's own 7.4 ms at 500 against 11.2 ms at 10,000 (1.51x;
 1.04x and 1.24x in the two runs before): at these sizes a few milliseconds of noise decide
 the aim. `status` under 0.5 s at
@@ -329,6 +334,17 @@ each, load average 2.7 to 3.6): status at 2,000 commits 413 ms before, 329 ms af
 10.5 ms. What still grows with the history is the ledger's returns: reading its commits and
 indexing them by packet costs some 10-15 us a return (1,871 at 2,005 commits, about 9,300 at
 10,005), the rest of a status does not.
+
+The table above is the `make bench` of 2026-12-01 05:02-05:09 UTC (load average 1.2), on the
+code with all of the above: status at 2,000 commits 288 ms of CPU (13.1x `git log`, **MISSED**;
+under 0.5 s, **MET**). A state change at 10,000 commits 1.41x the same at 500 in CPU time
+(**MISSED**; 24 ms against 34 ms): a profile of five changes at each size (cProfile, every git
+process timed) shows the same seven programs at both sizes, one each, and two that grow:
+`git update-index`, which writes git's whole index file again (2.3 ms at 505 commits, 4.9 ms at
+10,005, where the index lists some 9,300 files; a split index, `update-index --split-index`,
+saved nothing measurable: git still reads the whole shared index), and the history summary's
+JSON written again (it grows with the chapters' revisions). Neither depends on the number of
+commits as such; both are a few milliseconds, where the runs before measured 0.77-1.27x.
 """
 
 
@@ -399,8 +415,12 @@ def _scale() -> str:
         "return at 300 reviewers against 74 ms at 100. What still grew, inside git and small, "
         "was the commit itself: each read HEAD's whole tree into a private index and wrote it "
         "back, and listed HEAD's files, while the tree holds two files per return; a commit now "
-        'writes only the trees along its paths ("History" below; the curve above was measured '
-        "before that change).\n"
+        "writes only the trees along its paths and keeps the listing of HEAD's files up to date "
+        '("History" below). Measured so (the curve above): about 58 ms of CPU per return at 300 '
+        "reviewers against 51 ms at 100 (n^1.09). What still grows is inside git and small: the "
+        "trees of the folders that hold a file per return, written again at each commit, and "
+        "git's index, which `update-index` writes whole (about 2 ms of git CPU at 9,300 files "
+        "against a few hundred).\n"
     )
 
 
