@@ -24,6 +24,19 @@ DOC = "word/document.xml"
 A = 'w:author="Ann" w:date="2025-01-02T03:04:05Z"'
 
 
+@pytest.fixture(autouse=True)
+def _stylesheet_compiled_in_the_test(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Every test reads with the stylesheet ``xslt.stylesheet`` writes when the test runs, not
+    with the transforms compiled when the module was first imported: a change to the
+    stylesheet (mutation testing makes them after the import) is then read by the tests."""
+    from lxml import etree
+
+    from drafts.ooxml.read.textpass import read, xslt
+
+    fresh = {m: etree.XSLT(etree.XML(xslt.stylesheet(m))) for m in (xslt.CONTROL, xslt.LITERAL)}
+    monkeypatch.setattr(read, "TRANSFORMS", fresh)
+
+
 def _bench() -> Any:
     path = Path(__file__).resolve().parents[4] / "bench" / "bench_reader.py"
     spec = importlib.util.spec_from_file_location("bench_reader_for_tests", path)
