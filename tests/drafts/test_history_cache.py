@@ -18,6 +18,7 @@ from drafts.history import commit_message
 from drafts.history_cache import TAIL, HistoryCache, cache_key
 from drafts.models import CommitRecord
 from drafts.workspace import Workspace
+from tests.helpers.log_spy import log_calls
 
 T0 = datetime(2024, 3, 4, 9, tzinfo=UTC)
 CHAPTERS = ["01", "02", "03"]
@@ -160,14 +161,7 @@ def test_the_cache_lives_under_git_and_a_new_commit_reads_only_what_is_new(
     assert (root / ".git/penholder/history/summary.json").is_file()
     assert git(root, "status", "--porcelain", "--ignored") == ""  # nothing in the work tree
     commit(root, 6, ("stage", ["02"], 6, "in_review"))
-    asked: list[tuple[str, ...]] = []
-    real = Workspace._log
-
-    def spy(self: Workspace, *revisions: str, topo: bool = True) -> list:  # type: ignore[type-arg]
-        asked.append(revisions)
-        return real(self, *revisions, topo=topo)
-
-    monkeypatch.setattr(Workspace, "_log", spy)
+    asked = log_calls(monkeypatch)
     ws = Workspace(root)
     assert ws.state("02").stage == "in_review"
     assert [r.number for r in ws.revisions("02")] == [1, 2, 3, 4, 5, 6]
@@ -186,14 +180,7 @@ def test_a_line_longer_than_the_tail_is_read_as_the_range_since_the_cached_head(
     known = kept.head()
     for n in range(1, TAIL + 4):
         commit(root, n, ("new-revision", ["02"], n, "drafting"))
-    asked: list[tuple[str, ...]] = []
-    real = Workspace._log
-
-    def spy(self: Workspace, *revisions: str, topo: bool = True) -> list:  # type: ignore[type-arg]
-        asked.append(revisions)
-        return real(self, *revisions, topo=topo)
-
-    monkeypatch.setattr(Workspace, "_log", spy)
+    asked = log_calls(monkeypatch)
     ws = Workspace(root)  # extends the summary kept on disk
     assert [r.number for r in ws.revisions("02")] == list(range(1, TAIL + 4))
     assert asked == [(f"--max-count={TAIL}", ws.head()), (f"{known}..{ws.head()}",)]

@@ -16,6 +16,7 @@ from reviewers.egm.gate import check
 from reviewers.rounds import lifecycle as rounds
 from reviewers.status import build_status
 from tests.conftest import DRAFTER
+from tests.helpers.log_spy import log_calls
 from tests.helpers.returns import plain_return
 
 
@@ -50,14 +51,7 @@ def test_status_reads_the_history_a_bounded_number_of_times(
         ws.commit(
             {"notes.txt": f"{n}".encode()}, f"note {n}", [("Event", "note")], ws.identity(DRAFTER)
         )
-    calls: list[tuple[str, ...]] = []
-    original = Workspace._log
-
-    def counting(self, *revisions: str, topo: bool = True):  # type: ignore[no-untyped-def]
-        calls.append(revisions)
-        return original(self, *revisions, topo=topo)
-
-    monkeypatch.setattr(Workspace, "_log", counting)
+    calls = log_calls(monkeypatch)
     shutil.rmtree((ws.git_dir / layout.history_cache()).parent)  # nothing kept: a full replay
     status = build_status(Workspace(ws.root))
     assert len(status.chapters) == 6
@@ -150,18 +144,10 @@ def test_status_reads_the_ledger_kept_per_head_and_agrees_with_a_full_replay(
         ws.commit(
             {"notes.txt": f"{n}".encode()}, f"note {n}", [("Event", "note")], ws.identity(DRAFTER)
         )
-    asked: list[tuple[str, ...]] = []
-    real = Workspace._log
-
-    def spy(self: Workspace, *revisions: str, topo: bool = True) -> list:  # type: ignore[type-arg]
-        asked.append(revisions)
-        return real(self, *revisions, topo=topo)
-
-    monkeypatch.setattr(Workspace, "_log", spy)
+    asked = log_calls(monkeypatch)
     fresh = Workspace(ws.root)
     kept = build_status(fresh)
     assert all(any(a.startswith("--max-count=") for a in args) for args in asked), asked
-    monkeypatch.setattr(Workspace, "_log", real)
     file = ws.root / ".git" / layout.history_ledger()
     for spoil in ("missing", "corrupt", "other head"):
         if spoil == "missing":
