@@ -115,8 +115,12 @@ class SentLog(_Record):
     def has(self, key: str) -> bool:
         return any(m.key == key for m in self.messages)
 
-    def of(self, reviewer: str, kind: MessageKind) -> list[SentMessage]:
-        return [m for m in self.messages if m.reviewer == reviewer and m.kind == kind]
+    def grouped(self) -> dict[tuple[str, MessageKind], list[SentMessage]]:
+        """The messages by reviewer and kind, each list in the order they left (one pass)."""
+        found: dict[tuple[str, MessageKind], list[SentMessage]] = {}
+        for m in self.messages:
+            found.setdefault((m.reviewer, m.kind), []).append(m)
+        return found
 
 
 class ItemState(StrEnum):

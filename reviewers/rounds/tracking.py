@@ -162,9 +162,7 @@ def round_status(ws: Workspace, round_id: str, index: ReturnIndex | None = None)
     for r in return_records(ws, rnd, index or ReturnIndex.of(ws)):
         returns.setdefault((r.reviewer, r.chapter), r)  # the first return counts for timing
     names = {p.id: p.name for p in ws.people}
-    messages: Messages = {}  # the log read once, by reviewer and kind
-    for m in log.messages:
-        messages.setdefault((m.reviewer, m.kind), []).append(m)
+    messages = log.grouped()  # the log read once
     items = []
     for item in rnd.items:
         sent = _packet_message(messages, item)
@@ -236,7 +234,7 @@ def select(
     ]
 
 
-#: a round's sent log by reviewer and kind of message, each list in the order they left
+#: a round's sent log by reviewer and kind of message (``SentLog.grouped``)
 Messages = dict[tuple[str, MessageKind], list[SentMessage]]
 
 
